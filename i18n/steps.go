@@ -1,0 +1,235 @@
+package i18n
+
+// Keys of the steps' text: titles, why, progress lines, results, and the
+// causes and fixes of failures.
+const (
+	PreflightTitle Key = "step.preflight.title"
+	PreflightWhy   Key = "step.preflight.why"
+	OIDCTitle      Key = "step.oidc.title"
+	OIDCWhy        Key = "step.oidc.why"
+	IAMSATitle     Key = "step.iamsa.title"
+	IAMSAWhy       Key = "step.iamsa.why"
+	DaemonSetTitle Key = "step.daemonset.title"
+	DaemonSetWhy   Key = "step.daemonset.why"
+	PodsTitle      Key = "step.pods.title"
+	PodsWhy        Key = "step.pods.why"
+	AppTitle       Key = "step.app.title"
+	AppWhy         Key = "step.app.why"
+	TracesTitle    Key = "step.traces.title"
+	TracesWhy      Key = "step.traces.why"
+
+	None         Key = "word.none"
+	YourIdentity Key = "word.your_identity"
+
+	MsgIdentity           Key = "msg.identity"
+	MsgRegion             Key = "msg.region"
+	MsgCluster            Key = "msg.cluster"
+	MsgKubeContext        Key = "msg.kube_context"
+	MsgPreflightDone      Key = "msg.preflight_done"
+	MsgOIDCMissing        Key = "msg.oidc_missing"
+	MsgOIDCNoAudience     Key = "msg.oidc_no_audience"
+	MsgOIDCAlready        Key = "msg.oidc_already"
+	MsgOIDCCreated        Key = "msg.oidc_created"
+	MsgOIDCAudienceAdded  Key = "msg.oidc_audience_added"
+	MsgThumbprint         Key = "msg.thumbprint"
+	MsgNoThumbprint       Key = "msg.no_thumbprint"
+	MsgIRSAAlready        Key = "msg.irsa_already"
+	MsgIRSADone           Key = "msg.irsa_done"
+	MsgIRSANeedsOIDC      Key = "msg.irsa_needs_oidc"
+	MsgSAForeign          Key = "msg.sa_foreign"
+	MsgCreatingRole       Key = "msg.creating_role"
+	MsgFixingTrust        Key = "msg.fixing_trust"
+	MsgAttaching          Key = "msg.attaching"
+	MsgAnnotatingSA       Key = "msg.annotating_sa"
+	MsgDaemonAlready      Key = "msg.daemon_already"
+	MsgDaemonApplied      Key = "msg.daemon_applied"
+	MsgNoClusterAdmin     Key = "msg.no_cluster_admin"
+	MsgSAMissingMade      Key = "msg.sa_missing_made"
+	MsgApplying           Key = "msg.applying"
+	MsgPodsReady          Key = "msg.pods_ready"
+	MsgPodsWithoutRole    Key = "msg.pods_without_role"
+	MsgAppPlan            Key = "msg.app_plan"
+	MsgWaitingLB          Key = "msg.waiting_lb"
+	MsgDaemonAddress      Key = "msg.daemon_address"
+	MsgTrafficDone        Key = "msg.traffic_done"
+	MsgWaitingTraces      Key = "msg.waiting_traces"
+	MsgTracesCounted      Key = "msg.traces_counted"
+	MsgNotRunAfterFailure Key = "msg.not_run_after_failure"
+	MsgPlanned            Key = "msg.planned"
+	MsgDeclined           Key = "msg.declined"
+	MsgInterrupted        Key = "msg.interrupted"
+	MsgTimedOut           Key = "msg.timed_out"
+
+	ErrAWSCall          Key = "err.aws_call"
+	ErrAccessDenied     Key = "err.access_denied"
+	FixAccessDenied     Key = "fix.access_denied"
+	ErrCredentials      Key = "err.credentials"
+	FixCredentials      Key = "fix.credentials"
+	ErrUnreachable      Key = "err.unreachable"
+	FixUnreachable      Key = "fix.unreachable"
+	ErrNoClusters       Key = "err.no_clusters"
+	FixNoClusters       Key = "fix.no_clusters"
+	ErrManyClusters     Key = "err.many_clusters"
+	FixManyClusters     Key = "fix.many_clusters"
+	ErrClusterNotFound  Key = "err.cluster_not_found"
+	FixClusterNotFound  Key = "fix.cluster_not_found"
+	ErrClusterNotActive Key = "err.cluster_not_active"
+	FixClusterNotActive Key = "fix.cluster_not_active"
+	ErrNoIssuer         Key = "err.no_issuer"
+	FixNoIssuer         Key = "fix.no_issuer"
+	ErrNoKube           Key = "err.no_kube"
+	FixNoKube           Key = "fix.no_kube"
+	ErrKubeOtherCluster Key = "err.kube_other_cluster"
+	FixKubeOtherCluster Key = "fix.kube_other_cluster"
+	ErrKubeCall         Key = "err.kube_call"
+	ErrKubeForbidden    Key = "err.kube_forbidden"
+	FixKubeForbidden    Key = "fix.kube_forbidden"
+	ErrKubeUnauthorized Key = "err.kube_unauthorized"
+	FixKubeUnauthorized Key = "fix.kube_unauthorized"
+	ErrKubeUnreachable  Key = "err.kube_unreachable"
+	FixKubeUnreachable  Key = "fix.kube_unreachable"
+	ErrNoOIDCProvider   Key = "err.no_oidc_provider"
+	FixNoOIDCProvider   Key = "fix.no_oidc_provider"
+	ErrSAForeign        Key = "err.sa_foreign"
+	FixSAForeign        Key = "fix.sa_foreign"
+	ErrWatchFailed      Key = "err.watch_failed"
+	ErrNoDaemonSet      Key = "err.no_daemonset"
+	FixNoDaemonSet      Key = "fix.no_daemonset"
+	ErrPodsNotReady     Key = "err.pods_not_ready"
+	FixPodsNotReady     Key = "fix.pods_not_ready"
+	FixCrashLoop        Key = "fix.crash_loop"
+	FixImagePull        Key = "fix.image_pull"
+	ErrNoApp            Key = "err.no_app"
+	FixNoApp            Key = "fix.no_app"
+	ErrNoLB             Key = "err.no_lb"
+	FixNoLB             Key = "fix.no_lb"
+	ErrAppUnreachable   Key = "err.app_unreachable"
+	FixAppUnreachable   Key = "fix.app_unreachable"
+	ErrNoTraces         Key = "err.no_traces"
+	FixNoTraces         Key = "fix.no_traces"
+)
+
+func init() {
+	add(map[Key]entry{
+		PreflightTitle: {"Preflight", "事前確認"},
+		PreflightWhy: {
+			"Checks who you are in AWS, the region, the EKS cluster and the kube context, so that every later step acts on the right cluster.",
+			"AWS の認証情報、リージョン、EKS クラスター、kubectl のコンテキストを確認します。以降のステップが正しいクラスターに対して実行されるようにするためです。"},
+		OIDCTitle: {"OIDC provider", "OIDC プロバイダー"},
+		OIDCWhy: {
+			"IAM Roles for Service Accounts (IRSA) lets a pod take an IAM role. For that, IAM must first trust the cluster's OIDC issuer as an identity provider.",
+			"IAM Roles for Service Accounts (IRSA) を使うと Pod が IAM ロールを利用できます。そのためには、まず IAM がクラスターの OIDC 発行者を ID プロバイダーとして信頼する必要があります。"},
+		IAMSATitle: {"IAM role for the daemon", "daemon 用の IAM ロール"},
+		IAMSAWhy: {
+			"The X-Ray daemon needs permission to send traces to X-Ray. An IAM role with AWSXRayDaemonWriteAccess, usable only by its service account, gives it exactly that.",
+			"X-Ray daemon が X-Ray にトレースを送信するには権限が必要です。daemon の ServiceAccount だけが使える、AWSXRayDaemonWriteAccess を付けた IAM ロールでその権限を付与します。"},
+		DaemonSetTitle: {"Deploy the X-Ray daemon", "X-Ray daemon のデプロイ"},
+		DaemonSetWhy: {
+			"Apps send trace segments over UDP to a local agent, the X-Ray daemon, which uploads them to X-Ray. It runs as a DaemonSet, with its ConfigMap and Service.",
+			"アプリは UDP でトレースのセグメントをローカルのエージェント (X-Ray daemon) に送り、daemon がそれを X-Ray にアップロードします。daemon は ConfigMap、Service とともに DaemonSet として実行します。"},
+		PodsTitle: {"Daemon pods", "daemon Pod の確認"},
+		PodsWhy: {
+			"A DaemonSet places one pod on every node. Waiting until each one is Ready proves the daemon runs before any traffic is sent.",
+			"DaemonSet はノードごとに Pod を 1 つ配置します。すべての Pod が Ready になるのを待つことで、トラフィックを送る前に daemon が動いていることを確認します。"},
+		AppTitle: {"Send traffic to the app", "サンプルアプリへのアクセス"},
+		AppWhy: {
+			"The sample app already uses the X-Ray SDK. Requests to it through its load balancer make the traces X-Ray will show.",
+			"サンプルアプリはすでに X-Ray SDK を利用しています。ロードバランサー経由でリクエストを送ると、X-Ray に表示されるトレースが生成されます。"},
+		TracesTitle: {"Traces in X-Ray", "X-Ray のトレース"},
+		TracesWhy: {
+			"Counting the traces X-Ray received proves the whole path works: app → daemon → X-Ray.",
+			"X-Ray が受け取ったトレースを数えることで、アプリ → daemon → X-Ray の経路全体が動いていることを確認します。"},
+
+		None:         {"none", "なし"},
+		YourIdentity: {"your identity", "現在の認証情報"},
+
+		MsgIdentity:           {"AWS identity: %s (account %s)", "AWS の認証情報: %s (アカウント %s)"},
+		MsgRegion:             {"Region: %s", "リージョン: %s"},
+		MsgCluster:            {"EKS cluster: %s (Kubernetes %s, %s)", "EKS クラスター: %s (Kubernetes %s, %s)"},
+		MsgKubeContext:        {"kube context: %s (server %s)", "kubectl のコンテキスト: %s (サーバー %s)"},
+		MsgPreflightDone:      {"cluster %s in %s, account %s", "クラスター %s (%s)、アカウント %s"},
+		MsgOIDCMissing:        {"cluster %s has no IAM OIDC provider yet", "クラスター %s の IAM OIDC プロバイダーはまだありません"},
+		MsgOIDCNoAudience:     {"provider %s exists but does not accept client ID %s", "プロバイダー %s はありますが、クライアント ID %s を受け付けていません"},
+		MsgOIDCAlready:        {"IAM OIDC provider for cluster %s is already associated", "クラスター %s の IAM OIDC プロバイダーはすでに関連付けられています"},
+		MsgOIDCCreated:        {"created IAM Open ID Connect provider for cluster %s in %s", "クラスター %s (%s) の IAM OIDC プロバイダーを作成しました"},
+		MsgOIDCAudienceAdded:  {"added client ID %s to the provider", "プロバイダーにクライアント ID %s を追加しました"},
+		MsgThumbprint:         {"fetching the TLS thumbprint of %s", "%s の TLS サムプリントを取得しています"},
+		MsgNoThumbprint:       {"could not fetch the issuer's thumbprint (%v); creating the provider without one, as IAM allows for EKS issuers", "発行者のサムプリントを取得できませんでした (%v)。EKS の発行者では不要なため、サムプリントなしでプロバイダーを作成します"},
+		MsgIRSAAlready:        {"service account %s/%s already uses role %s", "ServiceAccount %s/%s はすでにロール %s を使っています"},
+		MsgIRSADone:           {"service account %s/%s now uses role %s", "ServiceAccount %s/%s にロール %s を設定しました"},
+		MsgIRSANeedsOIDC:      {"This step needs the cluster's IAM OIDC provider (the oidc step).", "このステップにはクラスターの IAM OIDC プロバイダー (oidc ステップ) が必要です。"},
+		MsgSAForeign:          {"Service account %s/%s was made by someone else: it is changed only with --override-existing-serviceaccounts.", "ServiceAccount %s/%s は別の方法で作成されています。--override-existing-serviceaccounts を指定した場合のみ変更します。"},
+		MsgCreatingRole:       {"creating IAM role %s", "IAM ロール %s を作成しています"},
+		MsgFixingTrust:        {"correcting the trust policy of %s: %s", "%s の信頼ポリシーを修正しています: %s"},
+		MsgAttaching:          {"attaching %s", "%s をアタッチしています"},
+		MsgAnnotatingSA:       {"annotating service account %s/%s", "ServiceAccount %s/%s にアノテーションを付けています"},
+		MsgDaemonAlready:      {"the X-Ray daemon in %s is already as the manifest says", "%s の X-Ray daemon はすでにマニフェストどおりです"},
+		MsgDaemonApplied:      {"applied the X-Ray daemon's ConfigMap, Service and DaemonSet in %s", "%s に X-Ray daemon の ConfigMap、Service、DaemonSet を適用しました"},
+		MsgNoClusterAdmin:     {"Unlike the lab's manifest, no ClusterRoleBinding to cluster-admin: the daemon never calls the Kubernetes API.", "ラボのマニフェストと異なり、cluster-admin への ClusterRoleBinding は作成しません。daemon は Kubernetes API を呼び出さないためです。"},
+		MsgSAMissingMade:      {"service account %s/%s did not exist: made it without an IAM role (run the iamsa step to give it one)", "ServiceAccount %s/%s がなかったため、IAM ロールなしで作成しました (iamsa ステップでロールを設定してください)"},
+		MsgApplying:           {"applying %s %s", "%s %s を適用しています"},
+		MsgPodsReady:          {"%d/%d daemon pods Ready", "daemon Pod %d/%d 個が Ready"},
+		MsgPodsWithoutRole:    {"%d daemon pods started before the IAM role annotation and run without it: restart them with kubectl rollout restart -n %s daemonset/%s", "daemon Pod %d 個はロールのアノテーションより前に起動したため、ロールなしで動いています。kubectl rollout restart -n %s daemonset/%s で再起動してください"},
+		MsgAppPlan:            {"Sends %d requests to the app; changes nothing in the cluster or the account.", "アプリに %d 件のリクエストを送ります。クラスターやアカウントは変更しません。"},
+		MsgWaitingLB:          {"waiting for the load balancer of %s/%s", "%s/%s のロードバランサーを待っています"},
+		MsgDaemonAddress:      {"deployment %s/%s sends traces to %s, not to the daemon's Service %s", "Deployment %s/%s はトレースを %s に送っており、daemon の Service %s ではありません"},
+		MsgTrafficDone:        {"sent %d requests to %s (%d without answer)", "%d 件のリクエストを %s に送りました (応答なし %d 件)"},
+		MsgWaitingTraces:      {"asking X-Ray for the traces (they appear some seconds after the requests)", "X-Ray にトレースを問い合わせています (リクエストから数秒後に表示されます)"},
+		MsgTracesCounted:      {"%d traces: %d ok, %d 4xx, %d 5xx, %d 429", "トレース %d 件: 正常 %d、4xx %d、5xx %d、429 %d"},
+		MsgNotRunAfterFailure: {"not run: an earlier step failed", "前のステップが失敗したため実行していません"},
+		MsgPlanned:            {"planned (dry run)", "計画のみ (ドライラン)"},
+		MsgDeclined:           {"skipped at your request", "指示によりスキップしました"},
+		MsgInterrupted:        {"interrupted", "中断されました"},
+		MsgTimedOut:           {"timed out", "タイムアウトしました"},
+
+		ErrAWSCall:      {"%s failed: %s: %s", "%s に失敗しました: %s: %s"},
+		ErrAccessDenied: {"AWS denied %s to %s", "AWS が %s を拒否しました (%s)"},
+		FixAccessDenied: {"Allow %s for this identity (see %s), or run as a role that has it.", "この認証情報に %s を許可してください (%s を参照)。または権限のあるロールで実行してください。"},
+		ErrCredentials:  {"AWS did not accept the credentials for %s (%s)", "%s で AWS が認証情報を受け付けませんでした (%s)"},
+		FixCredentials: {
+			"Refresh your credentials (aws sts get-caller-identity must work). In Cloud9, turn off \"AWS managed temporary credentials\" in Preferences → AWS Settings and use the instance role.",
+			"認証情報を更新してください (aws sts get-caller-identity が成功する必要があります)。Cloud9 では Preferences → AWS Settings で「AWS managed temporary credentials」をオフにし、インスタンスロールを使ってください。"},
+		ErrUnreachable:      {"cannot reach AWS for %s at %s", "%s のために AWS (%s) に接続できません"},
+		FixUnreachable:      {"Check the network, a proxy, and AWS_ENDPOINT_URL if set.", "ネットワーク、プロキシ、設定していれば AWS_ENDPOINT_URL を確認してください。"},
+		ErrNoClusters:       {"no EKS cluster in %s", "%s に EKS クラスターがありません"},
+		FixNoClusters:       {"Create the workshop cluster first, or pick the region with --region.", "先にワークショップのクラスターを作成するか、--region でリージョンを指定してください。"},
+		ErrManyClusters:     {"several EKS clusters in %s: %s", "%s に複数の EKS クラスターがあります: %s"},
+		FixManyClusters:     {"Name one with --cluster.", "--cluster でクラスターを指定してください。"},
+		ErrClusterNotFound:  {"EKS cluster %s not found in %s", "EKS クラスター %s が %s に見つかりません"},
+		FixClusterNotFound:  {"Clusters there: %s. Check --cluster and --region.", "存在するクラスター: %s。--cluster と --region を確認してください。"},
+		ErrClusterNotActive: {"EKS cluster %s is %s", "EKS クラスター %s の状態は %s です"},
+		FixClusterNotActive: {"Wait until it is ACTIVE (aws eks describe-cluster), then run again.", "ACTIVE になるまで待ってから (aws eks describe-cluster) 再実行してください。"},
+		ErrNoIssuer:         {"EKS cluster %s has no OIDC issuer", "EKS クラスター %s に OIDC 発行者がありません"},
+		FixNoIssuer:         {"Use EKS Pod Identity instead: --identity pod-identity.", "代わりに EKS Pod Identity を使ってください: --identity pod-identity"},
+		ErrNoKube:           {"no Kubernetes access", "Kubernetes に接続できません"},
+		FixNoKube:           {"Run aws eks update-kubeconfig --name <cluster>, or pass --kubeconfig / --context.", "aws eks update-kubeconfig --name <cluster> を実行するか、--kubeconfig / --context を指定してください。"},
+		ErrKubeOtherCluster: {"kube context %s points at %s, not at cluster %s", "kubectl のコンテキスト %s は %s を指しており、クラスター %s ではありません"},
+		FixKubeOtherCluster: {"Run %s, or pass --context.", "%s を実行するか、--context を指定してください。"},
+		ErrKubeCall:         {"kubectl %s %s failed: %s", "kubectl %s %s に失敗しました: %s"},
+		ErrKubeForbidden:    {"Kubernetes RBAC forbids you to %s %s", "Kubernetes の RBAC により %s %s が禁止されています"},
+		FixKubeForbidden:    {"Use a kube context with admin rights on the cluster (for EKS: an access entry or aws-auth mapping for your IAM identity).", "クラスターの管理者権限を持つコンテキストを使ってください (EKS では IAM の認証情報に対するアクセスエントリまたは aws-auth のマッピング)。"},
+		ErrKubeUnauthorized: {"the cluster did not accept your kube credentials", "クラスターが kubectl の認証情報を受け付けませんでした"},
+		FixKubeUnauthorized: {"Refresh them: aws eks update-kubeconfig --name <cluster>, and check your AWS identity.", "aws eks update-kubeconfig --name <cluster> で更新し、AWS の認証情報を確認してください。"},
+		ErrKubeUnreachable:  {"cannot reach the Kubernetes API at %s", "Kubernetes API (%s) に接続できません"},
+		FixKubeUnreachable:  {"Check the kube context (kubectl cluster-info) and the network.", "kubectl のコンテキスト (kubectl cluster-info) とネットワークを確認してください。"},
+		ErrNoOIDCProvider:   {"cluster %s has no IAM OIDC provider", "クラスター %s に IAM OIDC プロバイダーがありません"},
+		FixNoOIDCProvider:   {"Run the oidc step first (eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve).", "先に oidc ステップを実行してください (eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve)。"},
+		ErrSAForeign:        {"service account %s/%s exists and was not made by xray-wizard or eksctl", "ServiceAccount %s/%s は xray-wizard や eksctl 以外で作成されています"},
+		FixSAForeign:        {"Pass --override-existing-serviceaccounts to annotate it anyway.", "それでもアノテーションを付ける場合は --override-existing-serviceaccounts を指定してください。"},
+		ErrWatchFailed:      {"could not list and watch %s", "%s を一覧・監視できませんでした"},
+		ErrNoDaemonSet:      {"no DaemonSet %s/%s", "DaemonSet %s/%s がありません"},
+		FixNoDaemonSet:      {"Run the daemonset step first.", "先に daemonset ステップを実行してください。"},
+		ErrPodsNotReady:     {"%d/%d daemon pods Ready after %s: %s", "%d/%d 個の daemon Pod しか Ready になりませんでした (%s 経過): %s"},
+		FixPodsNotReady:     {"Look at the events: kubectl describe pods -n %s -l app=xray-daemon", "イベントを確認してください: kubectl describe pods -n %s -l app=xray-daemon"},
+		FixCrashLoop:        {"Read its log: kubectl logs -n %s %s --previous (\"no such file\" means the image and command do not match)", "ログを確認してください: kubectl logs -n %s %s --previous (\"no such file\" はイメージとコマンドの不一致です)"},
+		FixImagePull:        {"Check the image name and the nodes' access to the registry: kubectl describe daemonset -n %s %s", "イメージ名とノードからレジストリへのアクセスを確認してください: kubectl describe daemonset -n %s %s"},
+		ErrNoApp:            {"no sample app: service %s/%s not found", "サンプルアプリがありません: Service %s/%s が見つかりません"},
+		FixNoApp:            {"Deploy the sample app first (the workshop's earlier lab), then check: kubectl get svc -n %s", "先にサンプルアプリをデプロイしてから (ワークショップの前のラボ)、kubectl get svc -n %s で確認してください。"},
+		ErrNoLB:             {"service %s/%s has no load balancer address after %s", "Service %s/%s に %s 経ってもロードバランサーのアドレスがありません"},
+		FixNoLB:             {"Check its events: kubectl describe svc -n %s %s (the AWS Load Balancer Controller or the cloud provider makes it).", "イベントを確認してください: kubectl describe svc -n %s %s (ロードバランサーは AWS Load Balancer Controller またはクラウドプロバイダーが作成します)。"},
+		ErrAppUnreachable:   {"no answer from %s to any of %d requests", "%s から応答がありません (%d 件すべて)"},
+		FixAppUnreachable:   {"Check the app's pods (kubectl get pods -n %s) and that the load balancer is in service; a new one takes a few minutes.", "アプリの Pod (kubectl get pods -n %s) とロードバランサーの状態を確認してください。新しいロードバランサーは数分かかります。"},
+		ErrNoTraces:         {"X-Ray in %s has no traces of the app after %s", "%s の X-Ray に、%s 経ってもアプリのトレースがありません"},
+		FixNoTraces:         {"Read the daemon's log (kubectl logs -n %s -l app=xray-daemon): AccessDenied means the IAM role is not in effect; \"Successfully sent\" means look at another region or time range.", "daemon のログを確認してください (kubectl logs -n %s -l app=xray-daemon)。AccessDenied なら IAM ロールが効いていません。「Successfully sent」なら別のリージョンか時間範囲を見ています。"},
+	})
+}

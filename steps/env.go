@@ -1,0 +1,333 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/xray"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+)
+
+// Names the lab uses.
+const (
+	ServiceAccountName = "xray-daemon"
+	DaemonSetName      = "xray-daemon"
+	ConfigMapName      = "xray-config"
+	ServiceName        = "xray-service"
+	DaemonLabel        = "app=xray-daemon"
+	AppServiceName     = "frontend"
+	FieldManager       = "xray-wizard"
+	ManagedByLabel     = "app.kubernetes.io/managed-by"
+	ManagedByValue     = "xray-wizard"
+	RoleARNAnnotation  = "eks.amazonaws.com/role-arn"
+	XRayWritePolicy    = "AWSXRayDaemonWriteAccess"
+	OIDCAudience       = "sts.amazonaws.com"
+)
+
+// Identity modes for the daemon's AWS permissions.
+const (
+	IdentityIRSA        = "irsa"
+	IdentityPodIdentity = "pod-identity"
+)
+
+// Options are what the person chose on the command line.
+type Options struct {
+	Cluster      string
+	Region       string
+	Profile      string
+	Kubeconfig   string
+	Context      string
+	Namespace    string // where the daemon goes
+	AppNamespace string // where the sample app lives
+	Identity     string // irsa (default) or pod-identity
+	Requests     int    // how many requests the traffic step sends
+	Since        time.Duration
+	// OverrideExistingSA annotates a ServiceAccount that someone else made.
+	OverrideExistingSA bool
+	// Timeouts of the waiting steps.
+	PodsTimeout   time.Duration
+	AppTimeout    time.Duration
+	TracesTimeout time.Duration
+	Lang          i18n.Lang
+}
+
+// Env is what every step works with: the AWS clients, the Kubernetes
+// clientset, the options, and the facts discovered along the way.
+type Env struct {
+	Opts Options
+	AWS  aws.Config
+	STS  *sts.Client
+	IAM  *iam.Client
+	EKS  *eks.Client
+	XRay *xray.Client
+	Kube kubernetes.Interface
+	// KubeContext is the name of the kube context in use, and KubeCluster
+	// the cluster it points at (for preflight to show and match).
+	KubeContext string
+	KubeCluster string
+	KubeServer  string
+	// KubeErr is why no clientset could be built, shown by the steps that
+	// need one.
+	KubeErr error
+	HTTP    *http.Client
+	// PollInterval is how often the traces step asks X-Ray again.
+	PollInterval time.Duration
+	// Thumbprint fetches the issuer's CA thumbprint; nil means over TLS.
+	Thumbprint func(ctx context.Context, issuer string) (string, error)
+	Now        func() time.Time
+	Log        *slog.Logger
+
+	mu       sync.Mutex
+	identity *Identity
+	cluster  *ClusterInfo
+	appURL   string
+	traffic  time.Time
+	counts   *flow.TraceCounts
+}
+
+// Identity is who the AWS calls run as.
+type Identity struct {
+	Account   string
+	ARN       string
+	Partition string
+}
+
+// ClusterInfo is what EKS says of the cluster.
+type ClusterInfo struct {
+	Name     string
+	ARN      string
+	Issuer   string // https://oidc.eks.<region>.amazonaws.com/id/<ID>
+	Version  string
+	Endpoint string
+	Status   string
+}
+
+// IssuerHostPath is the issuer without its scheme, as IAM names it.
+func (c *ClusterInfo) IssuerHostPath() string {
+	return strings.TrimPrefix(c.Issuer, "https://")
+}
+
+// NewEnv builds an Env from an AWS config and a clientset.
+func NewEnv(cfg aws.Config, kube kubernetes.Interface, opts Options) *Env {
+	if opts.Namespace == "" {
+		opts.Namespace = "default"
+	}
+	if opts.AppNamespace == "" {
+		opts.AppNamespace = "workshop"
+	}
+	if opts.Identity == "" {
+		opts.Identity = IdentityIRSA
+	}
+	if opts.Requests <= 0 {
+		opts.Requests = 20
+	}
+	if opts.Lang == "" {
+		opts.Lang = i18n.En
+	}
+	if opts.PodsTimeout == 0 {
+		opts.PodsTimeout = 5 * time.Minute
+	}
+	if opts.AppTimeout == 0 {
+		opts.AppTimeout = 5 * time.Minute
+	}
+	if opts.TracesTimeout == 0 {
+		opts.TracesTimeout = 2 * time.Minute
+	}
+	e := &Env{
+		Opts: opts,
+		AWS:  cfg,
+		STS:  sts.NewFromConfig(cfg),
+		IAM:  iam.NewFromConfig(cfg),
+		EKS:  eks.NewFromConfig(cfg),
+		XRay: xray.NewFromConfig(cfg),
+		Kube: kube,
+		HTTP: &http.Client{Timeout: 10 * time.Second},
+		Now:  time.Now,
+		Log:  slog.New(slog.DiscardHandler),
+	}
+	return e
+}
+
+// T formats a catalog entry in the person's language.
+func (e *Env) T(k i18n.Key, args ...any) string { return e.Opts.Lang.T(k, args...) }
+
+// Region is the AWS region in use.
+func (e *Env) Region() string { return e.AWS.Region }
+
+// Identity returns the caller identity, asking STS once.
+func (e *Env) Identity(ctx context.Context) (*Identity, error) {
+	e.mu.Lock()
+	if e.identity != nil {
+		defer e.mu.Unlock()
+		return e.identity, nil
+	}
+	e.mu.Unlock()
+	out, err := e.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, e.awsError("sts:GetCallerIdentity", err)
+	}
+	id := &Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn), Partition: "aws"}
+	if a, err := arn.Parse(id.ARN); err == nil {
+		id.Partition = a.Partition
+	}
+	e.mu.Lock()
+	e.identity = id
+	e.mu.Unlock()
+	return id, nil
+}
+
+// ClusterName is the cluster to work on: --cluster, else the kube context's
+// EKS cluster, else the only cluster in the region.
+func (e *Env) ClusterName(ctx context.Context) (string, error) {
+	if e.Opts.Cluster != "" {
+		return e.Opts.Cluster, nil
+	}
+	if name := EKSClusterFromKube(e.KubeCluster, e.KubeServer, e.Region()); name != "" {
+		return name, nil
+	}
+	var names []string
+	p := eks.NewListClustersPaginator(e.EKS, &eks.ListClustersInput{})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return "", e.awsError("eks:ListClusters", err)
+		}
+		names = append(names, out.Clusters...)
+	}
+	switch len(names) {
+	case 1:
+		return names[0], nil
+	case 0:
+		return "", &flow.Error{Cause: e.T(i18n.ErrNoClusters, e.Region()), Fix: e.T(i18n.FixNoClusters)}
+	}
+	return "", &flow.Error{Usage: true, Cause: e.T(i18n.ErrManyClusters, e.Region(), strings.Join(names, ", ")), Fix: e.T(i18n.FixManyClusters)}
+}
+
+// Cluster returns what EKS says of the cluster, asking once.
+func (e *Env) Cluster(ctx context.Context) (*ClusterInfo, error) {
+	e.mu.Lock()
+	if e.cluster != nil {
+		defer e.mu.Unlock()
+		return e.cluster, nil
+	}
+	e.mu.Unlock()
+	name, err := e.ClusterName(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := e.EKS.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+	if err != nil {
+		if isCode(err, "ResourceNotFoundException") {
+			return nil, e.clusterNotFound(ctx, name)
+		}
+		return nil, e.awsError("eks:DescribeCluster", err)
+	}
+	c := out.Cluster
+	info := &ClusterInfo{
+		Name:     aws.ToString(c.Name),
+		ARN:      aws.ToString(c.Arn),
+		Version:  aws.ToString(c.Version),
+		Endpoint: aws.ToString(c.Endpoint),
+		Status:   string(c.Status),
+	}
+	if c.Identity != nil && c.Identity.Oidc != nil {
+		info.Issuer = aws.ToString(c.Identity.Oidc.Issuer)
+	}
+	e.mu.Lock()
+	e.cluster = info
+	e.mu.Unlock()
+	return info, nil
+}
+
+func (e *Env) clusterNotFound(ctx context.Context, name string) error {
+	var names []string
+	p := eks.NewListClustersPaginator(e.EKS, &eks.ListClustersInput{})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			break
+		}
+		names = append(names, out.Clusters...)
+	}
+	list := strings.Join(names, ", ")
+	if list == "" {
+		list = e.T(i18n.None)
+	}
+	return &flow.Error{Cause: e.T(i18n.ErrClusterNotFound, name, e.Region()), Fix: e.T(i18n.FixClusterNotFound, list)}
+}
+
+// SetAppURL records the sample app's URL once the app step found it.
+func (e *Env) SetAppURL(u string) {
+	e.mu.Lock()
+	e.appURL = u
+	e.mu.Unlock()
+}
+
+// AppURL is the sample app's URL, if found.
+func (e *Env) AppURL() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.appURL
+}
+
+// MarkTraffic records when the wizard started sending traffic, the start of
+// the trace window.
+func (e *Env) MarkTraffic(t time.Time) {
+	e.mu.Lock()
+	if e.traffic.IsZero() {
+		e.traffic = t
+	}
+	e.mu.Unlock()
+}
+
+// TrafficStart is when the wizard started sending traffic (zero if not).
+func (e *Env) TrafficStart() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.traffic
+}
+
+// needKube fails with the reason no clientset could be made.
+func (e *Env) needKube() error {
+	if e.Kube != nil {
+		return nil
+	}
+	cause := e.T(i18n.ErrNoKube)
+	if e.KubeErr != nil {
+		cause = fmt.Sprintf("%s: %v", cause, e.KubeErr)
+	}
+	return &flow.Error{Cause: cause, Fix: e.T(i18n.FixNoKube)}
+}
+
+// EKSClusterFromKube finds the EKS cluster name a kube context points at:
+// an EKS ARN (aws eks update-kubeconfig), eksctl's "<name>.<region>.eksctl.io",
+// or an EKS API endpoint is not enough to know the name.
+func EKSClusterFromKube(kubeCluster, server, region string) string {
+	if a, err := arn.Parse(kubeCluster); err == nil && a.Service == "eks" && strings.HasPrefix(a.Resource, "cluster/") {
+		if region == "" || a.Region == region {
+			return strings.TrimPrefix(a.Resource, "cluster/")
+		}
+		return ""
+	}
+	if strings.HasSuffix(kubeCluster, ".eksctl.io") {
+		parts := strings.Split(strings.TrimSuffix(kubeCluster, ".eksctl.io"), ".")
+		if len(parts) >= 2 && (region == "" || parts[len(parts)-1] == region) {
+			return strings.Join(parts[:len(parts)-1], ".")
+		}
+	}
+	_ = server
+	return ""
+}

@@ -1,0 +1,125 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/aws/smithy-go"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+)
+
+// isCode reports whether err is an AWS API error with one of the codes.
+func isCode(err error, codes ...string) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	for _, c := range codes {
+		if ae.ErrorCode() == c {
+			return true
+		}
+	}
+	return false
+}
+
+// awsError turns an AWS SDK error into one a person can act on: the cause in
+// one line and the fix.
+func (e *Env) awsError(action string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *flow.Error
+	if errors.As(err, &fe) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code, msg := ae.ErrorCode(), ae.ErrorMessage()
+		switch code {
+		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException":
+			caller := e.callerARN()
+			return &flow.Error{Err: err, Cause: e.T(i18n.ErrAccessDenied, action, caller), Fix: e.T(i18n.FixAccessDenied, action, policyFor(action))}
+		case "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidSignatureException", "AuthFailure":
+			return &flow.Error{Err: err, Cause: e.T(i18n.ErrCredentials, action, code), Fix: e.T(i18n.FixCredentials)}
+		}
+		if msg == "" {
+			msg = code
+		}
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrAWSCall, action, code, msg)}
+	}
+	if isUnreachable(err) {
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrUnreachable, action, endpointOf(err)), Fix: e.T(i18n.FixUnreachable)}
+	}
+	return &flow.Error{Err: err, Cause: e.T(i18n.ErrAWSCall, action, "error", err.Error())}
+}
+
+// callerARN is the caller's ARN when already known (never asks: an error
+// path must not make more calls that can fail).
+func (e *Env) callerARN() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.identity != nil {
+		return e.identity.ARN
+	}
+	return e.T(i18n.YourIdentity)
+}
+
+// policyFor names what grants an action: the managed policy when one fits,
+// else the project's least-privilege policy.
+func policyFor(action string) string {
+	switch {
+	case strings.HasPrefix(action, "xray:Get"), strings.HasPrefix(action, "xray:BatchGet"):
+		return "AWSXrayReadOnlyAccess"
+	case strings.HasPrefix(action, "xray:Put"):
+		return XRayWritePolicy
+	}
+	return "assets/iam-policy.json"
+}
+
+func isUnreachable(err error) bool {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	return errors.As(err, &dnsErr) || errors.As(err, &opErr)
+}
+
+func endpointOf(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			return u.Scheme + "://" + u.Host
+		}
+	}
+	return "AWS"
+}
+
+// kubeError turns a Kubernetes API error into one a person can act on.
+func (e *Env) kubeError(verb, what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *flow.Error
+	if errors.As(err, &fe) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	switch {
+	case apierrors.IsForbidden(err):
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeForbidden, verb, what), Fix: e.T(i18n.FixKubeForbidden)}
+	case apierrors.IsUnauthorized(err):
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeUnauthorized), Fix: e.T(i18n.FixKubeUnauthorized)}
+	case isUnreachable(err):
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeUnreachable, e.KubeServer), Fix: e.T(i18n.FixKubeUnreachable)}
+	}
+	return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeCall, verb, what, err.Error())}
+}
+
+// asType is errors.As, for a typed SDK error.
+func asType[T error](err error, target *T) bool { return errors.As(err, target) }

@@ -1,0 +1,328 @@
+package steps
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+)
+
+// IAMServiceAccount gives the daemon's service account an IAM role that may
+// write to X-Ray, as `eksctl create iamserviceaccount` does, with direct IAM
+// calls instead of a CloudFormation stack.
+type IAMServiceAccount struct{}
+
+// ID names the step.
+func (IAMServiceAccount) ID() string { return flow.IDIAMSA }
+
+// Info describes the step.
+func (IAMServiceAccount) Info(env *Env) flow.StepInfo {
+	return flow.StepInfo{
+		ID:    flow.IDIAMSA,
+		Title: env.T(i18n.IAMSATitle),
+		Why:   env.T(i18n.IAMSAWhy),
+		Commands: []string{fmt.Sprintf(
+			"eksctl create iamserviceaccount --name %s --namespace %s --cluster %s --region %s --attach-policy-arn arn:aws:iam::aws:policy/%s --approve --override-existing-serviceaccounts",
+			ServiceAccountName, env.Opts.Namespace, clusterArg(env), env.Region(), XRayWritePolicy)},
+	}
+}
+
+// RoleName is the deterministic name of the daemon's role: at most 64
+// characters, with a hash of the whole when the readable form is too long.
+func RoleName(cluster, namespace, sa string) string {
+	name := fmt.Sprintf("xray-wizard-%s-%s-%s", cluster, namespace, sa)
+	if len(name) <= 64 {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	return name[:55] + "-" + hex.EncodeToString(sum[:])[:8]
+}
+
+// policyARN is the managed policy the daemon needs, in the caller's partition.
+func policyARN(id *Identity) string {
+	return fmt.Sprintf("arn:%s:iam::aws:policy/%s", id.Partition, XRayWritePolicy)
+}
+
+// trustPolicy is the IRSA trust: only the daemon's service account, through
+// the cluster's OIDC provider, with the STS audience.
+type trustPolicy struct {
+	Version   string           `json:"Version"`
+	Statement []trustStatement `json:"Statement"`
+}
+
+type trustStatement struct {
+	Effect    string                    `json:"Effect"`
+	Principal map[string]any            `json:"Principal"`
+	Action    any                       `json:"Action"`
+	Condition map[string]map[string]any `json:"Condition,omitempty"`
+}
+
+func irsaTrust(provider, issuerHostPath, namespace, sa string) trustPolicy {
+	return trustPolicy{
+		Version: "2012-10-17",
+		Statement: []trustStatement{{
+			Effect:    "Allow",
+			Principal: map[string]any{"Federated": provider},
+			Action:    "sts:AssumeRoleWithWebIdentity",
+			Condition: map[string]map[string]any{"StringEquals": {
+				issuerHostPath + ":sub": "system:serviceaccount:" + namespace + ":" + sa,
+				issuerHostPath + ":aud": OIDCAudience,
+			}},
+		}},
+	}
+}
+
+func (p trustPolicy) JSON() string {
+	b, _ := json.Marshal(p)
+	return string(b)
+}
+
+// trustDiff compares a role's trust policy (as IAM returns it, URL-encoded)
+// with the wanted one and says what differs; "" when they mean the same.
+func trustDiff(have string, want trustPolicy) string {
+	if dec, err := url.QueryUnescape(have); err == nil {
+		have = dec
+	}
+	var got trustPolicy
+	if err := json.Unmarshal([]byte(have), &got); err != nil {
+		return "unreadable trust policy"
+	}
+	norm := func(p trustPolicy) []byte {
+		b, _ := json.Marshal(p)
+		var v any
+		_ = json.Unmarshal(b, &v)
+		b, _ = json.Marshal(v)
+		return b
+	}
+	if string(norm(got)) == string(norm(want)) {
+		return ""
+	}
+	var diffs []string
+	w := want.Statement[0]
+	if len(got.Statement) != 1 {
+		diffs = append(diffs, fmt.Sprintf("%d statements, want 1", len(got.Statement)))
+	}
+	for _, s := range got.Statement {
+		if !reflect.DeepEqual(s.Principal, w.Principal) {
+			diffs = append(diffs, fmt.Sprintf("principal %v, want %v", s.Principal, w.Principal))
+		}
+		for k, v := range w.Condition["StringEquals"] {
+			if g := s.Condition["StringEquals"][k]; !reflect.DeepEqual(g, v) {
+				diffs = append(diffs, fmt.Sprintf("%s = %v, want %v", k, g, v))
+			}
+		}
+		for k := range s.Condition["StringEquals"] {
+			if _, ok := w.Condition["StringEquals"][k]; !ok {
+				diffs = append(diffs, fmt.Sprintf("extra condition %s", k))
+			}
+		}
+	}
+	if len(diffs) == 0 {
+		diffs = append(diffs, "statement differs")
+	}
+	return strings.Join(diffs, "; ")
+}
+
+// irsaState is what exists now.
+type irsaState struct {
+	provider    string
+	cluster     *ClusterInfo
+	id          *Identity
+	roleName    string
+	roleARN     string
+	roleExists  bool
+	trustDiff   string
+	attached    bool
+	providerOK  bool
+	sa          *corev1.ServiceAccount
+	saForeign   bool // exists and was not made by this wizard or eksctl
+	saAnnotated bool
+	want        trustPolicy
+}
+
+func readIRSA(ctx context.Context, env *Env) (*irsaState, error) {
+	provider, c, err := env.ProviderARN(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, _ := env.Identity(ctx)
+	ns := env.Opts.Namespace
+	s := &irsaState{provider: provider, cluster: c, id: id, roleName: RoleName(c.Name, ns, ServiceAccountName)}
+	s.roleARN = fmt.Sprintf("arn:%s:iam::%s:role/%s", id.Partition, id.Account, s.roleName)
+	s.want = irsaTrust(provider, c.IssuerHostPath(), ns, ServiceAccountName)
+	p, err := oidcState(ctx, env, provider)
+	if err != nil {
+		return nil, err
+	}
+	s.providerOK = p != nil
+	role, err := env.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(s.roleName)})
+	switch {
+	case err == nil:
+		s.roleExists = true
+		s.roleARN = aws.ToString(role.Role.Arn)
+		s.trustDiff = trustDiff(aws.ToString(role.Role.AssumeRolePolicyDocument), s.want)
+		pol, err := env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(s.roleName)})
+		if err != nil {
+			return nil, env.awsError("iam:ListAttachedRolePolicies", err)
+		}
+		s.attached = slices.ContainsFunc(pol.AttachedPolicies, func(p iamtypes.AttachedPolicy) bool {
+			return aws.ToString(p.PolicyArn) == policyARN(id)
+		})
+	case isCode(err, "NoSuchEntity"):
+	default:
+		return nil, env.awsError("iam:GetRole", err)
+	}
+	if err := env.needKube(); err != nil {
+		return nil, err
+	}
+	sa, err := env.Kube.CoreV1().ServiceAccounts(ns).Get(ctx, ServiceAccountName, metav1.GetOptions{})
+	switch {
+	case err == nil:
+		s.sa = sa
+		s.saAnnotated = sa.Annotations[RoleARNAnnotation] == s.roleARN
+		mb := sa.Labels[ManagedByLabel]
+		s.saForeign = mb != ManagedByValue && mb != "eksctl"
+	case apierrors.IsNotFound(err):
+	default:
+		return nil, env.kubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+	}
+	return s, nil
+}
+
+func (s *irsaState) done() bool {
+	return s.providerOK && s.roleExists && s.trustDiff == "" && s.attached && s.sa != nil && s.saAnnotated
+}
+
+// Check reads the role, its trust and policy, and the service account.
+func (IAMServiceAccount) Check(ctx context.Context, env *Env) (Status, error) {
+	s, err := readIRSA(ctx, env)
+	if err != nil {
+		return Status{}, err
+	}
+	if s.done() {
+		return Status{Done: true, Detail: env.T(i18n.MsgIRSAAlready, env.Opts.Namespace, ServiceAccountName, s.roleName)}, nil
+	}
+	return Status{}, nil
+}
+
+// Plan lists the role, policy and service account changes.
+func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
+	s, err := readIRSA(ctx, env)
+	if err != nil {
+		return flow.Plan{}, err
+	}
+	ns := env.Opts.Namespace
+	p := flow.Plan{Commands: st.Info(env).Commands}
+	p.Commands = append(p.Commands,
+		fmt.Sprintf("aws iam create-role --role-name %s --assume-role-policy-document file://trust.json", s.roleName),
+		fmt.Sprintf("aws iam attach-role-policy --role-name %s --policy-arn %s", s.roleName, policyARN(s.id)),
+		fmt.Sprintf("kubectl annotate serviceaccount -n %s %s %s=%s", ns, ServiceAccountName, RoleARNAnnotation, s.roleARN),
+	)
+	if !s.providerOK {
+		p.Note = env.T(i18n.MsgIRSANeedsOIDC)
+	}
+	switch {
+	case !s.roleExists:
+		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "IAM role", Name: s.roleName,
+			Detail: fmt.Sprintf("trust %s:sub = system:serviceaccount:%s:%s", s.cluster.IssuerHostPath(), ns, ServiceAccountName)})
+	case s.trustDiff != "":
+		p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: "IAM role trust policy", Name: s.roleName, Detail: s.trustDiff})
+	}
+	if !s.attached {
+		p.Changes = append(p.Changes, flow.Change{Action: "attach", Kind: "IAM policy", Name: XRayWritePolicy, Detail: s.roleName})
+	}
+	switch {
+	case s.sa == nil:
+		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName, Detail: RoleARNAnnotation + "=" + s.roleARN})
+	case !s.saAnnotated:
+		p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName, Detail: RoleARNAnnotation + "=" + s.roleARN})
+		if s.saForeign && !env.Opts.OverrideExistingSA {
+			p.Note = env.T(i18n.MsgSAForeign, ns, ServiceAccountName)
+		}
+	}
+	return p, nil
+}
+
+// Apply creates or repairs the role, attaches the policy and annotates the
+// service account. Each part is skipped when already right.
+func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+	s, err := readIRSA(ctx, env)
+	if err != nil {
+		return "", err
+	}
+	ns := env.Opts.Namespace
+	if !s.providerOK {
+		return "", &flow.Error{Cause: env.T(i18n.ErrNoOIDCProvider, s.cluster.Name), Fix: env.T(i18n.FixNoOIDCProvider, s.cluster.Name, env.Region())}
+	}
+	if s.sa != nil && !s.saAnnotated && s.saForeign && !env.Opts.OverrideExistingSA {
+		return "", &flow.Error{Cause: env.T(i18n.ErrSAForeign, ns, ServiceAccountName), Fix: env.T(i18n.FixSAForeign)}
+	}
+	if !s.roleExists {
+		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgCreatingRole, s.roleName))
+		out, err := env.IAM.CreateRole(ctx, &iam.CreateRoleInput{
+			RoleName:                 aws.String(s.roleName),
+			AssumeRolePolicyDocument: aws.String(s.want.JSON()),
+			Description:              aws.String(fmt.Sprintf("X-Ray daemon of EKS cluster %s (%s/%s), made by xray-wizard", s.cluster.Name, ns, ServiceAccountName)),
+			Tags: []iamtypes.Tag{
+				{Key: aws.String("alpha.eksctl.io/cluster-name"), Value: aws.String(s.cluster.Name)},
+				{Key: aws.String("xray-wizard/cluster"), Value: aws.String(s.cluster.Name)},
+				{Key: aws.String("xray-wizard/namespace"), Value: aws.String(ns)},
+				{Key: aws.String("xray-wizard/service-account"), Value: aws.String(ServiceAccountName)},
+				{Key: aws.String(ManagedByLabel), Value: aws.String(ManagedByValue)},
+			},
+		})
+		if err != nil && !isCode(err, "EntityAlreadyExists") {
+			return "", env.awsError("iam:CreateRole", err)
+		}
+		if err == nil {
+			s.roleARN = aws.ToString(out.Role.Arn)
+		}
+	} else if s.trustDiff != "" {
+		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgFixingTrust, s.roleName, s.trustDiff))
+		if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
+			RoleName: aws.String(s.roleName), PolicyDocument: aws.String(s.want.JSON()),
+		}); err != nil {
+			return "", env.awsError("iam:UpdateAssumeRolePolicy", err)
+		}
+	}
+	if !s.attached {
+		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAttaching, XRayWritePolicy))
+		if _, err := env.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{
+			RoleName: aws.String(s.roleName), PolicyArn: aws.String(policyARN(s.id)),
+		}); err != nil {
+			err = env.awsError("iam:AttachRolePolicy", err)
+			if !s.roleExists {
+				// A role without its policy is half made: take it away again.
+				_, _ = env.IAM.DeleteRole(context.WithoutCancel(ctx), &iam.DeleteRoleInput{RoleName: aws.String(s.roleName)})
+			}
+			return "", err
+		}
+	}
+	if s.sa == nil || !s.saAnnotated {
+		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAnnotatingSA, ns, ServiceAccountName))
+		ac := corev1ac.ServiceAccount(ServiceAccountName, ns).
+			WithLabels(map[string]string{ManagedByLabel: ManagedByValue}).
+			WithAnnotations(map[string]string{RoleARNAnnotation: s.roleARN})
+		_, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+		if err != nil {
+			return "", env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+		}
+	}
+	return env.T(i18n.MsgIRSADone, ns, ServiceAccountName, s.roleName), nil
+}

@@ -1,0 +1,141 @@
+package steps
+
+import (
+	"context"
+	"errors"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+)
+
+// Runner runs steps in order. The TUI and the non-interactive path both use
+// it, with their own Reporter and Confirmer.
+type Runner struct {
+	Env     *Env
+	Steps   []Step
+	Confirm flow.Confirmer
+	DryRun  bool
+	Sandbox bool
+}
+
+// Run runs the steps and returns the summary. It stops at the first failed
+// step; the steps after it are reported as skipped.
+func (rn *Runner) Run(ctx context.Context, rep flow.Reporter) flow.Summary {
+	env := rn.Env
+	sum := flow.Summary{Sandbox: rn.Sandbox, DryRun: rn.DryRun}
+	if rn.Confirm == nil {
+		rn.Confirm = flow.Always{}
+	}
+	stopped := false
+	for _, s := range rn.Steps {
+		id := s.ID()
+		if stopped {
+			sum.Steps = append(sum.Steps, flow.StepSummary{ID: id, Status: flow.Skipped, Detail: env.T(i18n.MsgNotRunAfterFailure)})
+			continue
+		}
+		ss := rn.runOne(ctx, s, rep)
+		sum.Steps = append(sum.Steps, ss)
+		if ss.Status == flow.Failed {
+			stopped = true
+		}
+	}
+	if ctx.Err() != nil {
+		sum.Interrupted = true
+	}
+	env.mu.Lock()
+	if env.cluster != nil {
+		sum.Cluster = env.cluster.Name
+	}
+	sum.AppURL = env.appURL
+	env.mu.Unlock()
+	sum.Region = env.Region()
+	if rn.countsTraces() {
+		sum.Traces = env.LastCounts()
+	}
+	if sum.Region != "" {
+		sum.Console = ConsoleLinks(sum.Region)
+	}
+	return sum
+}
+
+func (rn *Runner) countsTraces() bool {
+	for _, s := range rn.Steps {
+		if s.ID() == flow.IDTraces {
+			return true
+		}
+	}
+	return false
+}
+
+func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.StepSummary {
+	env := rn.Env
+	id := s.ID()
+	finish := func(res flow.Result, detail string, err error, plan *flow.Plan) flow.StepSummary {
+		ev := flow.Event{Step: id, Kind: flow.Finished, Time: env.Now(), Result: res, Message: detail}
+		ss := flow.StepSummary{ID: id, Status: res, Detail: detail, Plan: plan}
+		if err != nil {
+			fe := asFlowError(env, id, err)
+			ev.Err = fe
+			ev.Message = fe.Cause
+			ss.Detail, ss.Fix = fe.Cause, fe.Fix
+		}
+		env.Log.Info("finished", "step", id, "result", res, "detail", ev.Message)
+		rep.Report(ev)
+		return ss
+	}
+	rep.Report(flow.Event{Step: id, Kind: flow.Started, Time: env.Now()})
+	if err := ctx.Err(); err != nil {
+		return finish(flow.Failed, "", err, nil)
+	}
+	st, err := s.Check(ctx, env)
+	if err != nil {
+		return finish(flow.Failed, "", err, nil)
+	}
+	plan, err := s.Plan(ctx, env)
+	if err != nil {
+		return finish(flow.Failed, "", err, nil)
+	}
+	rep.Report(flow.Event{Step: id, Kind: flow.Planning, Time: env.Now(), Plan: &plan})
+	if rn.DryRun {
+		detail := st.Detail
+		if detail == "" {
+			detail = env.T(i18n.MsgPlanned)
+		}
+		return finish(flow.Planned, detail, nil, &plan)
+	}
+	if st.Done {
+		return finish(flow.Done, st.Detail, nil, nil)
+	}
+	if plan.Mutates() {
+		ok, err := rn.Confirm.Confirm(ctx, s.Info(env), plan)
+		if err != nil {
+			return finish(flow.Failed, "", err, nil)
+		}
+		if !ok {
+			return finish(flow.Skipped, env.T(i18n.MsgDeclined), nil, nil)
+		}
+	}
+	detail, err := s.Apply(ctx, env, rep)
+	if err != nil {
+		return finish(flow.Failed, "", err, nil)
+	}
+	return finish(flow.Done, detail, nil, nil)
+}
+
+// asFlowError gives every failure a cause, and a fix where one is known.
+func asFlowError(env *Env, step string, err error) *flow.Error {
+	var fe *flow.Error
+	if errors.As(err, &fe) {
+		if fe.Step == "" {
+			fe.Step = step
+		}
+		return fe
+	}
+	if errors.Is(err, context.Canceled) {
+		return &flow.Error{Step: step, Cause: env.T(i18n.MsgInterrupted), Err: err}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &flow.Error{Step: step, Cause: env.T(i18n.MsgTimedOut), Err: err}
+	}
+	return &flow.Error{Step: step, Cause: err.Error(), Err: err}
+}
