@@ -125,8 +125,14 @@ func waitForURL(ctx context.Context, env *Env, r flow.Reporter) (string, error) 
 	}); err != nil {
 		return "", err
 	}
-	f.Start(ctx.Done())
-	defer f.Shutdown()
+	// The informers stop before Shutdown waits for them, whatever ended
+	// the wait.
+	stop := make(chan struct{})
+	f.Start(stop)
+	defer func() {
+		close(stop)
+		f.Shutdown()
+	}()
 	f.WaitForCacheSync(ctx.Done())
 	said := false
 	for {

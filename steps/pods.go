@@ -138,8 +138,14 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 			}
 		})
 	}
-	f.Start(ctx.Done())
-	defer f.Shutdown()
+	// The informers stop before Shutdown waits for them, whatever ended
+	// the wait.
+	stop := make(chan struct{})
+	f.Start(stop)
+	defer func() {
+		close(stop)
+		f.Shutdown()
+	}()
 	for typ, ok := range f.WaitForCacheSync(ctx.Done()) {
 		if !ok {
 			select {

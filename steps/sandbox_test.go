@@ -1,0 +1,279 @@
+package steps_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/sandbox"
+	"github.com/xray-wizard/xray-wizard/steps"
+)
+
+// startSandbox starts a practice sandbox with fast pacing for tests.
+func startSandbox(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{PodStartDelay: 200 * time.Millisecond, LBDelay: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	t.Cleanup(sb.Stop)
+	return sb
+}
+
+func newEnv(sb *sandbox.Sandbox, opts steps.Options) *steps.Env {
+	if opts.TracesTimeout == 0 {
+		opts.TracesTimeout = 30 * time.Second
+	}
+	if opts.PodsTimeout == 0 {
+		opts.PodsTimeout = 30 * time.Second
+	}
+	env := steps.NewEnv(sb.AWSConfig(), sb.Clientset(), opts)
+	env.KubeContext, env.KubeCluster = sb.KubeContext(), sb.KubeCluster()
+	env.Thumbprint = sb.Thumbprint
+	env.PollInterval = 200 * time.Millisecond
+	return env
+}
+
+// events collects what a run reported.
+type events struct {
+	mu  sync.Mutex
+	all []flow.Event
+}
+
+func (e *events) Report(ev flow.Event) {
+	e.mu.Lock()
+	e.all = append(e.all, ev)
+	e.mu.Unlock()
+}
+
+func (e *events) of(kind flow.Kind) []flow.Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []flow.Event
+	for _, ev := range e.all {
+		if ev.Kind == kind {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// mutatingAWS counts the calls that change AWS state.
+func mutatingAWS(calls map[string]int) map[string]int {
+	out := map[string]int{}
+	for op, n := range calls {
+		action := op[strings.Index(op, ".")+1:]
+		for _, p := range []string{"Create", "Attach", "Update", "Put", "Delete", "Tag", "Untag", "Add", "Detach"} {
+			if strings.HasPrefix(action, p) && op != "XRay.PutTraceSegments" {
+				out[op] += n
+			}
+		}
+	}
+	return out
+}
+
+// wizardWrites lists the Kubernetes writes the wizard made (the simulated
+// cluster's own controllers write pods and statuses; those are not ours).
+func wizardWrites(cs *fake.Clientset) []string {
+	var out []string
+	for _, a := range cs.Actions() {
+		switch a.GetVerb() {
+		case "create", "update", "patch", "delete":
+		default:
+			continue
+		}
+		if a.GetSubresource() != "" || a.GetResource().Resource == "pods" || a.GetResource().Resource == "events" {
+			continue
+		}
+		if p, ok := a.(k8stesting.PatchAction); ok && p.GetPatchType() == "application/apply-patch+yaml" {
+			out = append(out, "apply "+a.GetResource().Resource+" "+p.GetName())
+			continue
+		}
+		if c, ok := a.(k8stesting.CreateAction); ok {
+			if o, ok := c.GetObject().(runtime.Object); ok && o != nil {
+				out = append(out, a.GetVerb()+" "+a.GetResource().Resource)
+				continue
+			}
+		}
+		out = append(out, a.GetVerb()+" "+a.GetResource().Resource)
+	}
+	return out
+}
+
+// The whole lab against the sandbox through the real SDK clients; then a
+// second run that finds everything in place and changes nothing.
+func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
+	sb := startSandbox(t)
+	env := newEnv(sb, steps.Options{Requests: 20})
+	ev := &events{}
+	rn := &steps.Runner{Env: env, Steps: steps.All(), Sandbox: true}
+	sum := rn.Run(context.Background(), ev)
+	for _, s := range sum.Steps {
+		if s.Status != flow.Done {
+			t.Fatalf("step %s: %s %s (fix: %s)", s.ID, s.Status, s.Detail, s.Fix)
+		}
+	}
+	if sum.Traces == nil || sum.Traces.Total != 20 {
+		t.Fatalf("traces = %+v, want 20 (one per request)", sum.Traces)
+	}
+	tr := sum.Traces
+	if tr.OK+tr.Error+tr.Fault+tr.Throttle != tr.Total || tr.ByService["Frontend"] != 20 {
+		t.Errorf("counts = %+v", tr)
+	}
+	if sum.Cluster != "eksworkshop-eksctl" || sum.Region != "us-west-2" || !strings.HasPrefix(sum.AppURL, "http://") {
+		t.Errorf("summary = %+v", sum)
+	}
+	// The pod table reached 3/3 through the informer.
+	pods := ev.of(flow.Pods)
+	if len(pods) == 0 {
+		t.Fatal("no pod table events")
+	}
+	last := pods[len(pods)-1].Pods
+	if last.Ready != 3 || last.Desired != 3 || len(last.Rows) != 3 {
+		t.Errorf("last pod table = %+v", last)
+	}
+	nodes := map[string]bool{}
+	for _, r := range last.Rows {
+		nodes[r.Node] = true
+	}
+	if len(nodes) != 3 {
+		t.Errorf("pods not one per node: %+v", last.Rows)
+	}
+	// What the AWS account has now, read back independently.
+	calls := sb.AWS.Calls()
+	if calls["IAM.CreateOpenIDConnectProvider"] != 1 || calls["IAM.CreateRole"] != 1 || calls["IAM.AttachRolePolicy"] != 1 {
+		t.Errorf("first run's IAM calls: %v", mutatingAWS(calls))
+	}
+
+	// Second run: every change step is already done, no mutating call.
+	before := sb.AWS.Calls()
+	cs := sb.Clientset().(*fake.Clientset)
+	cs.ClearActions()
+	env2 := newEnv(sb, steps.Options{Requests: 5})
+	sum2 := (&steps.Runner{Env: env2, Steps: steps.All()}).Run(context.Background(), &events{})
+	for _, s := range sum2.Steps {
+		if s.Status != flow.Done {
+			t.Errorf("second run: %s %s %s", s.ID, s.Status, s.Detail)
+		}
+	}
+	after := sb.AWS.Calls()
+	for op, n := range mutatingAWS(after) {
+		if n != mutatingAWS(before)[op] {
+			t.Errorf("second run called %s", op)
+		}
+	}
+	if w := wizardWrites(cs); len(w) != 0 {
+		t.Errorf("second run wrote to the cluster: %v", w)
+	}
+	for _, id := range []string{"oidc", "iamsa", "daemonset"} {
+		for _, s := range sum2.Steps {
+			if s.ID == id && !strings.Contains(strings.ToLower(s.Detail), "already") {
+				t.Errorf("second run, %s: %q does not say it was already done", id, s.Detail)
+			}
+		}
+	}
+}
+
+// --dry-run reads but never writes.
+func TestDryRunWritesNothing(t *testing.T) {
+	sb := startSandbox(t)
+	cs := sb.Clientset().(*fake.Clientset)
+	cs.ClearActions()
+	env := newEnv(sb, steps.Options{})
+	sum := (&steps.Runner{Env: env, Steps: steps.All(), DryRun: true}).Run(context.Background(), &events{})
+	for _, s := range sum.Steps {
+		if s.Status != flow.Planned || s.Plan == nil || len(s.Plan.Commands) == 0 {
+			t.Errorf("%s: %s plan=%+v", s.ID, s.Status, s.Plan)
+		}
+	}
+	if m := mutatingAWS(sb.AWS.Calls()); len(m) != 0 {
+		t.Errorf("dry run called %v", m)
+	}
+	if w := wizardWrites(cs); len(w) != 0 {
+		t.Errorf("dry run wrote %v", w)
+	}
+}
+
+// --steps oidc,iamsa: what they need (identity, cluster, issuer) is still
+// found, read-only.
+func TestSubsetDiscoversWhatItNeeds(t *testing.T) {
+	sb := startSandbox(t)
+	env := newEnv(sb, steps.Options{})
+	ss, _ := steps.Select("iamsa,oidc")
+	sum := (&steps.Runner{Env: env, Steps: ss}).Run(context.Background(), &events{})
+	if len(sum.Steps) != 2 || sum.Steps[0].ID != "oidc" || sum.Steps[0].Status != flow.Done || sum.Steps[1].Status != flow.Done {
+		t.Fatalf("steps = %+v", sum.Steps)
+	}
+	if sum.Traces != nil {
+		t.Error("traces counted though the traces step did not run")
+	}
+}
+
+// iamsa without the OIDC provider fails, naming the fix, and makes nothing.
+func TestIAMSAWithoutOIDCFails(t *testing.T) {
+	sb := startSandbox(t)
+	env := newEnv(sb, steps.Options{})
+	ss, _ := steps.Select("iamsa")
+	sum := (&steps.Runner{Env: env, Steps: ss}).Run(context.Background(), &events{})
+	s := sum.Steps[0]
+	if s.Status != flow.Failed || !strings.Contains(s.Detail, "no IAM OIDC provider") || !strings.Contains(s.Fix, "associate-iam-oidc-provider") {
+		t.Fatalf("step = %+v", s)
+	}
+	if m := mutatingAWS(sb.AWS.Calls()); len(m) != 0 {
+		t.Errorf("failed step still called %v", m)
+	}
+}
+
+// A declined confirmation skips the step and changes nothing.
+type decline struct{}
+
+func (decline) Confirm(context.Context, flow.StepInfo, flow.Plan) (bool, error) { return false, nil }
+
+func TestDeclinedStepIsSkipped(t *testing.T) {
+	sb := startSandbox(t)
+	env := newEnv(sb, steps.Options{})
+	ss, _ := steps.Select("oidc")
+	sum := (&steps.Runner{Env: env, Steps: ss, Confirm: decline{}}).Run(context.Background(), &events{})
+	if sum.Steps[0].Status != flow.Skipped {
+		t.Fatalf("step = %+v", sum.Steps[0])
+	}
+	if m := mutatingAWS(sb.AWS.Calls()); len(m) != 0 {
+		t.Errorf("declined step called %v", m)
+	}
+}
+
+// No sample app: one clear cause and the command to check.
+func TestAppMissing(t *testing.T) {
+	sb := startSandbox(t)
+	env := newEnv(sb, steps.Options{AppNamespace: "nowhere"})
+	ss, _ := steps.Select("app")
+	sum := (&steps.Runner{Env: env, Steps: ss}).Run(context.Background(), &events{})
+	s := sum.Steps[0]
+	if s.Status != flow.Failed || !strings.Contains(s.Detail, "no sample app") || !strings.Contains(s.Fix, "kubectl get svc -n nowhere") {
+		t.Fatalf("step = %+v", s)
+	}
+}
+
+// Without the daemon's IAM role, the simulated daemon is denied, no traces
+// arrive, and the traces step says where to look.
+func TestNoTracesWithoutIRSA(t *testing.T) {
+	sb := startSandbox(t)
+	env := newEnv(sb, steps.Options{Requests: 5, TracesTimeout: 3 * time.Second})
+	ss, _ := steps.Select("preflight,daemonset,pods,app,traces")
+	ev := &events{}
+	sum := (&steps.Runner{Env: env, Steps: ss}).Run(context.Background(), ev)
+	last := sum.Steps[len(sum.Steps)-1]
+	if last.ID != "traces" || last.Status != flow.Failed || !strings.Contains(last.Fix, "AccessDenied") {
+		t.Fatalf("traces step = %+v\nall: %+v", last, sum.Steps)
+	}
+	if len(ev.of(flow.Warning)) == 0 {
+		t.Error("no warning that the daemon's service account has no IAM role")
+	}
+}
