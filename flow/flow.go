@@ -81,6 +81,7 @@ const (
 	Traffic              // Load: requests sent so far
 	Traces               // Counts: trace counts from X-Ray
 	Warning              // Message: worth knowing, not fatal
+	Target               // Message: the cluster, region and account being worked on
 	Finished             // Result; Message is the detail; Err when failed
 )
 

@@ -75,6 +75,7 @@ func (Preflight) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 		return "", env.kubeError("get", "/version", err)
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgKubeContext, ctxName, v.GitVersion))
+	r.Report(flow.Event{Step: flow.IDPreflight, Kind: flow.Target, Time: env.Now(), Message: c.Name + " · " + env.Region() + " · " + id.Account})
 	return env.T(i18n.MsgPreflightDone, c.Name, env.Region(), id.Account), nil
 }
 

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/steps"
+)
+
+// clusterName is what EKS accepts as a cluster name.
+var clusterName = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$`)
+
+// regionName is the shape of an AWS region name, with the geographic
+// prefixes AWS uses, so a typo fails here rather than as a DNS error later.
+var regionName = regexp.MustCompile(`^(af|ap|ca|cn|eu|il|me|mx|sa|us)(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$`)
+
+// retryer is the SDK's standard retryer with room for throttling storms:
+// retries with backoff on throttling and 5xx, never a hand-written loop.
+func retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 8
+	})
+}
+
+// awsConfig loads the SDK's configuration chain: flags, environment
+// (including AWS_ENDPOINT_URL), shared config and credentials files.
+func awsConfig(ctx context.Context, o steps.Options) (aws.Config, error) {
+	lang := o.Lang
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(retryer),
+	}
+	if o.Region != "" {
+		opts = append(opts, config.WithRegion(o.Region))
+	}
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		var pe config.SharedConfigProfileNotExistError
+		if errors.As(err, &pe) || o.Profile != "" {
+			return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.CLIBadProfile, o.Profile, err), Fix: lang.T(i18n.CLIBadProfileFix)}
+		}
+		return aws.Config{}, &flow.Error{Usage: true, Cause: err.Error()}
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.CLINoRegion), Fix: lang.T(i18n.CLINoRegionFix)}
+	}
+	if !regionName.MatchString(cfg.Region) {
+		return aws.Config{}, &flow.Error{Usage: true, Cause: fmt.Sprintf("region %q is not an AWS region name", cfg.Region), Fix: lang.T(i18n.CLINoRegionFix)}
+	}
+	return cfg, nil
+}
+
+// kubeTarget is the kube context in use and a clientset for it.
+type kubeTarget struct {
+	client  kubernetes.Interface
+	context string
+	cluster string
+	server  string
+	err     error
+}
+
+// kube loads the kubeconfig as kubectl does: --kubeconfig, else $KUBECONFIG,
+// else ~/.kube/config, and --context over the current context. A failure is
+// kept, not returned: steps that need no cluster still run.
+func kube(o steps.Options) kubeTarget {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if o.Kubeconfig != "" {
+		rules.ExplicitPath = o.Kubeconfig
+	}
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: o.Context}
+	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
+	var t kubeTarget
+	raw, err := cc.RawConfig()
+	if err != nil {
+		t.err = err
+		return t
+	}
+	t.context = raw.CurrentContext
+	if o.Context != "" {
+		t.context = o.Context
+	}
+	if kc, ok := raw.Contexts[t.context]; ok {
+		t.cluster = kc.Cluster
+		if c, ok := raw.Clusters[kc.Cluster]; ok {
+			t.server = c.Server
+		}
+	}
+	rc, err := cc.ClientConfig()
+	if err != nil {
+		t.err = err
+		return t
+	}
+	rc.UserAgent = "xray-wizard/" + Version
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		t.err = err
+		return t
+	}
+	t.client = cs
+	return t
+}

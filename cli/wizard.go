@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/report"
+	"github.com/xray-wizard/xray-wizard/sandbox"
+	"github.com/xray-wizard/xray-wizard/steps"
+	"github.com/xray-wizard/xray-wizard/ui"
+)
+
+// interactive decides between the TUI and plain lines, in one place: the TUI
+// needs a terminal on both stdin and stdout, no -y, and no CI.
+func interactive(nonInteractive bool, stdin io.Reader, stdout io.Writer) bool {
+	if nonInteractive || ciSet() {
+		return false
+	}
+	return isTerminal(stdin) && isTerminal(stdout)
+}
+
+func ciSet() bool {
+	v := strings.ToLower(os.Getenv("CI"))
+	return v != "" && v != "false" && v != "0"
+}
+
+func isTerminal(x any) bool {
+	f, ok := x.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// openLog opens the debug log; the TUI never writes logs to the terminal.
+func openLog(path string) (*slog.Logger, func(), error) {
+	if path == "" {
+		return slog.New(slog.DiscardHandler), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, usagef("--log-file: %v", err)
+	}
+	return slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), func() { f.Close() }, nil
+}
+
+func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, stderr io.Writer) error {
+	lang, err := w.validate()
+	if err != nil {
+		return err
+	}
+	selected, err := steps.Select(w.stepList)
+	if err != nil {
+		return usagef("--steps: %v", err)
+	}
+	if w.requests < 1 || w.requests > 100000 {
+		return usagef("--requests %d: must be between 1 and 100000", w.requests)
+	}
+	if w.cluster != "" && !clusterName.MatchString(w.cluster) {
+		return usagef("--cluster %q is not a valid EKS cluster name (letters, digits, - and _, up to 100, starting with a letter or digit)", w.cluster)
+	}
+	if w.region != "" && !regionName.MatchString(w.region) {
+		return usagef("--region %q is not an AWS region name (e.g. us-west-2)", w.region)
+	}
+	log, closeLog, err := openLog(w.logFile)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	opts := w.options(lang)
+	env, stop, err := buildEnv(ctx, w.sandbox, opts, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	runner := &steps.Runner{Env: env, Steps: selected, DryRun: w.dryRun, Sandbox: w.sandbox}
+	log.Info("start", "version", Version, "steps", w.stepList, "sandbox", w.sandbox, "dryRun", w.dryRun, "region", env.Region())
+
+	var sum flow.Summary
+	if interactive(w.nonInteractive, stdin, stdout) {
+		sum, err = ui.Run(ctx, ui.Config{
+			Lang:    lang,
+			Sandbox: w.sandbox,
+			DryRun:  w.dryRun,
+			Steps:   steps.Infos(env, selected),
+			Start: func(ctx context.Context, rep flow.Reporter, c flow.Confirmer) flow.Summary {
+				r := *runner
+				r.Confirm = c
+				return r.Run(ctx, rep)
+			},
+		})
+		if err != nil {
+			return fmt.Errorf("terminal UI: %w", err)
+		}
+	} else {
+		if w.sandbox {
+			fmt.Fprintln(stderr, lang.T(i18n.CLISandboxBanner))
+		}
+		titles := map[string]string{}
+		for _, in := range steps.Infos(env, selected) {
+			titles[in.ID] = in.Title
+		}
+		lines := &report.Lines{W: stderr, Lang: lang, Titles: titles}
+		sum = runner.Run(ctx, lines)
+	}
+	if w.output == "json" {
+		if err := report.JSON(stdout, sum); err != nil {
+			return err
+		}
+	} else {
+		report.Text(stdout, sum, lang)
+	}
+	switch {
+	case sum.Interrupted:
+		fmt.Fprintln(stderr, lang.T(i18n.CLIInterruptedHint))
+		return &exitError{ExitInterrupted}
+	case sum.Failed():
+		return &exitError{ExitFailed}
+	}
+	return nil
+}
+
+// buildEnv makes the steps' environment: the practice sandbox's endpoints and
+// clientset, or the person's AWS configuration and kubeconfig.
+func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slog.Logger) (*steps.Env, func(), error) {
+	if useSandbox {
+		sb, err := sandbox.Start(ctx, sandbox.Options{Region: opts.Region, Cluster: opts.Cluster, AppNamespace: opts.AppNamespace, Log: log})
+		if err != nil {
+			return nil, nil, fmt.Errorf("sandbox: %w", err)
+		}
+		env := steps.NewEnv(sb.AWSConfig(), sb.Clientset(), opts)
+		env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
+		env.Thumbprint = sb.Thumbprint
+		env.PollInterval = time.Second
+		env.Log = log
+		return env, sb.Stop, nil
+	}
+	cfg, err := awsConfig(ctx, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	k := kube(opts)
+	env := steps.NewEnv(cfg, k.client, opts)
+	env.KubeContext, env.KubeCluster, env.KubeServer, env.KubeErr = k.context, k.cluster, k.server, k.err
+	env.Log = log
+	return env, func() {}, nil
+}

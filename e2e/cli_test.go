@@ -1,0 +1,150 @@
+package e2e
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The whole lab in the sandbox without a terminal: every step done, traces
+// counted, exit 0.
+func TestSandboxJSON(t *testing.T) {
+	r := run(t, 2*time.Minute, nil, "--sandbox", "-y", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", r.code, r.stderr, r.stdout)
+	}
+	var sum struct {
+		Sandbox bool `json:"sandbox"`
+		Steps   []struct{ ID, Status, Detail string }
+		Traces  struct {
+			Total, OK, Error, Fault, Throttle int
+			ByService                         map[string]int
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, r.stdout)
+	}
+	want := []string{"preflight", "oidc", "iamsa", "daemonset", "pods", "app", "traces"}
+	if len(sum.Steps) != len(want) {
+		t.Fatalf("steps = %+v", sum.Steps)
+	}
+	for i, s := range sum.Steps {
+		if s.ID != want[i] || s.Status != "done" || s.Detail == "" {
+			t.Errorf("step %d = %+v, want %s done with a detail", i, s, want[i])
+		}
+	}
+	tr := sum.Traces
+	if tr.Total <= 0 || tr.OK+tr.Error+tr.Fault+tr.Throttle != tr.Total {
+		t.Errorf("traces = %+v", tr)
+	}
+	for _, svc := range []string{"Frontend", "Product-Catalog"} {
+		if tr.ByService[svc] == 0 {
+			t.Errorf("no traces through %s: %v", svc, tr.ByService)
+		}
+	}
+	if !sum.Sandbox {
+		t.Error("summary does not say it came from the sandbox")
+	}
+	// One line per event on stderr, the sandbox named.
+	for _, s := range []string{"PRACTICE SANDBOX", "▶ oidc", "✓ traces"} {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+		}
+	}
+}
+
+// A second run finds everything in place and changes nothing.
+func TestSandboxDryRunChangesNothing(t *testing.T) {
+	r := run(t, time.Minute, nil, "--sandbox", "--dry-run", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var sum struct {
+		DryRun bool `json:"dryRun"`
+		Steps  []struct {
+			ID, Status string
+			Plan       *struct {
+				Changes  []struct{ Action, Kind, Name string }
+				Commands []string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if !sum.DryRun || len(sum.Steps) != 7 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	changes := map[string]int{}
+	for _, s := range sum.Steps {
+		if s.Status != "planned" || s.Plan == nil || len(s.Plan.Commands) == 0 {
+			t.Errorf("step %s: status %s, plan %+v", s.ID, s.Status, s.Plan)
+			continue
+		}
+		for _, c := range s.Plan.Changes {
+			if c.Action != "none" {
+				changes[s.ID]++
+			}
+		}
+	}
+	for _, id := range []string{"oidc", "iamsa", "daemonset"} {
+		if changes[id] == 0 {
+			t.Errorf("dry run plans no change for %s on a fresh sandbox", id)
+		}
+	}
+	joined := r.stdout
+	for _, cmd := range []string{"eksctl utils associate-iam-oidc-provider", "eksctl create iamserviceaccount", "kubectl apply -f", "aws iam create-role"} {
+		if !strings.Contains(joined, cmd) {
+			t.Errorf("dry run does not show %q", cmd)
+		}
+	}
+}
+
+// Bad usage: one line naming the problem and a hint, exit 2, no stack trace.
+func TestBadUsage(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--bogus"}, "unknown flag: --bogus"},
+		{[]string{"--steps", "oidc,nope", "--sandbox"}, `unknown step "nope"`},
+		{[]string{"--output", "xml", "--sandbox"}, `--output "xml"`},
+		{[]string{"--lang", "xx", "--sandbox"}, `--lang "xx"`},
+		{[]string{"--cluster", "bad name!", "--sandbox"}, "not a valid EKS cluster name"},
+		{[]string{"--region", "xx-nowhere-1"}, "xx-nowhere-1"},
+		{[]string{"extra-arg"}, "unknown command"},
+	}
+	for _, c := range cases {
+		r := run(t, 30*time.Second, nil, c.args...)
+		if r.code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", c.args, r.code, r.stderr)
+		}
+		lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+		if len(lines) > 2 || !strings.Contains(lines[0], c.want) {
+			t.Errorf("%v: stderr %q, want one line with %q (and at most a fix line)", c.args, r.stderr, c.want)
+		}
+		if strings.Contains(r.stderr, "goroutine") || strings.Contains(r.stderr, "panic") {
+			t.Errorf("%v: stack trace on stderr", c.args)
+		}
+		if r.stdout != "" {
+			t.Errorf("%v: stdout not empty: %q", c.args, r.stdout)
+		}
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	if r := run(t, 10*time.Second, nil, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "xray-wizard ") {
+		t.Errorf("version: %+v", r)
+	}
+	r := run(t, 10*time.Second, nil, "--help")
+	for _, flag := range []string{"--sandbox", "--cluster", "--region", "--profile", "--kubeconfig", "--context", "--namespace", "--app-namespace", "--steps", "--dry-run", "--non-interactive", "--output", "--lang", "--log-file"} {
+		if !strings.Contains(r.stdout, flag) {
+			t.Errorf("--help lacks %s", flag)
+		}
+	}
+	r = run(t, 10*time.Second, nil, "sandbox", "serve", "--help")
+	if !strings.Contains(r.stdout, "--listen") || !strings.Contains(r.stdout, "--region") {
+		t.Errorf("sandbox serve --help lacks --listen or the shared flags:\n%s", r.stdout)
+	}
+}

@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmux drives the real TUI in a real terminal: a detached session of 80×24
+// on a private server socket, keys in with send-keys, the screen out with
+// capture-pane.
+type tmux struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+func newTmux(t *testing.T, width, height int, env []string, args ...string) *tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is not installed: the end-to-end TUI test needs it (apt-get install tmux; .ci/run installs it)")
+	}
+	dir := t.TempDir()
+	m := &tmux{t: t, socket: filepath.Join(dir, "tmux.sock"), name: "xw"}
+	codeFile := filepath.Join(dir, "exit-code")
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	// The shell keeps the pane open after the wizard exits, so its last
+	// screen can still be read, and records the exit code.
+	script := fmt.Sprintf("%s %s; echo $? > %s; sleep 600", bin, strings.Join(quoted, " "), codeFile)
+	cmd := []string{"-S", m.socket, "-f", "/dev/null", "new-session", "-d", "-s", m.name,
+		"-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
+	for _, e := range append([]string{"TERM=xterm-256color", "HOME=" + dir}, env...) {
+		cmd = append(cmd, "-e", e)
+	}
+	cmd = append(cmd, "sh", "-c", script)
+	if out, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", m.socket, "kill-server").Run() })
+	m.t = t
+	m.name = m.name + ":0"
+	_ = codeFile
+	return m
+}
+
+func (m *tmux) screen() string {
+	out, err := exec.Command("tmux", "-S", m.socket, "capture-pane", "-p", "-t", m.name).Output()
+	if err != nil {
+		m.t.Fatalf("capture-pane: %v", err)
+	}
+	return string(out)
+}
+
+func (m *tmux) keys(keys ...string) {
+	args := append([]string{"-S", m.socket, "send-keys", "-t", m.name}, keys...)
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		m.t.Fatalf("send-keys %v: %v\n%s", keys, err, out)
+	}
+}
+
+// exitCode waits for the wizard to exit and returns its code.
+func (m *tmux) exitCode(timeout time.Duration) int {
+	file := filepath.Join(filepath.Dir(m.socket), "exit-code")
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(file); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+			var code int
+			fmt.Sscan(strings.TrimSpace(string(b)), &code)
+			return code
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	m.t.Fatalf("the wizard did not exit within %s; screen:\n%s", timeout, m.screen())
+	return -1
+}
+
+// waitFor polls the screen until re matches, or fails with the last screen.
+func (m *tmux) waitFor(re *regexp.Regexp, timeout time.Duration) string {
+	deadline := time.Now().Add(timeout)
+	var s string
+	for time.Now().Before(deadline) {
+		s = m.screen()
+		if re.MatchString(s) {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	m.t.Fatalf("screen never matched %s within %s; last screen:\n%s", re, timeout, s)
+	return ""
+}
+
+func checkWidth(t *testing.T, screen string, width int) {
+	t.Helper()
+	for i, line := range strings.Split(screen, "\n") {
+		if n := len([]rune(line)); n > width*2 {
+			t.Errorf("line %d is wider than the terminal: %q", i, line)
+		}
+	}
+}

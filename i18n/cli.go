@@ -1,0 +1,55 @@
+package i18n
+
+// Keys of the command line's own text: the line reporter, the summary, usage
+// errors and the sandbox.
+const (
+	CLIPlan               Key = "cli.plan"
+	CLIPodsReady          Key = "cli.pods_ready"
+	CLIAppURL             Key = "cli.app_url"
+	CLIRequests           Key = "cli.requests"
+	CLIFix                Key = "cli.fix"
+	CLISummaryOK          Key = "cli.summary_ok"
+	CLISummaryFailed      Key = "cli.summary_failed"
+	CLISummaryInterrupted Key = "cli.summary_interrupted"
+	CLISummaryDryRun      Key = "cli.summary_dry_run"
+	CLISandboxTag         Key = "cli.sandbox_tag"
+	CLICluster            Key = "cli.cluster"
+	CLIWindow             Key = "cli.window"
+	CLIServiceMap         Key = "cli.service_map"
+	CLITracesConsole      Key = "cli.traces_console"
+	CLIUsageHint          Key = "cli.usage_hint"
+	CLINoRegion           Key = "cli.no_region"
+	CLINoRegionFix        Key = "cli.no_region_fix"
+	CLIBadProfile         Key = "cli.bad_profile"
+	CLIBadProfileFix      Key = "cli.bad_profile_fix"
+	CLISandboxBanner      Key = "cli.sandbox_banner"
+	CLISandboxServe       Key = "cli.sandbox_serve"
+	CLIInterruptedHint    Key = "cli.interrupted_hint"
+)
+
+func init() {
+	add(map[Key]entry{
+		CLIPlan:               {"plan", "計画"},
+		CLIPodsReady:          {"pods Ready", "Ready の Pod"},
+		CLIAppURL:             {"App URL", "アプリの URL"},
+		CLIRequests:           {"requests", "リクエスト"},
+		CLIFix:                {"fix", "対処"},
+		CLISummaryOK:          {"xray-wizard: X-Ray is set up and traces arrive.", "xray-wizard: X-Ray のセットアップが完了し、トレースが届いています。"},
+		CLISummaryFailed:      {"xray-wizard: a step failed.", "xray-wizard: 失敗したステップがあります。"},
+		CLISummaryInterrupted: {"xray-wizard: interrupted.", "xray-wizard: 中断しました。"},
+		CLISummaryDryRun:      {"xray-wizard: dry run, nothing was changed.", "xray-wizard: ドライランのため何も変更していません。"},
+		CLISandboxTag:         {"[practice sandbox: simulated AWS and cluster]", "[練習用サンドボックス: AWS とクラスターはシミュレーション]"},
+		CLICluster:            {"cluster", "クラスター"},
+		CLIWindow:             {"window", "期間"},
+		CLIServiceMap:         {"Service map", "サービスマップ"},
+		CLITracesConsole:      {"Traces", "トレース"},
+		CLIUsageHint:          {"see xray-wizard --help", "xray-wizard --help を参照してください"},
+		CLINoRegion:           {"no AWS region is set", "AWS リージョンが設定されていません"},
+		CLINoRegionFix:        {"Pass --region us-west-2, or set AWS_REGION, or run aws configure set region us-west-2.", "--region us-west-2 を指定するか、AWS_REGION を設定するか、aws configure set region us-west-2 を実行してください。"},
+		CLIBadProfile:         {"AWS profile %s: %v", "AWS プロファイル %s: %v"},
+		CLIBadProfileFix:      {"List the profiles with aws configure list-profiles, or leave out --profile.", "aws configure list-profiles でプロファイルを確認するか、--profile を外してください。"},
+		CLISandboxBanner:      {"PRACTICE SANDBOX: simulated AWS, cluster and sample app on this machine; nothing leaves it.", "練習用サンドボックス: AWS、クラスター、サンプルアプリをこのマシン上でシミュレーションしています。外部には何も送信しません。"},
+		CLISandboxServe:       {"Sandbox AWS endpoints on %s. Use them with:", "サンドボックスの AWS エンドポイント: %s。次のように使います:"},
+		CLIInterruptedHint:    {"Interrupted. Running the wizard again picks up where it stopped.", "中断しました。もう一度実行すると、途中から再開します。"},
+	})
+}

@@ -1,0 +1,201 @@
+// Package report is the face of the wizard without a terminal UI: one line
+// per event on stderr, and the summary on stdout as text or JSON.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+)
+
+// Lines writes one line per event. It is safe for concurrent use.
+type Lines struct {
+	W    io.Writer
+	Lang i18n.Lang
+	// Titles maps step ids to their display names.
+	Titles map[string]string
+
+	mu          sync.Mutex
+	lastPods    string
+	lastTraffic int
+	lastTraces  int
+}
+
+// Report writes e as a line, leaving out updates that add nothing new (a pod
+// table whose summary did not change, traffic between quarter marks).
+func (l *Lines) Report(e flow.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t := l.Lang.T
+	switch e.Kind {
+	case flow.Started:
+		fmt.Fprintf(l.W, "▶ %s — %s\n", e.Step, l.Titles[e.Step])
+	case flow.Planning:
+		for _, c := range e.Plan.Changes {
+			if c.Action == "none" {
+				continue
+			}
+			line := fmt.Sprintf("  %s: %s %s %s", t(i18n.CLIPlan), c.Action, c.Kind, c.Name)
+			if c.Detail != "" {
+				line += " (" + c.Detail + ")"
+			}
+			fmt.Fprintln(l.W, line)
+		}
+		if e.Plan.Note != "" {
+			fmt.Fprintf(l.W, "  %s\n", e.Plan.Note)
+		}
+	case flow.Progress:
+		fmt.Fprintf(l.W, "  · %s\n", e.Message)
+	case flow.Warning:
+		fmt.Fprintf(l.W, "  ! %s\n", e.Message)
+	case flow.Pods:
+		p := e.Pods
+		var phases []string
+		count := map[string]int{}
+		for _, r := range p.Rows {
+			count[r.Phase]++
+		}
+		for ph, n := range count {
+			phases = append(phases, fmt.Sprintf("%s %d", ph, n))
+		}
+		sort.Strings(phases)
+		s := fmt.Sprintf("  %s %d/%d  [%s]", t(i18n.CLIPodsReady), p.Ready, p.Desired, strings.Join(phases, ", "))
+		if s != l.lastPods {
+			fmt.Fprintln(l.W, s)
+			l.lastPods = s
+		}
+	case flow.URL:
+		fmt.Fprintf(l.W, "  %s: %s\n", t(i18n.CLIAppURL), e.Message)
+	case flow.Traffic:
+		x := e.Load
+		if x.Total == 0 {
+			return
+		}
+		q := x.Sent * 4 / x.Total
+		if x.Sent == 0 || q == l.lastTraffic {
+			return
+		}
+		l.lastTraffic = q
+		fmt.Fprintf(l.W, "  %s %d/%d (%s)\n", t(i18n.CLIRequests), x.Sent, x.Total, statusLine(x))
+	case flow.Traces:
+		c := e.Counts
+		if c.Total == l.lastTraces {
+			return
+		}
+		l.lastTraces = c.Total
+		fmt.Fprintf(l.W, "  %s\n", t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle))
+	case flow.Finished:
+		switch e.Result {
+		case flow.Done:
+			fmt.Fprintf(l.W, "✓ %s: %s\n", e.Step, e.Message)
+		case flow.Planned:
+			fmt.Fprintf(l.W, "• %s: %s\n", e.Step, e.Message)
+		case flow.Skipped:
+			fmt.Fprintf(l.W, "– %s: %s\n", e.Step, e.Message)
+		case flow.Failed:
+			fmt.Fprintf(l.W, "✗ %s: %s\n", e.Step, e.Message)
+			if e.Err != nil && e.Err.Fix != "" {
+				fmt.Fprintf(l.W, "  %s: %s\n", t(i18n.CLIFix), e.Err.Fix)
+			}
+		}
+	}
+}
+
+func statusLine(x *flow.TrafficStats) string {
+	codes := make([]int, 0, len(x.Status))
+	for c := range x.Status {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var parts []string
+	for _, c := range codes {
+		parts = append(parts, fmt.Sprintf("%d×%d", c, x.Status[c]))
+	}
+	if x.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("err×%d", x.Failed))
+	}
+	return strings.Join(parts, " ")
+}
+
+// JSON writes the summary as one JSON object.
+func JSON(w io.Writer, s flow.Summary) error {
+	if s.Traces != nil && s.Traces.ByService == nil {
+		s.Traces.ByService = map[string]int{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
+
+// Text writes the summary for a person.
+func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
+	t := lang.T
+	head := t(i18n.CLISummaryOK)
+	switch {
+	case s.Interrupted:
+		head = t(i18n.CLISummaryInterrupted)
+	case s.Failed():
+		head = t(i18n.CLISummaryFailed)
+	case s.DryRun:
+		head = t(i18n.CLISummaryDryRun)
+	}
+	if s.Sandbox {
+		head += " " + t(i18n.CLISandboxTag)
+	}
+	fmt.Fprintln(w, head)
+	if s.Cluster != "" {
+		fmt.Fprintf(w, "  %s: %s (%s)\n", t(i18n.CLICluster), s.Cluster, s.Region)
+	}
+	width := 0
+	for _, st := range s.Steps {
+		width = max(width, len(st.ID))
+	}
+	for _, st := range s.Steps {
+		mark := map[flow.Result]string{flow.Done: "✓", flow.Skipped: "–", flow.Failed: "✗", flow.Planned: "•"}[st.Status]
+		fmt.Fprintf(w, "  %s %-*s  %s\n", mark, width, st.ID, st.Detail)
+		if st.Fix != "" {
+			fmt.Fprintf(w, "    %s: %s\n", t(i18n.CLIFix), st.Fix)
+		}
+		if st.Plan != nil {
+			for _, c := range st.Plan.Changes {
+				if c.Action != "none" {
+					fmt.Fprintf(w, "    %s %s %s\n", c.Action, c.Kind, c.Name)
+				}
+			}
+			for _, c := range st.Plan.Commands {
+				fmt.Fprintf(w, "    $ %s\n", c)
+			}
+		}
+	}
+	if s.AppURL != "" {
+		fmt.Fprintf(w, "%s: %s\n", t(i18n.CLIAppURL), s.AppURL)
+	}
+	if c := s.Traces; c != nil {
+		fmt.Fprintf(w, "%s\n", t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle))
+		names := make([]string, 0, len(c.ByService))
+		for n := range c.ByService {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(w, "  %-20s %d\n", n, c.ByService[n])
+		}
+		if !c.Start.IsZero() {
+			fmt.Fprintf(w, "  %s: %s – %s\n", t(i18n.CLIWindow), c.Start.Format(time.TimeOnly), c.End.Format(time.TimeOnly))
+		}
+	}
+	for i, u := range s.Console {
+		label := t(i18n.CLIServiceMap)
+		if i == 1 {
+			label = t(i18n.CLITracesConsole)
+		}
+		fmt.Fprintf(w, "%s: %s\n", label, u)
+	}
+}
