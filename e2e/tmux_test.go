@@ -105,3 +105,66 @@ func checkWidth(t *testing.T, screen string, width int) {
 		}
 	}
 }
+
+// The real TUI in a real terminal of 80×24: Enter at every prompt reaches
+// the final screen with trace counts within a minute; Enter there exits 0.
+func TestTUIEndToEnd(t *testing.T) {
+	for _, lang := range []string{"en", "ja"} {
+		t.Run(lang, func(t *testing.T) {
+			m := newTmux(t, 80, 24, []string{"LANG=C.UTF-8"}, "--sandbox", "--lang", lang)
+			prompt := regexp.MustCompile(`Go ahead\?|実行しますか\?`)
+			final := regexp.MustCompile(`X-Ray is set up|X-Ray のセットアップが完了`)
+			deadline := time.Now().Add(time.Minute)
+			prompts := 0
+			var s string
+			for time.Now().Before(deadline) {
+				s = m.screen()
+				if final.MatchString(s) {
+					break
+				}
+				if prompt.MatchString(s) {
+					m.keys("Enter")
+					prompts++
+					// Wait for the prompt to go before looking again.
+					time.Sleep(300 * time.Millisecond)
+					continue
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			if !final.MatchString(s) {
+				t.Fatalf("no final screen within a minute; last screen:\n%s", s)
+			}
+			if prompts < 3 {
+				t.Errorf("answered %d prompts, want one each for oidc, iamsa and daemonset", prompts)
+			}
+			total := regexp.MustCompile(`(total|合計) (\d+)`).FindStringSubmatch(s)
+			if total == nil || total[2] == "0" {
+				t.Errorf("no trace total on the final screen:\n%s", s)
+			}
+			if !strings.Contains(s, "PRACTICE SANDBOX") && !strings.Contains(s, "練習用サンドボックス") {
+				t.Errorf("the screen does not say it is the practice sandbox:\n%s", s)
+			}
+			checkWidth(t, s, 80)
+			m.keys("Enter")
+			if code := m.exitCode(10 * time.Second); code != 0 {
+				t.Errorf("exit code %d after the final screen", code)
+			}
+		})
+	}
+}
+
+// ctrl+c while the daemon pods come up: the terminal is restored and the
+// wizard exits 130.
+func TestTUICtrlC(t *testing.T) {
+	m := newTmux(t, 80, 24, []string{"LANG=C.UTF-8"}, "--sandbox")
+	m.waitFor(regexp.MustCompile(`Go ahead\?`), 20*time.Second)
+	m.keys("C-c")
+	if code := m.exitCode(10 * time.Second); code != 130 {
+		t.Errorf("exit code %d, want 130", code)
+	}
+	// The alternate screen is gone: the shell's own screen shows again.
+	s := m.screen()
+	if strings.Contains(s, "Go ahead?") {
+		t.Errorf("the TUI is still on screen after exit:\n%s", s)
+	}
+}

@@ -63,6 +63,9 @@ type Cluster struct {
 	app    *sampleApp
 	daemon *simDaemon
 	nodes  []string
+	// expected are pods created but not yet seen in the informer's cache
+	// (the controller's "expectations"), by namespace/ds/node/revision.
+	expected map[string]time.Time
 }
 
 // NewCluster makes the cluster with its nodes and the sample app's objects.
@@ -85,7 +88,7 @@ func NewCluster(o ClusterOptions) *Cluster {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &Cluster{o: o, log: o.Log, work: make(chan string, 256), rng: mrand.New(mrand.NewPCG(o.Seed, 7))}
+	c := &Cluster{o: o, log: o.Log, work: make(chan string, 256), rng: mrand.New(mrand.NewPCG(o.Seed, 7)), expected: map[string]time.Time{}}
 	var objs []runtime.Object
 	for _, ns := range []string{"default", "kube-system", "kube-public", o.AppNamespace} {
 		objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}, Status: corev1.NamespaceStatus{Phase: corev1.NamespaceActive}})
@@ -270,14 +273,26 @@ func (c *Cluster) syncDaemonSet(ctx context.Context, ns, name string) error {
 			}
 			continue
 		}
+		if byNode[p.Spec.NodeName] != nil {
+			// Two pods of one revision on a node: keep the older.
+			_ = c.cs.CoreV1().Pods(ns).Delete(ctx, p.Name, metav1.DeleteOptions{})
+			continue
+		}
 		byNode[p.Spec.NodeName] = p
 	}
 	for _, node := range c.nodes {
-		if byNode[node] == nil {
-			if err := c.createPod(ctx, ds, node, hash); err != nil {
-				return err
-			}
+		key := ns + "/" + name + "/" + node + "/" + hash
+		if p := byNode[node]; p != nil {
+			delete(c.expected, key)
+			continue
 		}
+		if at, waiting := c.expected[key]; waiting && time.Since(at) < 5*time.Second {
+			continue // created; the cache has not caught up yet
+		}
+		if _, err := c.createPod(ctx, ds, node, hash); err != nil {
+			return err
+		}
+		c.expected[key] = time.Now()
 	}
 	// Status, from what the pods are now.
 	ready, current, updated := 0, 0, 0
@@ -350,7 +365,7 @@ func (c *Cluster) suffix() string {
 // createPod makes a DaemonSet's pod on a node, as the controller and the
 // admission chain would: EKS's pod identity webhook adds the IAM role's
 // environment when the pod's service account has the role annotation.
-func (c *Cluster) createPod(ctx context.Context, ds *appsv1.DaemonSet, node, hash string) error {
+func (c *Cluster) createPod(ctx context.Context, ds *appsv1.DaemonSet, node, hash string) (string, error) {
 	t := ds.Spec.Template.DeepCopy()
 	lbls := map[string]string{}
 	for k, v := range t.Labels {
@@ -365,7 +380,7 @@ func (c *Cluster) createPod(ctx context.Context, ds *appsv1.DaemonSet, node, has
 	if err != nil {
 		// The real controller fails to create pods whose service account
 		// is missing: pods "…" is forbidden: error looking up service account.
-		return fmt.Errorf("error looking up service account %s/%s: %w", ds.Namespace, sa, err)
+		return "", fmt.Errorf("error looking up service account %s/%s: %w", ds.Namespace, sa, err)
 	}
 	spec := t.Spec
 	spec.NodeName = node
@@ -396,7 +411,7 @@ func (c *Cluster) createPod(ctx context.Context, ds *appsv1.DaemonSet, node, has
 	}
 	created, err := c.cs.CoreV1().Pods(ds.Namespace).Create(ctx, pod, metav1.CreateOptions{})
 	if err != nil {
-		return err
+		return "", err
 	}
 	c.wg.Add(1)
 	go func() {
@@ -408,7 +423,7 @@ func (c *Cluster) createPod(ctx context.Context, ds *appsv1.DaemonSet, node, has
 		}
 		c.markReady(ctx, created.Namespace, created.Name)
 	}()
-	return nil
+	return created.Name, nil
 }
 
 func containerStatuses(spec corev1.PodSpec, ready bool) []corev1.ContainerStatus {

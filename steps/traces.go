@@ -115,8 +115,12 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 		expect = env.Opts.Requests
 	}
 	progress(env, r, flow.IDTraces, env.T(i18n.MsgWaitingTraces))
+	// X-Ray shows traces some seconds after the upload, and the SDK's
+	// default sampling records fewer traces than requests: stop when all the
+	// requests have traces, or when the count has not grown for a while.
+	settle := min(max(10*env.pollEvery(), 2*time.Second), 15*time.Second)
 	var last flow.TraceCounts
-	stable := 0
+	var grew time.Time
 	for {
 		start, end := env.Window()
 		c, err := CountTraces(ctx, env, start, end, "")
@@ -126,15 +130,13 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 			}
 			return "", err
 		}
-		if c.Total == last.Total && c.Total > 0 {
-			stable++
-		} else {
-			stable = 0
+		if c.Total != last.Total || grew.IsZero() {
+			grew = env.Now()
 		}
 		last = c
 		env.setCounts(c)
 		r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c})
-		if c.Total > 0 && (expect == 0 || c.Total >= expect || stable >= 2) {
+		if c.Total > 0 && (expect == 0 || c.Total >= expect || env.Now().Sub(grew) >= settle) {
 			break
 		}
 		select {

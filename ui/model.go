@@ -14,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -115,6 +116,11 @@ func New(ctx context.Context, cfg Config) Model {
 		cfg: cfg, lang: cfg.Lang, st: newStyles(cfg.NoColor), keys: newKeys(cfg.Lang),
 		help: help.New(), width: 80, height: 24, now: cfg.Now(),
 		ctx: ctx, cancel: cancel, events: make(chan tea.Msg, 64), done: make(chan flow.Summary, 1),
+	}
+	if cfg.NoColor {
+		plain := lipgloss.NewStyle()
+		m.help.Styles = help.Styles{Ellipsis: plain, ShortKey: plain.Bold(true), ShortDesc: plain, ShortSeparator: plain,
+			FullKey: plain.Bold(true), FullDesc: plain, FullSeparator: plain}
 	}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.st.title))
 	for _, in := range cfg.Steps {

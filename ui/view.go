@@ -74,6 +74,51 @@ func wrap(s string, w int) []string {
 	return strings.Split(lipgloss.Wrap(s, w, ""), "\n")
 }
 
+// wrapPlain wraps unstyled text at spaces only, so a command or a URL is
+// never split at a hyphen; a word longer than the line is cut at the width.
+func wrapPlain(s string, w int) []string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		for lipgloss.Width(word) > w {
+			if cur != "" {
+				lines = append(lines, cur)
+				cur = ""
+			}
+			head := ansi.Truncate(word, w, "")
+			lines = append(lines, head)
+			word = word[len(head):]
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case lipgloss.Width(cur)+1+lipgloss.Width(word) <= w:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
+		}
+	}
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// styled renders each line with a style.
+func styled(st lipgloss.Style, lines []string) []string {
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
+}
+
+// link draws a URL, wrapped, as a terminal hyperlink where the terminal
+// supports them.
+func (m Model) link(u string, w int) []string {
+	return styled(m.st.url.Hyperlink(u), wrapPlain(u, w))
+}
+
 func (m Model) header(w int) string {
 	left := m.st.title.Render("xray-wizard")
 	if m.target != "" {
@@ -172,9 +217,7 @@ func (m Model) stepBody(w, room int) []string {
 	if len(cmds) > 0 {
 		out = append(out, m.st.dim.Render(t(i18n.UIReplaces)))
 		// The lab's command first, wrapped so it can be copied whole.
-		for _, l := range wrap("$ "+cmds[0], w) {
-			out = append(out, m.st.code.Render(l))
-		}
+		out = append(out, styled(m.st.code, wrapPlain("$ "+cmds[0], w))...)
 	}
 	out = append(out, "")
 	switch {
@@ -244,6 +287,7 @@ func (m Model) bar(frac float64, w int) string {
 	p := progress.New(progress.WithWidth(w), progress.WithoutPercentage(), progress.WithFillCharacters('█', '░'))
 	if m.cfg.NoColor {
 		p = progress.New(progress.WithWidth(w), progress.WithoutPercentage(), progress.WithFillCharacters('#', '.'), progress.WithColors(lipgloss.NoColor{}))
+		p.EmptyColor = lipgloss.NoColor{}
 	}
 	return p.ViewAs(frac)
 }
@@ -321,7 +365,7 @@ func (m Model) podTable(w, room int) []string {
 
 func (m Model) trafficView(w int) []string {
 	t := m.lang.T
-	out := []string{t(i18n.UIAppURL) + " " + m.st.url.Render(m.url)}
+	out := append([]string{t(i18n.UIAppURL)}, m.link(m.url, w)...)
 	if l := m.load; l != nil && l.Total > 0 {
 		label := t(i18n.UIRequestsSent, l.Sent, l.Total)
 		out = append(out, m.bar(float64(l.Sent)/float64(l.Total), max(w-lipgloss.Width(label)-1, 10))+" "+label)
@@ -374,7 +418,9 @@ func (m Model) finalBody(w int) []string {
 				}
 			}
 			for _, c := range st.Plan.Commands {
-				out = append(out, wrap(m.st.code.Render("    $ "+c), w)...)
+				for _, l := range wrapPlain("$ "+c, w-4) {
+					out = append(out, "    "+m.st.code.Render(l))
+				}
 			}
 		}
 		return out
@@ -419,7 +465,7 @@ func (m Model) finalBody(w int) []string {
 		}
 	}
 	if sum.AppURL != "" {
-		out = append(out, t(i18n.UIAppURL)+" "+m.st.url.Render(sum.AppURL))
+		out = append(out, t(i18n.UIAppURL)+" "+m.st.url.Hyperlink(sum.AppURL).Render(sum.AppURL))
 	}
 	for i, u := range sum.Console {
 		label := t(i18n.UIServiceMap)
@@ -427,7 +473,7 @@ func (m Model) finalBody(w int) []string {
 			label = t(i18n.UITracesConsole)
 		}
 		out = append(out, label)
-		out = append(out, wrap(m.st.url.Render(u), w)...)
+		out = append(out, m.link(u, w)...)
 	}
 	var marks []string
 	for _, st := range sum.Steps {
