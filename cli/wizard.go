@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -74,11 +75,19 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	}
 	defer closeLog()
 	opts := w.options(lang)
-	env, stop, err := buildEnv(ctx, w.sandbox, opts, log)
+	env, prepare, stop, err := buildEnv(ctx, w.sandbox, opts, log)
 	if err != nil {
 		return err
 	}
 	defer stop()
+	// run prepares what the steps need (the sandbox starts here, so the
+	// TUI's first frame does not wait for it), then runs them.
+	run := func(ctx context.Context, rn *steps.Runner, rep flow.Reporter) flow.Summary {
+		if err := prepare(ctx); err != nil {
+			return flow.Summary{Sandbox: w.sandbox, Steps: []flow.StepSummary{{ID: flow.IDPreflight, Status: flow.Failed, Detail: err.Error()}}}
+		}
+		return rn.Run(ctx, rep)
+	}
 	runner := &steps.Runner{Env: env, Steps: selected, DryRun: w.dryRun, Sandbox: w.sandbox}
 	log.Info("start", "version", Version, "steps", w.stepList, "sandbox", w.sandbox, "dryRun", w.dryRun, "region", env.Region())
 
@@ -92,7 +101,7 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 			Start: func(ctx context.Context, rep flow.Reporter, c flow.Confirmer) flow.Summary {
 				r := *runner
 				r.Confirm = c
-				return r.Run(ctx, rep)
+				return run(ctx, &r, rep)
 			},
 		})
 		if err != nil {
@@ -107,7 +116,7 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 			titles[in.ID] = in.Title
 		}
 		lines := &report.Lines{W: stderr, Lang: lang, Titles: titles}
-		sum = runner.Run(ctx, lines)
+		sum = run(ctx, runner, lines)
 	}
 	if w.output == "json" {
 		if err := report.JSON(stdout, sum); err != nil {
@@ -127,27 +136,44 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 }
 
 // buildEnv makes the steps' environment: the practice sandbox's endpoints and
-// clientset, or the person's AWS configuration and kubeconfig.
-func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slog.Logger) (*steps.Env, func(), error) {
+// clientset, or the person's AWS configuration and kubeconfig. prepare
+// finishes it on the steps' goroutine; stop releases what it started.
+func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slog.Logger) (env *steps.Env, prepare func(context.Context) error, stop func(), err error) {
 	if useSandbox {
-		sb, err := sandbox.Start(ctx, sandbox.Options{Region: opts.Region, Cluster: opts.Cluster, AppNamespace: opts.AppNamespace, Log: log})
-		if err != nil {
-			return nil, nil, fmt.Errorf("sandbox: %w", err)
+		region := opts.Region
+		if region == "" {
+			region = "us-west-2"
 		}
-		env := steps.NewEnv(sb.AWSConfig(), sb.Clientset(), opts)
-		env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
-		env.Thumbprint = sb.Thumbprint
+		env = steps.NewEnv(aws.Config{Region: region}, nil, opts)
 		env.PollInterval = time.Second
 		env.Log = log
-		return env, sb.Stop, nil
+		var sb *sandbox.Sandbox
+		prepare = func(ctx context.Context) error {
+			var err error
+			sb, err = sandbox.Start(ctx, sandbox.Options{Region: region, Cluster: opts.Cluster, AppNamespace: opts.AppNamespace, Log: log})
+			if err != nil {
+				return fmt.Errorf("sandbox: %w", err)
+			}
+			env.UseAWS(sb.AWSConfig())
+			env.Kube = sb.Clientset()
+			env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
+			env.Thumbprint = sb.Thumbprint
+			return nil
+		}
+		stop = func() {
+			if sb != nil {
+				sb.Stop()
+			}
+		}
+		return env, prepare, stop, nil
 	}
 	cfg, err := awsConfig(ctx, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	k := kube(opts)
-	env := steps.NewEnv(cfg, k.client, opts)
+	env = steps.NewEnv(cfg, k.client, opts)
 	env.KubeContext, env.KubeCluster, env.KubeServer, env.KubeErr = k.context, k.cluster, k.server, k.err
 	env.Log = log
-	return env, func() {}, nil
+	return env, func(context.Context) error { return nil }, func() {}, nil
 }

@@ -148,17 +148,22 @@ func NewEnv(cfg aws.Config, kube kubernetes.Interface, opts Options) *Env {
 	}
 	e := &Env{
 		Opts: opts,
-		AWS:  cfg,
-		STS:  sts.NewFromConfig(cfg),
-		IAM:  iam.NewFromConfig(cfg),
-		EKS:  eks.NewFromConfig(cfg),
-		XRay: xray.NewFromConfig(cfg),
 		Kube: kube,
 		HTTP: &http.Client{Timeout: 10 * time.Second},
 		Now:  time.Now,
 		Log:  slog.New(slog.DiscardHandler),
 	}
+	e.UseAWS(cfg)
 	return e
+}
+
+// UseAWS points the AWS clients at cfg. Call it before the steps run.
+func (e *Env) UseAWS(cfg aws.Config) {
+	e.AWS = cfg
+	e.STS = sts.NewFromConfig(cfg)
+	e.IAM = iam.NewFromConfig(cfg)
+	e.EKS = eks.NewFromConfig(cfg)
+	e.XRay = xray.NewFromConfig(cfg)
 }
 
 // T formats a catalog entry in the person's language.
