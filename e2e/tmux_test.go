@@ -37,7 +37,9 @@ func newTmux(t *testing.T, width, height int, env []string, args ...string) *tmu
 	script := fmt.Sprintf("%s %s; echo $? > %s; sleep 600", bin, strings.Join(quoted, " "), codeFile)
 	cmd := []string{"-S", m.socket, "-f", "/dev/null", "new-session", "-d", "-s", m.name,
 		"-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
-	for _, e := range append([]string{"TERM=xterm-256color", "HOME=" + dir}, env...) {
+	// CI is set where CI runs the tests; in the pane it would make the
+	// wizard take its non-interactive path.
+	for _, e := range append([]string{"TERM=xterm-256color", "HOME=" + dir, "CI="}, env...) {
 		cmd = append(cmd, "-e", e)
 	}
 	cmd = append(cmd, "sh", "-c", script)
