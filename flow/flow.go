@@ -6,6 +6,7 @@ package flow
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -148,6 +149,16 @@ type TrafficStats struct {
 	Total  int         `json:"total"`
 	Failed int         `json:"failed"` // transport errors and timeouts
 	Status map[int]int `json:"status"` // responses by HTTP status
+}
+
+// Codes are the HTTP statuses answered so far, in order.
+func (t TrafficStats) Codes() []int {
+	codes := make([]int, 0, len(t.Status))
+	for c := range t.Status {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	return codes
 }
 
 // TraceCounts is what X-Ray reported for a window.

@@ -109,13 +109,8 @@ func (l *Lines) Report(e flow.Event) {
 }
 
 func statusLine(x *flow.TrafficStats) string {
-	codes := make([]int, 0, len(x.Status))
-	for c := range x.Status {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes)
 	var parts []string
-	for _, c := range codes {
+	for _, c := range x.Codes() {
 		parts = append(parts, fmt.Sprintf("%d×%d", c, x.Status[c]))
 	}
 	if x.Failed > 0 {

@@ -273,6 +273,22 @@ func (a *AWS) count(service, action string) {
 	a.calls[service+"."+action]++
 }
 
+// admitJSON counts a REST-JSON call, answers an injected fault, and finds
+// its caller; ok is false when an error answer was already written.
+func (a *AWS) admitJSON(w http.ResponseWriter, r *http.Request, service, action string) (p principal, ok bool) {
+	a.count(service, action)
+	if e := a.fault(service, action); e != nil {
+		writeJSONError(w, e)
+		return p, false
+	}
+	p = a.principalOf(r)
+	if !p.known {
+		writeJSONError(w, errf(403, "UnrecognizedClientException", "The security token included in the request is invalid."))
+		return p, false
+	}
+	return p, true
+}
+
 // ---- the query protocol (STS, IAM)
 
 func (a *AWS) serveQuery(w http.ResponseWriter, r *http.Request, form url.Values) {

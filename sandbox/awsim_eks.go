@@ -61,14 +61,8 @@ func (a *AWS) serveEKS(w http.ResponseWriter, r *http.Request, body []byte) {
 	defer a.mu.Unlock()
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	action := eksAction(r.Method, parts)
-	a.count("EKS", action)
-	if e := a.fault("EKS", action); e != nil {
-		writeJSONError(w, e)
-		return
-	}
-	p := a.principalOf(r)
-	if !p.known {
-		writeJSONError(w, errf(403, "UnrecognizedClientException", "The security token included in the request is invalid."))
+	p, ok := a.admitJSON(w, r, "EKS", action)
+	if !ok {
 		return
 	}
 	if !p.admin {

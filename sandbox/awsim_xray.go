@@ -139,14 +139,8 @@ func (a *AWS) serveXRay(w http.ResponseWriter, r *http.Request, body []byte) {
 	defer a.mu.Unlock()
 	action := map[string]string{"/TraceSegments": "PutTraceSegments", "/TraceSummaries": "GetTraceSummaries", "/ServiceGraph": "GetServiceGraph",
 		"/Traces": "BatchGetTraces", "/GetSamplingRules": "GetSamplingRules", "/SamplingTargets": "GetSamplingTargets", "/TelemetryRecords": "PutTelemetryRecords"}[r.URL.Path]
-	a.count("XRay", action)
-	if e := a.fault("XRay", action); e != nil {
-		writeJSONError(w, e)
-		return
-	}
-	p := a.principalOf(r)
-	if !p.known {
-		writeJSONError(w, errf(403, "UnrecognizedClientException", "The security token included in the request is invalid."))
+	p, ok := a.admitJSON(w, r, "XRay", action)
+	if !ok {
 		return
 	}
 	write := action == "PutTraceSegments" || action == "PutTelemetryRecords" || action == "GetSamplingRules" || action == "GetSamplingTargets"

@@ -375,13 +375,8 @@ func (m Model) trafficView(w int) []string {
 }
 
 func statusLine(l *flow.TrafficStats) string {
-	codes := make([]int, 0, len(l.Status))
-	for c := range l.Status {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes)
 	var parts []string
-	for _, c := range codes {
+	for _, c := range l.Codes() {
 		parts = append(parts, fmt.Sprintf("%d: %d", c, l.Status[c]))
 	}
 	if l.Failed > 0 {
