@@ -93,6 +93,9 @@ const (
 	ErrSAForeign        Key = "err.sa_foreign"
 	FixSAForeign        Key = "fix.sa_foreign"
 	ErrWatchFailed      Key = "err.watch_failed"
+	ErrTrustDiffers     Key = "err.trust_differs"
+	FixTrustDiffers     Key = "fix.trust_differs"
+	MsgTrustNeedsYou    Key = "msg.trust_needs_you"
 	ErrNoDaemonSet      Key = "err.no_daemonset"
 	FixNoDaemonSet      Key = "fix.no_daemonset"
 	ErrPodsNotReady     Key = "err.pods_not_ready"
@@ -216,6 +219,9 @@ func init() {
 		FixNoOIDCProvider:   {"Run the oidc step first (eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve).", "先に oidc ステップを実行してください (eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve)。"},
 		ErrSAForeign:        {"service account %s/%s exists and was not made by xray-wizard or eksctl", "ServiceAccount %s/%s は xray-wizard や eksctl 以外で作成されています"},
 		FixSAForeign:        {"Pass --override-existing-serviceaccounts to annotate it anyway.", "それでもアノテーションを付ける場合は --override-existing-serviceaccounts を指定してください。"},
+		ErrTrustDiffers:     {"role %s exists with another trust policy: %s", "ロール %s は別の信頼ポリシーで存在します: %s"},
+		FixTrustDiffers:     {"Run the wizard without -y and confirm the change, or correct the trust policy yourself.", "-y を付けずに実行して変更を確認するか、信頼ポリシーをご自身で修正してください。"},
+		MsgTrustNeedsYou:    {"The role's trust policy differs from what IRSA needs: it is rewritten only after you confirm here.", "ロールの信頼ポリシーが IRSA に必要な内容と異なります。ここで確認した場合のみ書き換えます。"},
 		ErrWatchFailed:      {"could not list and watch %s", "%s を一覧・監視できませんでした"},
 		ErrNoDaemonSet:      {"no DaemonSet %s/%s", "DaemonSet %s/%s がありません"},
 		FixNoDaemonSet:      {"Run the daemonset step first.", "先に daemonset ステップを実行してください。"},

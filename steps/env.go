@@ -96,6 +96,7 @@ type Env struct {
 	appURL   string
 	traffic  time.Time
 	counts   *flow.TraceCounts
+	approved map[string]bool
 }
 
 // Identity is who the AWS calls run as.
@@ -272,6 +273,22 @@ func (e *Env) clusterNotFound(ctx context.Context, name string) error {
 		list = e.T(i18n.None)
 	}
 	return &flow.Error{Cause: e.T(i18n.ErrClusterNotFound, name, e.Region()), Fix: e.T(i18n.FixClusterNotFound, list)}
+}
+
+func (e *Env) approve(step string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.approved == nil {
+		e.approved = map[string]bool{}
+	}
+	e.approved[step] = true
+}
+
+// Approved reports whether a person confirmed the step's plan on screen.
+func (e *Env) Approved(step string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.approved[step]
 }
 
 // SetAppURL records the sample app's URL once the app step found it.

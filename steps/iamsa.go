@@ -243,6 +243,7 @@ func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, erro
 			Detail: fmt.Sprintf("trust %s:sub = system:serviceaccount:%s:%s", s.cluster.IssuerHostPath(), ns, ServiceAccountName)})
 	case s.trustDiff != "":
 		p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: "IAM role trust policy", Name: s.roleName, Detail: s.trustDiff})
+		p.Note = env.T(i18n.MsgTrustNeedsYou)
 	}
 	if !s.attached {
 		p.Changes = append(p.Changes, flow.Change{Action: "attach", Kind: "IAM policy", Name: XRayWritePolicy, Detail: s.roleName})
@@ -270,7 +271,7 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (
 	if !s.providerOK {
 		return "", &flow.Error{Cause: env.T(i18n.ErrNoOIDCProvider, s.cluster.Name), Fix: env.T(i18n.FixNoOIDCProvider, s.cluster.Name, env.Region())}
 	}
-	if s.sa != nil && !s.saAnnotated && s.saForeign && !env.Opts.OverrideExistingSA {
+	if s.sa != nil && !s.saAnnotated && s.saForeign && !env.Opts.OverrideExistingSA && !env.Approved(flow.IDIAMSA) {
 		return "", &flow.Error{Cause: env.T(i18n.ErrSAForeign, ns, ServiceAccountName), Fix: env.T(i18n.FixSAForeign)}
 	}
 	if !s.roleExists {
@@ -294,6 +295,9 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (
 			s.roleARN = aws.ToString(out.Role.Arn)
 		}
 	} else if s.trustDiff != "" {
+		if !env.Approved(flow.IDIAMSA) {
+			return "", &flow.Error{Cause: env.T(i18n.ErrTrustDiffers, s.roleName, s.trustDiff), Fix: env.T(i18n.FixTrustDiffers)}
+		}
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgFixingTrust, s.roleName, s.trustDiff))
 		if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
 			RoleName: aws.String(s.roleName), PolicyDocument: aws.String(s.want.JSON()),

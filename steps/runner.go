@@ -114,6 +114,12 @@ func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.St
 		if !ok {
 			return finish(flow.Skipped, env.T(i18n.MsgDeclined), nil, nil)
 		}
+		// A person said yes to this plan (not -y): changes the plan named
+		// that need a person's word, such as taking over a ServiceAccount
+		// or rewriting a role's trust, may go ahead.
+		if _, auto := rn.Confirm.(flow.Always); !auto {
+			env.approve(id)
+		}
 	}
 	detail, err := s.Apply(ctx, env, rep)
 	if err != nil {
