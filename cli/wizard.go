@@ -60,6 +60,9 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	if err != nil {
 		return usagef("--steps: %v", err)
 	}
+	if w.identity != steps.IdentityIRSA && w.identity != steps.IdentityPodIdentity {
+		return usagef("--identity %q: must be irsa or pod-identity", w.identity)
+	}
 	if w.requests < 1 || w.requests > 100000 {
 		return usagef("--requests %d: must be between 1 and 100000", w.requests)
 	}

@@ -37,7 +37,8 @@ func (a *AWS) newCluster(name string) *eksCluster {
 		created:  a.o.Now().Add(-48 * time.Hour),
 		addons:   map[string]*eksAddon{},
 	}
-	c.addons["eks-pod-identity-agent"] = &eksAddon{name: "eks-pod-identity-agent", version: "v1.3.8-eksbuild.2", status: "ACTIVE", created: c.created}
+	// As on the workshop's eksctl cluster, no add-ons are installed: the
+	// wizard's pod-identity mode installs eks-pod-identity-agent itself.
 	return c
 }
 
@@ -97,6 +98,8 @@ func eksAction(method string, parts []string) string {
 		return "DescribePodIdentityAssociation"
 	case len(parts) == 4 && parts[2] == "pod-identity-associations" && method == http.MethodDelete:
 		return "DeletePodIdentityAssociation"
+	case len(parts) == 4 && parts[2] == "pod-identity-associations" && method == http.MethodPost:
+		return "UpdatePodIdentityAssociation"
 	}
 	return "Unknown"
 }
@@ -192,6 +195,18 @@ func (a *AWS) eks(action string, r *http.Request, parts []string, body []byte) (
 			list = []map[string]any{}
 		}
 		return 200, map[string]any{"associations": list}, nil
+	case "UpdatePodIdentityAssociation":
+		pa, ok := a.assocs[parts[3]]
+		if !ok || pa.cluster != c.name {
+			return 0, nil, errf(404, "ResourceNotFoundException", "Association not found: %s", parts[3])
+		}
+		var in struct {
+			RoleArn string `json:"roleArn"`
+		}
+		if json.Unmarshal(body, &in) == nil && in.RoleArn != "" {
+			pa.roleARN = in.RoleArn
+		}
+		return 200, map[string]any{"association": pa.json()}, nil
 	case "DescribePodIdentityAssociation", "DeletePodIdentityAssociation":
 		pa, ok := a.assocs[parts[3]]
 		if !ok || pa.cluster != c.name {

@@ -211,6 +211,13 @@ func (s *irsaState) done() bool {
 
 // Check reads the role, its trust and policy, and the service account.
 func (IAMServiceAccount) Check(ctx context.Context, env *Env) (Status, error) {
+	if env.Opts.Identity == IdentityPodIdentity {
+		s, err := readPodIdentity(ctx, env)
+		if err != nil || !s.done() {
+			return Status{}, err
+		}
+		return Status{Done: true, Detail: env.T(i18n.MsgPodIdentityAlready, env.Opts.Namespace, ServiceAccountName, s.roleName)}, nil
+	}
 	s, err := readIRSA(ctx, env)
 	if err != nil {
 		return Status{}, err
@@ -223,6 +230,13 @@ func (IAMServiceAccount) Check(ctx context.Context, env *Env) (Status, error) {
 
 // Plan lists the role, policy and service account changes.
 func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
+	if env.Opts.Identity == IdentityPodIdentity {
+		s, err := readPodIdentity(ctx, env)
+		if err != nil {
+			return flow.Plan{}, err
+		}
+		return s.plan(env), nil
+	}
 	s, err := readIRSA(ctx, env)
 	if err != nil {
 		return flow.Plan{}, err
@@ -263,6 +277,13 @@ func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, erro
 // Apply creates or repairs the role, attaches the policy and annotates the
 // service account. Each part is skipped when already right.
 func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+	if env.Opts.Identity == IdentityPodIdentity {
+		s, err := readPodIdentity(ctx, env)
+		if err != nil {
+			return "", err
+		}
+		return s.apply(ctx, env, r)
+	}
 	s, err := readIRSA(ctx, env)
 	if err != nil {
 		return "", err

@@ -75,6 +75,9 @@ func oidcState(ctx context.Context, env *Env, arn string) (*iam.GetOpenIDConnect
 
 // Check looks the provider up.
 func (OIDC) Check(ctx context.Context, env *Env) (Status, error) {
+	if env.Opts.Identity == IdentityPodIdentity {
+		return Status{Done: true, Detail: env.T(i18n.MsgOIDCNotNeeded)}, nil
+	}
 	arn, c, err := env.ProviderARN(ctx)
 	if err != nil {
 		return Status{}, err
@@ -94,6 +97,9 @@ func (OIDC) Check(ctx context.Context, env *Env) (Status, error) {
 
 // Plan names the provider it would create.
 func (o OIDC) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
+	if env.Opts.Identity == IdentityPodIdentity {
+		return flow.Plan{Commands: o.Info(env).Commands, Note: env.T(i18n.MsgOIDCNotNeeded)}, nil
+	}
 	arn, c, err := env.ProviderARN(ctx)
 	if err != nil {
 		return flow.Plan{}, err

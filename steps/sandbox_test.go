@@ -277,3 +277,38 @@ func TestNoTracesWithoutIRSA(t *testing.T) {
 		t.Error("no warning that the daemon's service account has no IAM role")
 	}
 }
+
+// EKS Pod Identity instead of IRSA: no OIDC provider needed; the daemon gets
+// its role from the association and traces arrive; a second run changes
+// nothing.
+func TestPodIdentityOnSandbox(t *testing.T) {
+	sb := startSandbox(t)
+	env := newEnv(sb, steps.Options{Identity: steps.IdentityPodIdentity, Requests: 10})
+	sum := (&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
+	for _, s := range sum.Steps {
+		if s.Status != flow.Done {
+			t.Fatalf("%s: %s %s (%s)", s.ID, s.Status, s.Detail, s.Fix)
+		}
+	}
+	if sum.Traces == nil || sum.Traces.Total != 10 {
+		t.Fatalf("traces = %+v", sum.Traces)
+	}
+	if !strings.Contains(sum.Steps[1].Detail, "not needed") || !strings.Contains(sum.Steps[2].Detail, "EKS Pod Identity") {
+		t.Errorf("oidc %q, iamsa %q", sum.Steps[1].Detail, sum.Steps[2].Detail)
+	}
+	if sb.AWS.PodIdentityRole("eksworkshop-eksctl", "default", "xray-daemon") == "" {
+		t.Error("no pod identity association")
+	}
+	before := mutatingAWS(sb.AWS.Calls())
+	sum = (&steps.Runner{Env: newEnv(sb, steps.Options{Identity: steps.IdentityPodIdentity}), Steps: steps.All()[:4]}).Run(context.Background(), &events{})
+	for _, s := range sum.Steps {
+		if s.Status != flow.Done {
+			t.Errorf("second run %s: %s", s.ID, s.Status)
+		}
+	}
+	for op, n := range mutatingAWS(sb.AWS.Calls()) {
+		if n != before[op] {
+			t.Errorf("second run called %s", op)
+		}
+	}
+}

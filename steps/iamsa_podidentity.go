@@ -1,0 +1,225 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+)
+
+// The iamsa step with --identity pod-identity: EKS Pod Identity instead of
+// IRSA. The role trusts the EKS service principal, and an association ties
+// it to the service account; the pods get credentials from the
+// eks-pod-identity-agent add-on (X-Ray daemon 3.6.0+ understands them).
+
+const podIdentityAgent = "eks-pod-identity-agent"
+
+var podIdentityTrust = map[string]any{
+	"Version": "2012-10-17",
+	"Statement": []any{map[string]any{
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": "pods.eks.amazonaws.com"},
+		"Action":    []any{"sts:AssumeRole", "sts:TagSession"},
+	}},
+}
+
+type piState struct {
+	cluster    *ClusterInfo
+	id         *Identity
+	roleName   string
+	roleARN    string
+	addon      string // status, "" when missing
+	roleExists bool
+	trustOK    bool
+	attached   bool
+	assocRole  string // the associated role, "" when none
+	assocID    string
+	saExists   bool
+}
+
+func readPodIdentity(ctx context.Context, env *Env) (*piState, error) {
+	id, err := env.Identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := env.Cluster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ns := env.Opts.Namespace
+	s := &piState{cluster: c, id: id, roleName: RoleName(c.Name, ns, ServiceAccountName)}
+	s.roleARN = fmt.Sprintf("arn:%s:iam::%s:role/%s", id.Partition, id.Account, s.roleName)
+	ad, err := env.EKS.DescribeAddon(ctx, &eks.DescribeAddonInput{ClusterName: aws.String(c.Name), AddonName: aws.String(podIdentityAgent)})
+	switch {
+	case err == nil:
+		s.addon = string(ad.Addon.Status)
+	case isCode(err, "ResourceNotFoundException"):
+	default:
+		return nil, env.awsError("eks:DescribeAddon", err)
+	}
+	role, err := env.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(s.roleName)})
+	switch {
+	case err == nil:
+		s.roleExists = true
+		s.roleARN = aws.ToString(role.Role.Arn)
+		doc, _ := url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument))
+		var have any
+		_ = json.Unmarshal([]byte(doc), &have)
+		want, _ := json.Marshal(podIdentityTrust)
+		var w any
+		_ = json.Unmarshal(want, &w)
+		s.trustOK = reflect.DeepEqual(have, w)
+		pol, err := env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(s.roleName)})
+		if err != nil {
+			return nil, env.awsError("iam:ListAttachedRolePolicies", err)
+		}
+		s.attached = slices.ContainsFunc(pol.AttachedPolicies, func(p iamtypes.AttachedPolicy) bool { return aws.ToString(p.PolicyArn) == policyARN(id) })
+	case isCode(err, "NoSuchEntity"):
+	default:
+		return nil, env.awsError("iam:GetRole", err)
+	}
+	list, err := env.EKS.ListPodIdentityAssociations(ctx, &eks.ListPodIdentityAssociationsInput{
+		ClusterName: aws.String(c.Name), Namespace: aws.String(ns), ServiceAccount: aws.String(ServiceAccountName)})
+	if err != nil {
+		return nil, env.awsError("eks:ListPodIdentityAssociations", err)
+	}
+	for _, a := range list.Associations {
+		s.assocID = aws.ToString(a.AssociationId)
+		d, err := env.EKS.DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{ClusterName: aws.String(c.Name), AssociationId: a.AssociationId})
+		if err != nil {
+			return nil, env.awsError("eks:DescribePodIdentityAssociation", err)
+		}
+		s.assocRole = aws.ToString(d.Association.RoleArn)
+	}
+	if err := env.needKube(); err != nil {
+		return nil, err
+	}
+	_, err = env.Kube.CoreV1().ServiceAccounts(ns).Get(ctx, ServiceAccountName, metav1.GetOptions{})
+	switch {
+	case err == nil:
+		s.saExists = true
+	case !apierrors.IsNotFound(err):
+		return nil, env.kubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+	}
+	return s, nil
+}
+
+func (s *piState) done() bool {
+	return s.addon == "ACTIVE" && s.roleExists && s.trustOK && s.attached && s.assocRole == s.roleARN && s.saExists
+}
+
+func (s *piState) plan(env *Env) flow.Plan {
+	ns := env.Opts.Namespace
+	p := flow.Plan{Commands: []string{
+		fmt.Sprintf("eksctl create podidentityassociation --cluster %s --region %s --namespace %s --service-account-name %s --permission-policy-arns %s",
+			s.cluster.Name, env.Region(), ns, ServiceAccountName, policyARN(s.id)),
+		fmt.Sprintf("aws eks create-pod-identity-association --cluster-name %s --namespace %s --service-account %s --role-arn %s", s.cluster.Name, ns, ServiceAccountName, s.roleARN),
+	}}
+	if s.addon == "" {
+		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "EKS add-on", Name: podIdentityAgent})
+	}
+	switch {
+	case !s.roleExists:
+		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "IAM role", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com"})
+	case !s.trustOK:
+		p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: "IAM role trust policy", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com"})
+		p.Note = env.T(i18n.MsgTrustNeedsYou)
+	}
+	if !s.attached {
+		p.Changes = append(p.Changes, flow.Change{Action: "attach", Kind: "IAM policy", Name: XRayWritePolicy, Detail: s.roleName})
+	}
+	if s.assocRole != s.roleARN {
+		act := "create"
+		if s.assocRole != "" {
+			act = "update"
+		}
+		p.Changes = append(p.Changes, flow.Change{Action: act, Kind: "EKS Pod Identity association", Name: ns + "/" + ServiceAccountName, Detail: s.roleARN})
+	}
+	if !s.saExists {
+		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName})
+	}
+	return p
+}
+
+func (s *piState) apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+	ns := env.Opts.Namespace
+	cl := aws.String(s.cluster.Name)
+	if s.addon == "" {
+		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgCreatingAddon, podIdentityAgent))
+		if _, err := env.EKS.CreateAddon(ctx, &eks.CreateAddonInput{ClusterName: cl, AddonName: aws.String(podIdentityAgent)}); err != nil && !isCode(err, "ResourceInUseException") {
+			return "", env.awsError("eks:CreateAddon", err)
+		}
+	}
+	trust, _ := json.Marshal(podIdentityTrust)
+	switch {
+	case !s.roleExists:
+		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgCreatingRole, s.roleName))
+		out, err := env.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(s.roleName), AssumeRolePolicyDocument: aws.String(string(trust)),
+			Description: aws.String(fmt.Sprintf("X-Ray daemon of EKS cluster %s (%s/%s, EKS Pod Identity), made by xray-wizard", s.cluster.Name, ns, ServiceAccountName)),
+			Tags: []iamtypes.Tag{
+				{Key: aws.String("xray-wizard/cluster"), Value: cl},
+				{Key: aws.String("xray-wizard/namespace"), Value: aws.String(ns)},
+				{Key: aws.String("xray-wizard/service-account"), Value: aws.String(ServiceAccountName)},
+				{Key: aws.String(ManagedByLabel), Value: aws.String(ManagedByValue)},
+			}})
+		if err != nil && !isCode(err, "EntityAlreadyExists") {
+			return "", env.awsError("iam:CreateRole", err)
+		}
+		if err == nil {
+			s.roleARN = aws.ToString(out.Role.Arn)
+		}
+	case !s.trustOK:
+		if !env.Approved(flow.IDIAMSA) {
+			return "", &flow.Error{Cause: env.T(i18n.ErrTrustDiffers, s.roleName, "not pods.eks.amazonaws.com"), Fix: env.T(i18n.FixTrustDiffers)}
+		}
+		if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(s.roleName), PolicyDocument: aws.String(string(trust))}); err != nil {
+			return "", env.awsError("iam:UpdateAssumeRolePolicy", err)
+		}
+	}
+	if !s.attached {
+		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAttaching, XRayWritePolicy))
+		if _, err := env.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(s.roleName), PolicyArn: aws.String(policyARN(s.id))}); err != nil {
+			err = env.awsError("iam:AttachRolePolicy", err)
+			if !s.roleExists {
+				_, _ = env.IAM.DeleteRole(context.WithoutCancel(ctx), &iam.DeleteRoleInput{RoleName: aws.String(s.roleName)})
+			}
+			return "", err
+		}
+	}
+	if !s.saExists {
+		ac := corev1ac.ServiceAccount(ServiceAccountName, ns).WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
+		if _, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager}); err != nil {
+			return "", env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+		}
+	}
+	if s.assocRole != s.roleARN {
+		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAssociating, ns, ServiceAccountName))
+		var err error
+		if s.assocRole == "" {
+			_, err = env.EKS.CreatePodIdentityAssociation(ctx, &eks.CreatePodIdentityAssociationInput{ClusterName: cl, Namespace: aws.String(ns),
+				ServiceAccount: aws.String(ServiceAccountName), RoleArn: aws.String(s.roleARN), Tags: map[string]string{ManagedByLabel: ManagedByValue}})
+			if err != nil {
+				return "", env.awsError("eks:CreatePodIdentityAssociation", err)
+			}
+		} else {
+			_, err = env.EKS.UpdatePodIdentityAssociation(ctx, &eks.UpdatePodIdentityAssociationInput{ClusterName: cl, AssociationId: aws.String(s.assocID), RoleArn: aws.String(s.roleARN)})
+			if err != nil {
+				return "", env.awsError("eks:UpdatePodIdentityAssociation", err)
+			}
+		}
+	}
+	return env.T(i18n.MsgPodIdentityDone, ns, ServiceAccountName, s.roleName), nil
+}
