@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -78,9 +79,23 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	}
 	defer closeLog()
 	opts := w.options(lang)
+	tty := interactive(w.nonInteractive, stdin, stdout)
 	env, prepare, stop, err := buildEnv(ctx, w.sandbox, opts, log)
+	var fe *flow.Error
+	if err != nil && tty && !w.sandbox && errors.As(err, &fe) && fe.Cause == lang.T(i18n.CLINoRegion) {
+		// No region anywhere: ask, rather than stop, when someone is there.
+		if opts.Region, err = askRegion(ctx, lang); err != nil {
+			return err
+		}
+		env, prepare, stop, err = buildEnv(ctx, w.sandbox, opts, log)
+	}
 	if err != nil {
 		return err
+	}
+	if tty && !w.sandbox {
+		if err := askCluster(ctx, env); err != nil {
+			return err
+		}
 	}
 	defer stop()
 	// run prepares what the steps need (the sandbox starts here, so the
@@ -95,7 +110,7 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	log.Info("start", "version", Version, "steps", w.stepList, "sandbox", w.sandbox, "dryRun", w.dryRun, "region", env.Region())
 
 	var sum flow.Summary
-	if interactive(w.nonInteractive, stdin, stdout) {
+	if tty {
 		sum, err = ui.Run(ctx, ui.Config{
 			Lang:    lang,
 			Sandbox: w.sandbox,

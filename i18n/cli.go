@@ -25,6 +25,8 @@ const (
 	CLISandboxBanner      Key = "cli.sandbox_banner"
 	CLISandboxServe       Key = "cli.sandbox_serve"
 	CLIInterruptedHint    Key = "cli.interrupted_hint"
+	CLIPickRegion         Key = "cli.pick_region"
+	CLIPickCluster        Key = "cli.pick_cluster"
 )
 
 func init() {
@@ -50,6 +52,8 @@ func init() {
 		CLIBadProfileFix:      {"List the profiles with aws configure list-profiles, or leave out --profile.", "aws configure list-profiles でプロファイルを確認するか、--profile を外してください。"},
 		CLISandboxBanner:      {"PRACTICE SANDBOX: simulated AWS, cluster and sample app on this machine; nothing leaves it.", "練習用サンドボックス: AWS、クラスター、サンプルアプリをこのマシン上でシミュレーションしています。外部には何も送信しません。"},
 		CLISandboxServe:       {"Sandbox AWS endpoints on %s. Use them with:", "サンドボックスの AWS エンドポイント: %s。次のように使います:"},
+		CLIPickRegion:         {"Pick the region of your EKS cluster (the workshop uses us-west-2). To skip this question, set AWS_REGION or pass --region.", "EKS クラスターのリージョンを選んでください (ワークショップは us-west-2)。AWS_REGION か --region を指定すると、この質問は省略されます。"},
+		CLIPickCluster:        {"Which EKS cluster in %s?", "%s のどの EKS クラスターを使いますか?"},
 		CLIInterruptedHint:    {"Interrupted. Running the wizard again picks up where it stopped.", "中断しました。もう一度実行すると、途中から再開します。"},
 	})
 }

@@ -5,16 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -31,50 +27,13 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/internal/peers"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
-// moto is a moto_server on a free loopback port: an AWS emulator nobody on
-// this project wrote.
-type moto struct {
-	url string
-}
+type moto = peers.Moto
 
-func startMoto(t *testing.T) *moto {
-	t.Helper()
-	path, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Fatal("moto_server is not installed: these tests prove the AWS steps against it (it comes with the machine's Python; see README)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	logf, _ := os.Create(filepath.Join(t.TempDir(), "moto.log"))
-	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("moto_server: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	m := &moto{url: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(m.url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return m
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(logf.Name())
-			t.Fatalf("moto_server did not answer within 30s: %v\n%s", err, b)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
+func startMoto(t *testing.T) *moto { return peers.StartMoto(t) }
 
 // calls records the operations the wizard's SDK clients make.
 type calls struct {
@@ -123,7 +82,7 @@ func config(endpoint string, rec *calls) aws.Config {
 
 func motoCluster(t *testing.T, m *moto, name string) *ekstypes.Cluster {
 	t.Helper()
-	out, err := eks.NewFromConfig(config(m.url, nil)).CreateCluster(context.Background(), &eks.CreateClusterInput{
+	out, err := eks.NewFromConfig(config(m.URL, nil)).CreateCluster(context.Background(), &eks.CreateClusterInput{
 		Name: aws.String(name), RoleArn: aws.String("arn:aws:iam::123456789012:role/eksctl-cluster-ServiceRole"),
 		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-1", "subnet-2"}},
 	})
@@ -137,7 +96,7 @@ func motoCluster(t *testing.T, m *moto, name string) *ekstypes.Cluster {
 func awsCLI(t *testing.T, m *moto, args ...string) map[string]any {
 	t.Helper()
 	cmd := exec.Command("aws", append(args, "--output", "json")...)
-	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+m.url, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y", "AWS_DEFAULT_REGION=us-west-2", "AWS_PAGER=")
+	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+m.URL, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y", "AWS_DEFAULT_REGION=us-west-2", "AWS_PAGER=")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("aws %v: %v", args, err)
@@ -159,7 +118,7 @@ func TestAWSStepsOnMoto(t *testing.T) {
 	kube := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "default"}})
 	rec := &calls{}
 	newEnv := func() *steps.Env {
-		env := steps.NewEnv(config(m.url, rec), kube, steps.Options{})
+		env := steps.NewEnv(config(m.URL, rec), kube, steps.Options{})
 		env.Thumbprint = func(context.Context, string) (string, error) { return "9e99a48a9960b14926bb7f3b02e22da2b0ab7280", nil }
 		return env
 	}
@@ -369,7 +328,7 @@ func TestSandboxMatchesMoto(t *testing.T) {
 	m := startMoto(t)
 	motoCluster(t, m, "eksworkshop-eksctl")
 	sb := startSandbox(t)
-	want := answers(t, m.url, "eksworkshop-eksctl")
+	want := answers(t, m.URL, "eksworkshop-eksctl")
 	got := answers(t, sb.Endpoint, "eksworkshop-eksctl")
 	if len(want) < 15 {
 		t.Fatalf("only %d answers compared", len(want))

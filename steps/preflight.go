@@ -51,6 +51,7 @@ func (Preflight) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 		return "", err
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgCluster, c.Name, c.Version, c.Status))
+	r.Report(flow.Event{Step: flow.IDPreflight, Kind: flow.Target, Time: env.Now(), Message: c.Name + " · " + env.Region() + " · " + id.Account})
 	if c.Status != "" && c.Status != "ACTIVE" {
 		return "", &flow.Error{Cause: env.T(i18n.ErrClusterNotActive, c.Name, c.Status), Fix: env.T(i18n.FixClusterNotActive)}
 	}
@@ -75,7 +76,6 @@ func (Preflight) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 		return "", env.kubeError("get", "/version", err)
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgKubeContext, ctxName, v.GitVersion))
-	r.Report(flow.Event{Step: flow.IDPreflight, Kind: flow.Target, Time: env.Now(), Message: c.Name + " · " + env.Region() + " · " + id.Account})
 	return env.T(i18n.MsgPreflightDone, c.Name, env.Region(), id.Account), nil
 }
 
