@@ -93,6 +93,7 @@ type wizardFlags struct {
 	requests      int
 	overrideSA    bool
 	identity      string
+	force         bool
 	podsTimeout   time.Duration
 	tracesTimeout time.Duration
 	since         time.Duration
@@ -169,6 +170,7 @@ Exit codes: 0 success, 1 a step failed, 2 bad usage, 130 interrupted.`,
 	f.BoolVar(&w.dryRun, "dry-run", false, "plan only: what each step would change, and the command it replaces")
 	f.IntVar(&w.requests, "requests", 20, "requests the app step sends")
 	f.StringVar(&w.identity, "identity", "irsa", "how the daemon gets its IAM role: irsa (the lab's IAM Roles for Service Accounts) or pod-identity (EKS Pod Identity)")
+	f.BoolVar(&w.force, "force", false, "take over fields of the daemon's objects that another tool manages (server-side apply conflicts)")
 	f.BoolVar(&w.overrideSA, "override-existing-serviceaccounts", false, "annotate the daemon's service account even if someone else made it")
 	f.DurationVar(&w.podsTimeout, "pods-timeout", 5*time.Minute, "how long to wait for the daemon pods")
 	f.DurationVar(&w.tracesTimeout, "traces-timeout", 2*time.Minute, "how long to wait for traces to show in X-Ray")
@@ -205,6 +207,7 @@ func (w *wizardFlags) options(lang i18n.Lang) steps.Options {
 		Since:              w.since,
 		OverrideExistingSA: w.overrideSA,
 		Identity:           w.identity,
+		Force:              w.force,
 		PodsTimeout:        w.podsTimeout,
 		TracesTimeout:      w.tracesTimeout,
 		Lang:               lang,

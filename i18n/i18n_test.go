@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"testing"
@@ -55,5 +57,28 @@ func TestDetect(t *testing.T) {
 	}
 	if l, _ := Parse("JA"); l != Ja {
 		t.Error("Parse(JA) is not Ja")
+	}
+}
+
+// Every key declared in the catalog's files has an entry: a key without one
+// would show as its name on screen.
+func TestEveryDeclaredKeyHasText(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	decl := regexp.MustCompile(`(?m)^\s+\w+\s+Key\s+=\s+"([^"]+)"`)
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range decl.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if _, _, ok := Both(Key(m[1])); !ok {
+				t.Errorf("%s: key %q has no text", f, m[1])
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("found only %d declared keys", n)
 	}
 }

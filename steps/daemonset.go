@@ -174,7 +174,9 @@ func (DaemonSet) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 		return "", err
 	}
 	ns := env.Opts.Namespace
-	opts := metav1.ApplyOptions{FieldManager: FieldManager}
+	// Only --force takes fields another manager (kubectl, Helm, a person)
+	// owns; otherwise a conflict is explained and nothing is taken.
+	opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: env.Opts.Force}
 	// The pods need their service account; the iamsa step makes it with the
 	// role annotation. Without it (--steps daemonset alone) the DaemonSet
 	// controller could not create any pod, so make a plain one and say so.
@@ -189,15 +191,15 @@ func (DaemonSet) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 	}
 	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "ConfigMap", ns+"/"+ConfigMapName))
 	if _, err := env.Kube.CoreV1().ConfigMaps(ns).Apply(ctx, want.ConfigMap, opts); err != nil {
-		return "", env.kubeError("apply", "configmap "+ns+"/"+ConfigMapName, err)
+		return "", env.applyError("ConfigMap", ns+"/"+ConfigMapName, err)
 	}
 	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "Service", ns+"/"+ServiceName))
 	if _, err := env.Kube.CoreV1().Services(ns).Apply(ctx, want.Service, opts); err != nil {
-		return "", env.kubeError("apply", "service "+ns+"/"+ServiceName, err)
+		return "", env.applyError("Service", ns+"/"+ServiceName, err)
 	}
 	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "DaemonSet", ns+"/"+DaemonSetName))
 	if _, err := env.Kube.AppsV1().DaemonSets(ns).Apply(ctx, want.DaemonSet, opts); err != nil {
-		return "", env.kubeError("apply", "daemonset "+ns+"/"+DaemonSetName, err)
+		return "", env.applyError("DaemonSet", ns+"/"+DaemonSetName, err)
 	}
 	return env.T(i18n.MsgDaemonApplied, ns), nil
 }

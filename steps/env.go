@@ -57,6 +57,8 @@ type Options struct {
 	Since        time.Duration
 	// OverrideExistingSA annotates a ServiceAccount that someone else made.
 	OverrideExistingSA bool
+	// Force takes ownership of fields another field manager set.
+	Force bool
 	// Timeouts of the waiting steps.
 	PodsTimeout   time.Duration
 	AppTimeout    time.Duration
