@@ -17,15 +17,19 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/version"
 	fakediscovery "k8s.io/client-go/discovery/fake"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // ClusterOptions shape the simulated cluster.
@@ -109,10 +113,42 @@ func NewCluster(o ClusterOptions) *Cluster {
 	}
 	objs = append(objs, c.appObjects()...)
 	c.cs = fake.NewClientset(objs...)
+	c.cs.PrependReactor("patch", "*", c.dryRunApply)
 	c.cs.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{
 		Major: "1", Minor: "34", GitVersion: "v1.34.4-eks-sandbox", Platform: "linux/amd64",
 	}
 	return c
+}
+
+// dryRunApply answers a server-side apply with dryRun=All as the apiserver
+// does: the object as it would be, stored nowhere. (The fake tracker alone
+// would store it.) It applies to a scratch tracker holding a copy.
+func (c *Cluster) dryRunApply(action k8stesting.Action) (bool, runtime.Object, error) {
+	pa, ok := action.(k8stesting.PatchActionImpl)
+	if !ok || pa.GetPatchType() != types.ApplyPatchType || len(pa.PatchOptions.DryRun) == 0 {
+		return false, nil, nil
+	}
+	gvr, ns := pa.GetResource(), pa.GetNamespace()
+	scratch := fake.NewClientset()
+	if cur, err := c.cs.Tracker().Get(gvr, ns, pa.GetName()); err == nil {
+		if err := scratch.Tracker().Add(cur.DeepCopyObject()); err != nil {
+			return true, nil, err
+		}
+	} else if !apierrors.IsNotFound(err) {
+		return true, nil, err
+	}
+	patch := &unstructured.Unstructured{Object: map[string]any{}}
+	if err := sigsyaml.Unmarshal(pa.GetPatch(), &patch.Object); err != nil {
+		return true, nil, err
+	}
+	patch.SetName(pa.GetName())
+	opts := pa.PatchOptions
+	opts.DryRun = nil
+	if err := scratch.Tracker().Apply(gvr, patch, ns, opts); err != nil {
+		return true, nil, err
+	}
+	obj, err := scratch.Tracker().Get(gvr, ns, pa.GetName())
+	return true, obj, err
 }
 
 // Clientset is the cluster's Kubernetes API.

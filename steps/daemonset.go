@@ -2,12 +2,11 @@ package steps
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
@@ -33,14 +32,18 @@ func (DaemonSet) Info(env *Env) flow.StepInfo {
 	}
 }
 
-// objectDrift lists, per object, what differs from the manifest; an empty
-// string means the object is as the manifest says.
+// objectDrift is what applying one object would do, as the API server
+// says in a server-side dry run.
 type objectDrift struct {
 	kind, name string
 	missing    bool
-	diff       string
+	diff       string // changed fields, "" when none
+	conflict   string // fields another manager owns, when applying would conflict
 }
 
+// readDaemon dry-runs the server-side apply of each object and compares
+// the result with what the cluster has: the difference is what a real apply
+// would change.
 func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, error) {
 	if err := env.needKube(); err != nil {
 		return nil, nil, err
@@ -50,84 +53,108 @@ func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, e
 	if err != nil {
 		return nil, nil, err
 	}
+	dry := metav1.ApplyOptions{FieldManager: FieldManager, Force: env.Opts.Force, DryRun: []string{metav1.DryRunAll}}
+	core, apps := env.Kube.CoreV1(), env.Kube.AppsV1()
+	objs := []struct {
+		kind, name string
+		get        func() (any, error)
+		apply      func() (any, error)
+	}{
+		{"ConfigMap", ConfigMapName,
+			func() (any, error) { return core.ConfigMaps(ns).Get(ctx, ConfigMapName, metav1.GetOptions{}) },
+			func() (any, error) { return core.ConfigMaps(ns).Apply(ctx, want.ConfigMap, dry) }},
+		{"Service", ServiceName,
+			func() (any, error) { return core.Services(ns).Get(ctx, ServiceName, metav1.GetOptions{}) },
+			func() (any, error) { return core.Services(ns).Apply(ctx, want.Service, dry) }},
+		{"DaemonSet", DaemonSetName,
+			func() (any, error) { return apps.DaemonSets(ns).Get(ctx, DaemonSetName, metav1.GetOptions{}) },
+			func() (any, error) { return apps.DaemonSets(ns).Apply(ctx, want.DaemonSet, dry) }},
+	}
 	var drift []objectDrift
-	cm, err := env.Kube.CoreV1().ConfigMaps(ns).Get(ctx, ConfigMapName, metav1.GetOptions{})
-	d := objectDrift{kind: "ConfigMap", name: ns + "/" + ConfigMapName}
-	switch {
-	case apierrors.IsNotFound(err):
-		d.missing = true
-	case err != nil:
-		return nil, nil, env.kubeError("get", "configmap "+d.name, err)
-	case cm.Data["config.yaml"] != want.ConfigMap.Data["config.yaml"]:
-		d.diff = "config.yaml differs"
+	for _, o := range objs {
+		d := objectDrift{kind: o.kind, name: ns + "/" + o.name}
+		cur, err := o.get()
+		switch {
+		case apierrors.IsNotFound(err):
+			d.missing = true
+			drift = append(drift, d)
+			continue
+		case err != nil:
+			return nil, nil, env.kubeError("get", strings.ToLower(o.kind)+" "+d.name, err)
+		}
+		res, err := o.apply()
+		switch {
+		case apierrors.IsConflict(err):
+			d.conflict = conflictFields(err)
+		case err != nil:
+			return nil, nil, env.applyError(o.kind, d.name, err)
+		default:
+			d.diff = strings.Join(objectDiff(cur, res, 4), ", ")
+		}
+		drift = append(drift, d)
 	}
-	drift = append(drift, d)
-
-	svc, err := env.Kube.CoreV1().Services(ns).Get(ctx, ServiceName, metav1.GetOptions{})
-	d = objectDrift{kind: "Service", name: ns + "/" + ServiceName}
-	switch {
-	case apierrors.IsNotFound(err):
-		d.missing = true
-	case err != nil:
-		return nil, nil, env.kubeError("get", "service "+d.name, err)
-	default:
-		d.diff = serviceDiff(svc, want.Service)
-	}
-	drift = append(drift, d)
-
-	ds, err := env.Kube.AppsV1().DaemonSets(ns).Get(ctx, DaemonSetName, metav1.GetOptions{})
-	d = objectDrift{kind: "DaemonSet", name: ns + "/" + DaemonSetName}
-	switch {
-	case apierrors.IsNotFound(err):
-		d.missing = true
-	case err != nil:
-		return nil, nil, env.kubeError("get", "daemonset "+d.name, err)
-	default:
-		d.diff = daemonSetDiff(ds, want)
-	}
-	drift = append(drift, d)
 	return want, drift, nil
 }
 
-func serviceDiff(svc *corev1.Service, want *corev1ac.ServiceApplyConfiguration) string {
-	type port struct {
-		p     int32
-		proto corev1.Protocol
-	}
-	var have, need []port
-	for _, p := range svc.Spec.Ports {
-		have = append(have, port{p.Port, p.Protocol})
-	}
-	for _, p := range want.Spec.Ports {
-		need = append(need, port{*p.Port, *p.Protocol})
-	}
-	for _, n := range need {
-		if !slices.Contains(have, n) {
-			return fmt.Sprintf("no port %d/%s", n.p, n.proto)
+// objectDiff lists the paths whose values differ between two objects,
+// leaving out what the server keeps for itself (status, managed fields,
+// versions, timestamps).
+func objectDiff(a, b any, most int) []string {
+	norm := func(v any) map[string]any {
+		raw, _ := json.Marshal(v)
+		var m map[string]any
+		_ = json.Unmarshal(raw, &m)
+		delete(m, "status")
+		if md, ok := m["metadata"].(map[string]any); ok {
+			for _, k := range []string{"managedFields", "resourceVersion", "generation", "uid", "creationTimestamp"} {
+				delete(md, k)
+			}
 		}
+		return m
 	}
-	if !reflect.DeepEqual(svc.Spec.Selector, want.Spec.Selector) {
-		return fmt.Sprintf("selector %v, want %v", svc.Spec.Selector, want.Spec.Selector)
+	var out []string
+	var walk func(path string, x, y any)
+	walk = func(path string, x, y any) {
+		if len(out) >= most || reflect.DeepEqual(x, y) {
+			return
+		}
+		xm, ok1 := x.(map[string]any)
+		ym, ok2 := y.(map[string]any)
+		if ok1 && ok2 {
+			keys := map[string]bool{}
+			for k := range xm {
+				keys[k] = true
+			}
+			for k := range ym {
+				keys[k] = true
+			}
+			sorted := make([]string, 0, len(keys))
+			for k := range keys {
+				sorted = append(sorted, k)
+			}
+			slices.Sort(sorted)
+			for _, k := range sorted {
+				walk(strings.TrimPrefix(path+"."+k, "."), xm[k], ym[k])
+			}
+			return
+		}
+		out = append(out, path)
 	}
-	return ""
+	walk("", norm(a), norm(b))
+	return out
 }
 
-func daemonSetDiff(ds *appsv1.DaemonSet, want *DaemonObjects) string {
-	w := want.DaemonSet.Spec.Template.Spec
-	h := ds.Spec.Template.Spec
-	if h.ServiceAccountName != *w.ServiceAccountName {
-		return fmt.Sprintf("serviceAccountName %q, want %q", h.ServiceAccountName, *w.ServiceAccountName)
+func conflictFields(err error) string {
+	var fields []string
+	if st, ok := err.(apierrors.APIStatus); ok && st.Status().Details != nil {
+		for _, c := range st.Status().Details.Causes {
+			fields = append(fields, c.Message)
+		}
 	}
-	if len(h.Containers) != 1 {
-		return fmt.Sprintf("%d containers, want 1", len(h.Containers))
+	if len(fields) == 0 {
+		return err.Error()
 	}
-	if h.Containers[0].Image != *w.Containers[0].Image {
-		return fmt.Sprintf("image %s, want %s", h.Containers[0].Image, *w.Containers[0].Image)
-	}
-	if !slices.Equal(h.Containers[0].Command, w.Containers[0].Command) {
-		return fmt.Sprintf("command %v, want %v", h.Containers[0].Command, w.Containers[0].Command)
-	}
-	return ""
+	return strings.Join(fields, "; ")
 }
 
 // Check compares the cluster's objects with the manifest.
@@ -137,7 +164,7 @@ func (DaemonSet) Check(ctx context.Context, env *Env) (Status, error) {
 		return Status{}, err
 	}
 	for _, d := range drift {
-		if d.missing || d.diff != "" {
+		if d.missing || d.diff != "" || d.conflict != "" {
 			return Status{}, nil
 		}
 	}
@@ -156,6 +183,8 @@ func (st DaemonSet) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 		switch {
 		case d.missing:
 			p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: d.kind, Name: d.name})
+		case d.conflict != "":
+			p.Changes = append(p.Changes, flow.Change{Action: "conflict", Kind: d.kind, Name: d.name, Detail: d.conflict})
 		case d.diff != "":
 			p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: d.kind, Name: d.name, Detail: d.diff})
 		default:

@@ -128,17 +128,7 @@ func asType[T error](err error, target *T) bool { return errors.As(err, target) 
 // field manager owns, and that --force takes them.
 func (e *Env) applyError(kind, name string, err error) error {
 	if apierrors.IsConflict(err) {
-		var fields []string
-		if st, ok := err.(apierrors.APIStatus); ok && st.Status().Details != nil {
-			for _, c := range st.Status().Details.Causes {
-				fields = append(fields, c.Message)
-			}
-		}
-		detail := strings.Join(fields, "; ")
-		if detail == "" {
-			detail = err.Error()
-		}
-		return &flow.Error{Err: err, Cause: e.T(i18n.ErrApplyConflict, kind, name, detail), Fix: e.T(i18n.FixApplyConflict)}
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrApplyConflict, kind, name, conflictFields(err)), Fix: e.T(i18n.FixApplyConflict)}
 	}
 	return e.kubeError("apply", strings.ToLower(kind)+" "+name, err)
 }

@@ -92,6 +92,9 @@ func wizardWrites(cs *fake.Clientset) []string {
 		if a.GetSubresource() != "" || a.GetResource().Resource == "pods" || a.GetResource().Resource == "events" {
 			continue
 		}
+		if p, ok := a.(k8stesting.PatchActionImpl); ok && len(p.PatchOptions.DryRun) > 0 {
+			continue // a server-side dry run reads; it stores nothing
+		}
 		if p, ok := a.(k8stesting.PatchAction); ok && p.GetPatchType() == "application/apply-patch+yaml" {
 			out = append(out, "apply "+a.GetResource().Resource+" "+p.GetName())
 			continue
