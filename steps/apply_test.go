@@ -58,3 +58,39 @@ func TestApplyConflictAndForce(t *testing.T) {
 		t.Errorf("after --force, a plain run still has changes: %+v", s)
 	}
 }
+
+// The daemon deployed before its role: its pods run without the role. The
+// pods step finds them, offers the rollout restart, and after it traces
+// arrive.
+func TestRestartOfPodsWithoutRole(t *testing.T) {
+	sb := startSandbox(t)
+	if sum := runSteps(t, newEnv(sb, steps.Options{}), "preflight,daemonset,pods", nil); sum.Failed() {
+		t.Fatalf("%+v", sum.Steps)
+	}
+	if sum := runSteps(t, newEnv(sb, steps.Options{}), "oidc,iamsa", nil); sum.Failed() {
+		t.Fatalf("%+v", sum.Steps)
+	}
+	ev := &events{}
+	env := newEnv(sb, steps.Options{Requests: 5})
+	ss, _ := steps.Select("pods,app,traces")
+	var asked []flow.Plan
+	sum := (&steps.Runner{Env: env, Steps: ss, Confirm: recordYes{&asked}}).Run(context.Background(), ev)
+	for _, s := range sum.Steps {
+		if s.Status != flow.Done {
+			t.Fatalf("%s: %s %s (%s)", s.ID, s.Status, s.Detail, s.Fix)
+		}
+	}
+	if len(asked) != 1 || asked[0].Changes[0].Action != "restart" || !strings.Contains(asked[0].Commands[0], "rollout restart") {
+		t.Fatalf("asked %+v", asked)
+	}
+	if sum.Traces == nil || sum.Traces.Total != 5 {
+		t.Errorf("traces after the restart = %+v", sum.Traces)
+	}
+}
+
+type recordYes struct{ plans *[]flow.Plan }
+
+func (r recordYes) Confirm(_ context.Context, _ flow.StepInfo, p flow.Plan) (bool, error) {
+	*r.plans = append(*r.plans, p)
+	return true, nil
+}

@@ -99,6 +99,7 @@ type Env struct {
 	traffic  time.Time
 	counts   *flow.TraceCounts
 	approved map[string]bool
+	asker    flow.Confirmer
 }
 
 // Identity is who the AWS calls run as.
@@ -284,6 +285,18 @@ func (e *Env) approve(step string) {
 		e.approved = map[string]bool{}
 	}
 	e.approved[step] = true
+}
+
+// confirm asks the person about a change a step finds it needs while it
+// runs (the runner's Confirmer; yes without one).
+func (e *Env) confirm(ctx context.Context, step flow.StepInfo, plan flow.Plan) (bool, error) {
+	e.mu.Lock()
+	c := e.asker
+	e.mu.Unlock()
+	if c == nil {
+		return true, nil
+	}
+	return c.Confirm(ctx, step, plan)
 }
 
 // Approved reports whether a person confirmed the step's plan on screen.

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
@@ -161,6 +162,7 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	}
 	sel := labels.SelectorFromSet(labels.Set{"app": "xray-daemon"})
 	var last flow.PodTable
+	restarted := false
 	for {
 		pods, _ := podInf.Lister().Pods(ns).List(sel)
 		ds, _ := dsInf.Lister().DaemonSets(ns).Get(DaemonSetName)
@@ -169,8 +171,24 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 		if ds == nil {
 			// keep waiting: the DaemonSet may be on its way
 		} else if last.Desired > 0 && last.Ready >= last.Desired && len(last.Rows) == last.Desired {
-			checkIRSAInPods(ctx, env, r, pods)
-			return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
+			stale := podsWithoutRole(ctx, env, pods)
+			if len(stale) == 0 || restarted {
+				if len(stale) > 0 {
+					warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, DaemonSetName))
+				}
+				return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
+			}
+			// Pods that started before the role annotation run without it:
+			// offer the rollout restart that gives it to them.
+			ok, err := restartDaemon(ctx, env, r, len(stale))
+			if err != nil {
+				return "", err
+			}
+			if !ok {
+				warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, DaemonSetName))
+				return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
+			}
+			restarted = true
 		}
 		select {
 		case <-changed:
@@ -217,22 +235,40 @@ func podsTimeout(env *Env, t flow.PodTable, noDS bool) error {
 	}
 }
 
-// checkIRSAInPods warns when the service account has a role but some daemon
-// pods started before it did: they run without the role until restarted.
-func checkIRSAInPods(ctx context.Context, env *Env, r flow.Reporter, pods []*corev1.Pod) {
+// podsWithoutRole finds the daemon pods that started before their service
+// account got its IAM role annotation: they run without the role.
+func podsWithoutRole(ctx context.Context, env *Env, pods []*corev1.Pod) []string {
 	sa, err := env.Kube.CoreV1().ServiceAccounts(env.Opts.Namespace).Get(ctx, ServiceAccountName, metav1.GetOptions{})
 	if err != nil || sa.Annotations[RoleARNAnnotation] == "" {
-		return
+		return nil
 	}
 	var stale []string
 	for _, p := range pods {
-		if !podHasEnv(p, "AWS_ROLE_ARN") {
+		if p.DeletionTimestamp == nil && !podHasEnv(p, "AWS_ROLE_ARN") {
 			stale = append(stale, p.Name)
 		}
 	}
-	if len(stale) > 0 {
-		warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), env.Opts.Namespace, DaemonSetName))
+	return stale
+}
+
+// restartDaemon asks, then restarts the DaemonSet's pods as
+// `kubectl rollout restart` does: a new template annotation.
+func restartDaemon(ctx context.Context, env *Env, r flow.Reporter, n int) (bool, error) {
+	ns := env.Opts.Namespace
+	plan := flow.Plan{
+		Changes:  []flow.Change{{Action: "restart", Kind: "DaemonSet", Name: ns + "/" + DaemonSetName, Detail: env.T(i18n.MsgPodsWithoutRole, n, ns, DaemonSetName)}},
+		Commands: []string{fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", ns, DaemonSetName)},
 	}
+	ok, err := env.confirm(ctx, Pods{}.Info(env), plan)
+	if err != nil || !ok {
+		return false, err
+	}
+	progress(env, r, flow.IDPods, env.T(i18n.MsgRestarting, ns, DaemonSetName))
+	patch := fmt.Sprintf(`{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":%q}}}}}`, env.Now().Format(time.RFC3339))
+	if _, err := env.Kube.AppsV1().DaemonSets(ns).Patch(ctx, DaemonSetName, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+		return false, env.kubeError("patch", "daemonset "+ns+"/"+DaemonSetName, err)
+	}
+	return true, nil
 }
 
 func podHasEnv(p *corev1.Pod, name string) bool {

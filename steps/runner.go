@@ -26,6 +26,9 @@ func (rn *Runner) Run(ctx context.Context, rep flow.Reporter) flow.Summary {
 	if rn.Confirm == nil {
 		rn.Confirm = flow.Always{}
 	}
+	env.mu.Lock()
+	env.asker = rn.Confirm
+	env.mu.Unlock()
 	stopped := false
 	for _, s := range rn.Steps {
 		id := s.ID()
