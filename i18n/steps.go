@@ -94,6 +94,9 @@ const (
 	FixSAForeign          Key = "fix.sa_foreign"
 	ErrWatchFailed        Key = "err.watch_failed"
 	ErrTrustDiffers       Key = "err.trust_differs"
+	MsgPodCrashing        Key = "msg.pod_crashing"
+	MsgPodImage           Key = "msg.pod_image"
+	MsgPodPending         Key = "msg.pod_pending"
 	MsgRestarting         Key = "msg.restarting"
 	ErrApplyConflict      Key = "err.apply_conflict"
 	FixApplyConflict      Key = "fix.apply_conflict"
@@ -232,6 +235,9 @@ func init() {
 		MsgPodIdentityDone:    {"service account %s/%s gets role %s through EKS Pod Identity", "ServiceAccount %s/%s は EKS Pod Identity でロール %s を使います"},
 		MsgPodIdentityAlready: {"service account %s/%s already gets role %s through EKS Pod Identity", "ServiceAccount %s/%s はすでに EKS Pod Identity でロール %s を使っています"},
 		MsgOIDCNotNeeded:      {"not needed: EKS Pod Identity does not use the OIDC provider", "不要です: EKS Pod Identity は OIDC プロバイダーを使いません"},
+		MsgPodCrashing:        {"pod %s is %s; its last log lines: %s", "Pod %s は %s です。ログの最終行: %s"},
+		MsgPodImage:           {"pod %s cannot get its image (%s): %s", "Pod %s がイメージを取得できません (%s): %s"},
+		MsgPodPending:         {"pod %s has been Pending for over a minute: %s", "Pod %s が 1 分以上 Pending のままです: %s"},
 		MsgRestarting:         {"restarting the pods of %s/%s so they get the IAM role", "IAM ロールを反映するため %s/%s の Pod を再起動しています"},
 		ErrApplyConflict:      {"%s %s has fields another tool manages: %s", "%s %s には別のツールが管理するフィールドがあります: %s"},
 		FixApplyConflict:      {"Check who manages them (kubectl get -o yaml --show-managed-fields); to take them over, run again with --force.", "管理者を確認してください (kubectl get -o yaml --show-managed-fields)。引き継ぐ場合は --force を付けて再実行してください。"},

@@ -478,12 +478,38 @@ func containerStatuses(spec corev1.PodSpec, ready bool) []corev1.ContainerStatus
 	return out
 }
 
+// crashReason is why a container of the X-Ray daemon cannot start: the
+// ECR Public image is built FROM scratch and has only /xray, the Docker Hub
+// image has /usr/bin/xray; the wrong pair is the lab's best-known trap.
+func crashReason(ct corev1.Container) string {
+	if len(ct.Command) == 0 {
+		return ""
+	}
+	cmd := ct.Command[0]
+	switch {
+	case strings.HasPrefix(ct.Image, "public.ecr.aws/xray/aws-xray-daemon") && cmd != "/xray",
+		strings.HasPrefix(ct.Image, "amazon/aws-xray-daemon") && cmd != "/usr/bin/xray" && cmd != "xray":
+		return fmt.Sprintf(`failed to create containerd task: failed to start shim: exec: %q: stat %s: no such file or directory: unknown`, cmd, cmd)
+	}
+	return ""
+}
+
 func (c *Cluster) markReady(ctx context.Context, ns, name string) {
 	p, err := c.cs.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return
 	}
 	now := metav1.Now()
+	for _, ct := range p.Spec.Containers {
+		if reason := crashReason(ct); reason != "" {
+			p.Status.Phase = corev1.PodRunning
+			p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: ct.Name, Image: ct.Image, RestartCount: 3,
+				State:                corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: "back-off 40s restarting failed container=" + ct.Name + " pod=" + name}},
+				LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 128, Reason: "StartError", Message: reason}}}}
+			_, _ = c.cs.CoreV1().Pods(ns).UpdateStatus(ctx, p, metav1.UpdateOptions{})
+			return
+		}
+	}
 	p.Status.Phase = corev1.PodRunning
 	p.Status.HostIP = "192.168.0.10"
 	p.Status.PodIP = fmt.Sprintf("192.168.%d.%d", 10+len(name)%50, 2+int(name[len(name)-1])%200)

@@ -4,9 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/steps"
@@ -93,4 +96,44 @@ type recordYes struct{ plans *[]flow.Plan }
 func (r recordYes) Confirm(_ context.Context, _ flow.StepInfo, p flow.Plan) (bool, error) {
 	*r.plans = append(*r.plans, p)
 	return true, nil
+}
+
+// The lab's best-known trap, made in the sandbox: the ECR image with the
+// Docker Hub image's command. The pods crash; the step names the cause and
+// the fix instead of waiting forever.
+func TestCrashLoopIsExplained(t *testing.T) {
+	sb := startSandbox(t)
+	ctx := context.Background()
+	if sum := runSteps(t, newEnv(sb, steps.Options{}), "preflight,oidc,iamsa,daemonset", nil); sum.Failed() {
+		t.Fatalf("%+v", sum.Steps)
+	}
+	bad := appsv1ac.DaemonSet("xray-daemon", "default").WithSpec(appsv1ac.DaemonSetSpec().
+		WithSelector(metav1ac.LabelSelector().WithMatchLabels(map[string]string{"app": "xray-daemon"})).
+		WithTemplate(corev1ac.PodTemplateSpec().WithLabels(map[string]string{"app": "xray-daemon"}).WithSpec(corev1ac.PodSpec().
+			WithServiceAccountName("xray-daemon").WithContainers(corev1ac.Container().WithName("xray-daemon").
+			WithImage("public.ecr.aws/xray/aws-xray-daemon:3.6.6").WithCommand("/usr/bin/xray", "-c", "/aws/xray/config.yaml")))))
+	if _, err := sb.Clientset().AppsV1().DaemonSets("default").Apply(ctx, bad, metav1.ApplyOptions{FieldManager: "kubectl", Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	ev := &events{}
+	env := newEnv(sb, steps.Options{PodsTimeout: 3 * time.Second})
+	ss, _ := steps.Select("pods")
+	sum := (&steps.Runner{Env: env, Steps: ss}).Run(ctx, ev)
+	s := sum.Steps[0]
+	if s.Status != flow.Failed || !strings.Contains(s.Detail, "CrashLoopBackOff") || !strings.Contains(s.Fix, "kubectl logs") || !strings.Contains(s.Fix, "no such file") {
+		t.Fatalf("pods = %+v", s)
+	}
+	said := false
+	for _, w := range ev.of(flow.Warning) {
+		if strings.Contains(w.Message, "CrashLoopBackOff") && strings.Contains(w.Message, "last log") {
+			said = true
+		}
+	}
+	if !said {
+		t.Errorf("no warning with the crashing pod's log: %+v", ev.of(flow.Warning))
+	}
+	// The fix: apply the manifest again (kubectl owned the template now).
+	if s := runSteps(t, newEnv(sb, steps.Options{Force: true}), "daemonset,pods", nil); s.Failed() {
+		t.Errorf("after re-applying the manifest: %+v", s.Steps)
+	}
 }

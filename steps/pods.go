@@ -163,10 +163,12 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	sel := labels.SelectorFromSet(labels.Set{"app": "xray-daemon"})
 	var last flow.PodTable
 	restarted := false
+	told := map[string]string{} // pod → what was last said of it
 	for {
 		pods, _ := podInf.Lister().Pods(ns).List(sel)
 		ds, _ := dsInf.Lister().DaemonSets(ns).Get(DaemonSetName)
 		last = PodTableOf(pods, ds)
+		explainStuck(ctx, env, r, last, told)
 		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
 		if ds == nil {
 			// keep waiting: the DaemonSet may be on its way
@@ -202,6 +204,44 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 			return "", ctx.Err()
 		}
 	}
+}
+
+// explainStuck tells, once per pod and state, why a pod is not coming up:
+// the last lines of a crashing container's log, an image that cannot be
+// pulled, or a pod pending for more than a minute.
+func explainStuck(ctx context.Context, env *Env, r flow.Reporter, t flow.PodTable, told map[string]string) {
+	for _, row := range t.Rows {
+		if row.Ready {
+			continue
+		}
+		key := fmt.Sprintf("%s/%d", row.Phase, row.Restarts)
+		if told[row.Name] == key {
+			continue
+		}
+		switch {
+		case row.Phase == "CrashLoopBackOff" || row.Phase == "Error" || row.Phase == "RunContainerError":
+			told[row.Name] = key
+			warn(env, r, flow.IDPods, env.T(i18n.MsgPodCrashing, row.Name, row.Phase, lastLog(ctx, env, row.Name)))
+		case strings.Contains(row.Phase, "ImagePull") || row.Phase == "ErrImagePull" || row.Phase == "InvalidImageName":
+			told[row.Name] = key
+			warn(env, r, flow.IDPods, env.T(i18n.MsgPodImage, row.Name, row.Phase, row.Reason))
+		case row.Phase == "Pending" && !row.Created.IsZero() && env.Now().Sub(row.Created) > time.Minute:
+			told[row.Name] = key
+			warn(env, r, flow.IDPods, env.T(i18n.MsgPodPending, row.Name, row.Reason))
+		}
+	}
+}
+
+// lastLog is the end of the previous run's log of a crashing pod.
+func lastLog(ctx context.Context, env *Env, pod string) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	tail := int64(3)
+	b, err := env.Kube.CoreV1().Pods(env.Opts.Namespace).GetLogs(pod, &corev1.PodLogOptions{TailLines: &tail, Previous: true}).DoRaw(ctx)
+	if err != nil {
+		return err.Error()
+	}
+	return strings.Join(strings.Fields(strings.TrimSpace(string(b))), " ")
 }
 
 func isDeadline(ctx context.Context) bool { return ctx.Err() == context.DeadlineExceeded }
