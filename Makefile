@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X github.com/xray-wizard/xray-wizard/cli.Version=$(VERSION)
 BIN      := bin/xray-wizard
 
-.PHONY: all build run test vet unit e2e bench clean
+.PHONY: all build run test vet unit bench clean
 
 all: build
 
@@ -22,11 +22,23 @@ vet:
 unit:
 	$(GO) test -count=1 ./...
 
-# Every test: vet, unit, sandbox, TUI golden and end-to-end tests.
-test: vet build unit
+# Every test: vet, unit, sandbox, moto, TUI golden and end-to-end tests, and
+# the steps on a real local control plane (built once into a cache; the
+# first build takes about 15 minutes on 2 cores).
+test: vet build controlplane unit
 
 bench: build
 	bash scripts/bench.sh
 
 clean:
 	rm -rf bin
+
+# The local Kubernetes control plane (kube-apiserver, kube-controller-manager,
+# kube-scheduler, etcd, kwok) that the e2e tests run; built once into a cache.
+.PHONY: controlplane e2e
+controlplane:
+	bash e2e/controlplane/build.sh
+
+# End-to-end tests, against that control plane.
+e2e: controlplane
+	$(GO) test -count=1 ./e2e/...

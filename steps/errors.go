@@ -88,7 +88,17 @@ func policyFor(action string) string {
 func isUnreachable(err error) bool {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
-	return errors.As(err, &dnsErr) || errors.As(err, &opErr)
+	if errors.As(err, &dnsErr) || errors.As(err, &opErr) {
+		return true
+	}
+	// client-go's reflector reports list and watch failures as text.
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "no such host", "i/o timeout", "connection reset by peer", "EOF"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func endpointOf(err error) string {

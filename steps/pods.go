@@ -147,18 +147,30 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 		close(stop)
 		f.Shutdown()
 	}()
-	for typ, ok := range f.WaitForCacheSync(ctx.Done()) {
-		if !ok {
-			select {
-			case err := <-watchErr:
-				return "", env.kubeError("list", "pods", err)
-			default:
-			}
-			if ctx.Err() != nil && !isDeadline(ctx) {
-				return "", ctx.Err()
-			}
-			return "", &flow.Error{Cause: env.T(i18n.ErrWatchFailed, typ.String()), Fix: env.T(i18n.FixKubeUnreachable)}
+	// The first list must work: if the API server cannot be reached or
+	// refuses it, say so now rather than at the end of the wait.
+	synced := make(chan bool, 1)
+	syncStop := make(chan struct{})
+	defer close(syncStop)
+	go func() {
+		ok := true
+		for _, s := range f.WaitForCacheSync(syncStop) {
+			ok = ok && s
 		}
+		synced <- ok
+	}()
+	select {
+	case ok := <-synced:
+		if !ok {
+			return "", &flow.Error{Cause: env.T(i18n.ErrWatchFailed, "pods"), Fix: env.T(i18n.FixKubeUnreachable)}
+		}
+	case err := <-watchErr:
+		return "", env.kubeError("list", "pods", err)
+	case <-ctx.Done():
+		if isDeadline(ctx) {
+			return "", &flow.Error{Cause: env.T(i18n.ErrWatchFailed, "pods"), Fix: env.T(i18n.FixKubeUnreachable)}
+		}
+		return "", ctx.Err()
 	}
 	sel := labels.SelectorFromSet(labels.Set{"app": "xray-daemon"})
 	var last flow.PodTable
@@ -199,6 +211,11 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 			warn(env, r, flow.IDPods, env.kubeError("watch", "pods", err).Error())
 		case <-ctx.Done():
 			if isDeadline(ctx) {
+				// Before blaming the pods, ask once whether the API server
+				// is still there: the watch retries quietly when it is not.
+				if _, err := env.Kube.Discovery().ServerVersion(); err != nil {
+					return "", env.kubeError("watch", "pods", err)
+				}
 				return "", podsTimeout(env, last, ds == nil)
 			}
 			return "", ctx.Err()

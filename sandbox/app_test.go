@@ -1,0 +1,511 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/xray"
+	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+)
+
+// lab is the workshop's setting in the sandbox: the simulated AWS account,
+// the cluster with its sample app, and the learner's SDK clients.
+type lab struct {
+	t      *testing.T
+	aws    *AWS
+	cfg    aws.Config
+	c      *Cluster
+	o      *observer
+	issuer string
+	start  time.Time
+	url    string
+}
+
+func newLab(t *testing.T, o ClusterOptions) *lab {
+	t.Helper()
+	a := NewAWS(AWSOptions{})
+	endpoint, err := a.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	o.Issuer = a.Issuer("eksworkshop-eksctl")
+	o.AWSEndpoint = endpoint
+	l := &lab{t: t, aws: a, issuer: o.Issuer, start: time.Now().Add(-time.Minute),
+		cfg: aws.Config{Region: "us-west-2", BaseEndpoint: aws.String(endpoint),
+			Credentials: credentials.NewStaticCredentialsProvider(SandboxAccessKeyID, SandboxSecretAccessKey, "")}}
+	l.c = startCluster(t, o)
+	l.o = observe(t, l.c.Clientset())
+	l.o.waitFor(t, "the frontend's load balancer", 5*time.Second, func() bool {
+		svc, err := l.o.svcs.Services("workshop").Get("frontend")
+		if err == nil {
+			l.url = frontendURL(svc)
+		}
+		return l.url != ""
+	})
+	return l
+}
+
+// irsa does what `eksctl utils associate-iam-oidc-provider` and `eksctl
+// create iamserviceaccount` do in IAM, through the real IAM client, and
+// returns the role's ARN.
+func (l *lab) irsa(ns, sa string) string {
+	l.t.Helper()
+	ctx, ic := context.Background(), iam.NewFromConfig(l.cfg)
+	p, err := ic.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
+		Url: aws.String(l.issuer), ClientIDList: []string{"sts.amazonaws.com"},
+		ThumbprintList: []string{"9e99a48a9960b14926bb7f3b02e22da2b0ab7280"},
+	})
+	if err != nil {
+		l.t.Fatalf("OIDC provider: %v", err)
+	}
+	hp := strings.TrimPrefix(l.issuer, "https://")
+	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},`+
+		`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"%s:sub":"system:serviceaccount:%s:%s","%s:aud":"sts.amazonaws.com"}}}]}`,
+		aws.ToString(p.OpenIDConnectProviderArn), hp, ns, sa, hp)
+	r, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("eksctl-eksworkshop-eksctl-addon-iamserviceaccount-Role1"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		l.t.Fatalf("role: %v", err)
+	}
+	if _, err := ic.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: r.Role.RoleName, PolicyArn: aws.String("arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess")}); err != nil {
+		l.t.Fatalf("policy: %v", err)
+	}
+	return aws.ToString(r.Role.Arn)
+}
+
+// serviceAccount makes the daemon's ServiceAccount, with the role
+// annotation when role is not empty.
+func (l *lab) serviceAccount(role string) {
+	l.t.Helper()
+	sa := corev1ac.ServiceAccount("xray-daemon", "default")
+	if role != "" {
+		sa.WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": role})
+	}
+	if _, err := l.c.Clientset().CoreV1().ServiceAccounts("default").Apply(context.Background(), sa, metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+// deployDaemon applies the daemon's ConfigMap, Service and DaemonSet, as
+// `kubectl apply -f xray-k8s-daemonset.yaml` does, and waits for a Ready pod
+// on every node.
+func (l *lab) deployDaemon(region string) {
+	l.t.Helper()
+	ctx, cs, opts := context.Background(), l.c.Clientset(), metav1.ApplyOptions{FieldManager: fieldManager}
+	config := fmt.Sprintf("Socket:\n  UDPAddress: \"0.0.0.0:2000\"\nRegion: %q\nVersion: 2\n", region)
+	if _, err := cs.CoreV1().ConfigMaps("default").Apply(ctx, corev1ac.ConfigMap("xray-config", "default").WithData(map[string]string{"config.yaml": config}), opts); err != nil {
+		l.t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().Services("default").Apply(ctx, corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
+		WithSelector(map[string]string{"app": "xray-daemon"}).
+		WithPorts(corev1ac.ServicePort().WithName("xray-ingest").WithPort(2000).WithProtocol(corev1.ProtocolUDP),
+			corev1ac.ServicePort().WithName("xray-tcp").WithPort(2000).WithProtocol(corev1.ProtocolTCP))), opts); err != nil {
+		l.t.Fatal(err)
+	}
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), opts); err != nil {
+		l.t.Fatal(err)
+	}
+	l.o.waitFor(l.t, "the daemon's pods", 5*time.Second, func() bool { return allReady(l.o.daemonPods("default", "xray-daemon"), 3, nil) })
+}
+
+// traffic is what the learner does in the lab: open the app, look at
+// products, add some. It returns the statuses the app answered with.
+func (l *lab) traffic(n int) map[int]int {
+	l.t.Helper()
+	statuses := map[int]int{}
+	for i := range n {
+		var resp *http.Response
+		var err error
+		switch i % 4 {
+		case 0:
+			resp, err = http.Get(l.url)
+		case 1:
+			resp, err = http.Get(l.url + "products")
+		case 2:
+			resp, err = http.Get(fmt.Sprintf("%sproducts/%d", l.url, i%3+1))
+		default:
+			resp, err = http.PostForm(l.url+"products", url.Values{"name": {fmt.Sprintf("Product %d", i)}})
+		}
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		statuses[resp.StatusCode]++
+	}
+	return statuses
+}
+
+// trafficWithEveryOutcome sends at least n requests, and more until the app
+// has answered with each of 200, 404, 429 and 500, so the counts below are
+// checked on every kind of trace.
+func (l *lab) trafficWithEveryOutcome(n int) (int, map[int]int) {
+	l.t.Helper()
+	sent, statuses := 0, map[int]int{}
+	for sent < n || len(statuses) < 4 {
+		if sent > 500 {
+			l.t.Fatalf("after %d requests the app answered only %v", sent, statuses)
+		}
+		for code, k := range l.traffic(1) {
+			statuses[code] += k
+		}
+		sent++
+	}
+	return sent, statuses
+}
+
+// summaries are the traces X-Ray has, through the real client and its
+// paginator, as the wizard's traces step reads them.
+func (l *lab) summaries() []xraytypes.TraceSummary {
+	l.t.Helper()
+	p := xray.NewGetTraceSummariesPaginator(xray.NewFromConfig(l.cfg), &xray.GetTraceSummariesInput{
+		StartTime: aws.Time(l.start), EndTime: aws.Time(time.Now().Add(time.Minute)),
+	})
+	var out []xraytypes.TraceSummary
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			l.t.Fatalf("GetTraceSummaries: %v", err)
+		}
+		out = append(out, page.TraceSummaries...)
+	}
+	return out
+}
+
+// settle waits for the daemon to have dealt with every segment it got (sent
+// or failed) and two of its flush intervals more.
+func (l *lab) settle() {
+	l.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, sent, failed := l.c.DaemonStats()
+		if got == sent+failed {
+			break
+		}
+		if time.Now().After(deadline) {
+			l.t.Fatalf("the daemon still holds segments: received %d, sent %d, failed %d", got, sent, failed)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(2 * daemonFlush)
+}
+
+func (l *lab) logHas(s string) bool {
+	return slices.ContainsFunc(l.c.DaemonLog(), func(line string) bool { return strings.Contains(line, s) })
+}
+
+// waitLog waits for a daemon log line containing s.
+func (l *lab) waitLog(s string) {
+	l.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !l.logHas(s) {
+		if time.Now().After(deadline) {
+			l.t.Fatalf("no daemon log line with %q in %q", s, l.c.DaemonLog())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+var daemonLogLine = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[(Info|Error|Warn|Debug)\] `)
+
+func TestAppServesTheCatalog(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, ClusterOptions{Seed: 7})
+	base := c.AppURL()
+	get := func(method, path string, form url.Values) (int, string) {
+		t.Helper()
+		var resp *http.Response
+		var err error
+		if method == http.MethodPost {
+			resp, err = http.PostForm(base+path, form)
+		} else {
+			resp, err = http.Get(base + path)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+			t.Errorf("%s %s: Content-Type %q", method, path, ct)
+		}
+		return resp.StatusCode, string(b)
+	}
+	counted := map[int]int{}
+	// Adding a product, as the lab asks: it shows on the next good page.
+	added := false
+	for i := 0; i < 20 && !added; i++ {
+		code, _ := get(http.MethodPost, "products", url.Values{"name": {"Matcha <latte>"}})
+		counted[code]++
+		added = code == http.StatusOK
+	}
+	if !added {
+		t.Fatalf("no POST /products succeeded: %v", counted)
+	}
+	for _, path := range []string{"", "products", "products/2", "ping"} {
+		for i := 0; ; i++ {
+			code, body := get(http.MethodGet, path, nil)
+			counted[code]++
+			if code != http.StatusOK {
+				if !slices.Contains([]int{404, 429, 500}, code) || i == 20 {
+					t.Fatalf("GET /%s: %d", path, code)
+				}
+				continue
+			}
+			if path != "ping" && !strings.Contains(body, "Matcha &lt;latte&gt;") {
+				t.Errorf("GET /%s does not list the added product (escaped): %s", path, body)
+			}
+			break
+		}
+	}
+	// The app's own tally is what the clients saw.
+	tally := c.AppTally()
+	if !mapsEqual(tally, counted) {
+		t.Errorf("the app's tally %v, the answers %v", tally, counted)
+	}
+}
+
+func mapsEqual(a, b map[int]int) bool {
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	for k, v := range b {
+		if a[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestAppWithoutDaemonNoTraces: before the lab, the app's SDK sends to
+// xray-service.default:2000, which does not exist: segments go nowhere.
+func TestAppWithoutDaemonNoTraces(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, ClusterOptions{})
+	l.traffic(10)
+	time.Sleep(3 * daemonFlush)
+	if got, sent, failed := l.c.DaemonStats(); got != 0 || sent != 0 || failed != 0 {
+		t.Errorf("the daemon got segments without a Service for it: %d %d %d", got, sent, failed)
+	}
+	if s := l.summaries(); len(s) != 0 {
+		t.Errorf("%d traces without a daemon", len(s))
+	}
+	if l.aws.Calls()["XRay.PutTraceSegments"] != 0 {
+		t.Errorf("PutTraceSegments called without a daemon: %v", l.aws.Calls())
+	}
+
+	// The Service alone, with no pod behind it, reaches nothing either.
+	l.serviceAccount("")
+	if _, err := l.c.Clientset().CoreV1().Services("default").Apply(context.Background(), corev1ac.Service("xray-service", "default").
+		WithSpec(corev1ac.ServiceSpec().WithSelector(map[string]string{"app": "xray-daemon"}).
+			WithPorts(corev1ac.ServicePort().WithPort(2000).WithProtocol(corev1.ProtocolUDP))), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	l.o.waitFor(t, "the Service in the cache", 2*time.Second, func() bool { _, err := l.o.svcs.Services("default").Get("xray-service"); return err == nil })
+	l.traffic(5)
+	time.Sleep(3 * daemonFlush)
+	if got, _, _ := l.c.DaemonStats(); got != 0 {
+		t.Errorf("the daemon got %d segments through a Service without pods", got)
+	}
+}
+
+// TestDaemonWithoutRoleIsDenied: the daemon runs, but its service account
+// has no IAM role, so it uploads as the node role and X-Ray refuses. Giving
+// the service account a role afterwards is not enough: the running pods
+// started without it. A rollout restart brings the role, and traces.
+func TestDaemonWithoutRoleIsDenied(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, ClusterOptions{})
+	l.serviceAccount("")
+	l.deployDaemon("us-west-2")
+	l.traffic(8)
+	l.waitLog("AccessDeniedException")
+	l.settle()
+	got, sent, failed := l.c.DaemonStats()
+	if got == 0 || sent != 0 || failed != got {
+		t.Errorf("received %d, sent %d, failed %d: want every segment failed", got, sent, failed)
+	}
+	if s := l.summaries(); len(s) != 0 {
+		t.Errorf("%d traces from a daemon without a role", len(s))
+	}
+	for _, line := range l.c.DaemonLog() {
+		if !daemonLogLine.MatchString(line) {
+			t.Errorf("log line not in the daemon's format: %q", line)
+		}
+	}
+	if !l.logHas("[Error] Unable to send segments: ") || !l.logHas("eksctl-eksworkshop-eksctl-nodegroup-NodeInstanceRole") {
+		t.Errorf("the log should name the failure and the node role: %q", l.c.DaemonLog())
+	}
+
+	// The role and the annotation, after the pods started.
+	l.serviceAccount(l.irsa("default", "xray-daemon"))
+	before, _, _ := l.c.DaemonStats()
+	l.traffic(4)
+	l.settle()
+	if _, sent, _ := l.c.DaemonStats(); sent != 0 || len(l.summaries()) != 0 {
+		t.Errorf("pods started before the annotation uploaded (%d sent); they should still be denied", sent)
+	}
+	if after, _, _ := l.c.DaemonStats(); after <= before {
+		t.Errorf("the daemon got nothing more (%d → %d)", before, after)
+	}
+
+	// kubectl rollout restart daemonset xray-daemon
+	restart := fmt.Sprintf(`{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":%q}}}}}`, time.Now().Format(time.RFC3339))
+	if _, err := l.c.Clientset().AppsV1().DaemonSets("default").Patch(context.Background(), "xray-daemon", types.StrategicMergePatchType, []byte(restart), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	l.o.waitFor(t, "restarted pods with the role", 5*time.Second, func() bool {
+		return allReady(l.o.daemonPods("default", "xray-daemon"), 3, func(p *corev1.Pod) bool { return podEnv(p, "AWS_ROLE_ARN") != "" })
+	})
+	statuses := l.traffic(6)
+	l.settle()
+	if s := l.summaries(); len(s) != 6 {
+		t.Errorf("%d traces after the restart, want 6 (answers %v); log %q", len(s), statuses, l.c.DaemonLog())
+	}
+	if calls := l.aws.Calls(); calls["STS.AssumeRoleWithWebIdentity"] == 0 {
+		t.Errorf("the daemon did not take its role through STS: %v", calls)
+	}
+}
+
+// TestDaemonWithoutRegion: no Region in the daemon's config and none in its
+// environment (no IRSA to inject AWS_REGION), so the daemon cannot start
+// sending, as the real one on a node with an IMDS hop limit of 1.
+func TestDaemonWithoutRegion(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, ClusterOptions{})
+	l.serviceAccount("")
+	l.deployDaemon("")
+	l.traffic(3)
+	l.waitLog("[Error] Cannot fetch region variable")
+	l.settle()
+	if got, sent, failed := l.c.DaemonStats(); got == 0 || sent != 0 || failed != got {
+		t.Errorf("received %d, sent %d, failed %d", got, sent, failed)
+	}
+	if n := l.aws.Calls()["XRay.PutTraceSegments"]; n != 0 {
+		t.Errorf("%d uploads without a region", n)
+	}
+}
+
+// TestDaemonWithIRSATracesArrive is the lab done right: OIDC provider, role
+// with AWSXRayDaemonWriteAccess trusted by the daemon's service account,
+// the annotation before the DaemonSet. Every request becomes one trace,
+// and X-Ray's error, fault and throttle flags match what the app answered.
+func TestDaemonWithIRSATracesArrive(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, ClusterOptions{Seed: 42})
+	l.serviceAccount(l.irsa("default", "xray-daemon"))
+	l.deployDaemon("us-west-2")
+	for _, p := range l.o.daemonPods("default", "xray-daemon") {
+		if podEnv(p, "AWS_ROLE_ARN") == "" || podEnv(p, "AWS_WEB_IDENTITY_TOKEN_FILE") == "" {
+			t.Fatalf("pod %s has no role", p.Name)
+		}
+	}
+	n, statuses := l.trafficWithEveryOutcome(20)
+	t.Logf("%d requests, answers %v", n, statuses)
+	if !mapsEqual(statuses, l.c.AppTally()) {
+		t.Errorf("the app's tally %v, the answers %v", l.c.AppTally(), statuses)
+	}
+	l.settle()
+	sums := l.summaries()
+	if len(sums) != n {
+		t.Fatalf("%d traces for %d requests (answers %v); log %q", len(sums), n, statuses, l.c.DaemonLog())
+	}
+	// Each trace's services: the frontend answers 429 itself, the catalog
+	// knows a missing product (404); the rest go through all three.
+	wantServices := map[int][]string{
+		200: {"Frontend", "Product-Catalog", "Product-Detail"},
+		500: {"Frontend", "Product-Catalog", "Product-Detail"},
+		404: {"Frontend", "Product-Catalog"},
+		429: {"Frontend"},
+	}
+	var errs, faults, throttles int
+	byStatus := map[int]int{}
+	for _, s := range sums {
+		status := int(aws.ToInt32(s.Http.HttpStatus))
+		byStatus[status]++
+		var services []string
+		for _, id := range s.ServiceIds {
+			services = append(services, aws.ToString(id.Name))
+		}
+		slices.Sort(services)
+		if want := wantServices[status]; !slices.Equal(services, want) {
+			t.Errorf("trace %s (%d) services %v, want %v", aws.ToString(s.Id), status, services, want)
+		}
+		if aws.ToString(s.EntryPoint.Name) != "Frontend" || !strings.HasPrefix(aws.ToString(s.Http.HttpURL), "http://localhost:") {
+			t.Errorf("trace %s entry %s %s", aws.ToString(s.Id), aws.ToString(s.EntryPoint.Name), aws.ToString(s.Http.HttpURL))
+		}
+		e, f, th := aws.ToBool(s.HasError), aws.ToBool(s.HasFault), aws.ToBool(s.HasThrottle)
+		if e != (status == 404 || status == 429) || f != (status == 500) || th != (status == 429) {
+			t.Errorf("trace %s (%d): error %v fault %v throttle %v", aws.ToString(s.Id), status, e, f, th)
+		}
+		switch {
+		case th:
+			throttles++
+		case f:
+			faults++
+		case e:
+			errs++
+		}
+	}
+	if !mapsEqual(byStatus, statuses) {
+		t.Errorf("traces by status %v, answers %v", byStatus, statuses)
+	}
+	if errs != statuses[404] || faults != statuses[500] || throttles != statuses[429] {
+		t.Errorf("X-Ray: %d errors, %d faults, %d throttles; the app answered %v", errs, faults, throttles, statuses)
+	}
+	// Segments: one per service per request, all accepted.
+	wantSegs := 3*(statuses[200]+statuses[500]) + 2*statuses[404] + statuses[429]
+	if got, sent, failed := l.c.DaemonStats(); got != wantSegs || sent != wantSegs || failed != 0 {
+		t.Errorf("daemon received %d, sent %d, failed %d; want %d segments", got, sent, failed, wantSegs)
+	}
+	if l.aws.Segments() != wantSegs {
+		t.Errorf("X-Ray stored %d segments, want %d", l.aws.Segments(), wantSegs)
+	}
+	// Batches of at most 50, logged as the daemon does.
+	if !l.logHas("[Info] Successfully sent batch of ") || l.logHas("[Error]") {
+		t.Errorf("daemon log %q", l.c.DaemonLog())
+	}
+	for _, line := range l.c.DaemonLog() {
+		var k int
+		var secs float64
+		_, msg, _ := strings.Cut(line, "[Info] ")
+		if _, err := fmt.Sscanf(msg, "Successfully sent batch of %d segments (%f seconds)", &k, &secs); err != nil || k < 1 || k > 50 || !daemonLogLine.MatchString(line) {
+			t.Errorf("log line %q", line)
+		}
+	}
+	// The service map links the services through the subsegments' ids.
+	g, err := xray.NewFromConfig(l.cfg).GetServiceGraph(context.Background(), &xray.GetServiceGraphInput{StartTime: aws.Time(l.start), EndTime: aws.Time(time.Now().Add(time.Minute))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edges := map[string]bool{}
+	names := map[int32]string{}
+	for _, s := range g.Services {
+		names[aws.ToInt32(s.ReferenceId)] = aws.ToString(s.Name)
+	}
+	for _, s := range g.Services {
+		for _, e := range s.Edges {
+			edges[aws.ToString(s.Name)+"→"+names[aws.ToInt32(e.ReferenceId)]] = true
+		}
+	}
+	if !edges["Frontend→Product-Catalog"] || !edges["Product-Catalog→Product-Detail"] {
+		t.Errorf("service graph edges %v", edges)
+	}
+}
