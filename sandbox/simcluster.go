@@ -349,12 +349,14 @@ func (c *Cluster) syncDaemonSet(ctx context.Context, ns, name string) error {
 	if equality.Semantic.DeepEqual(ds.Status, st) {
 		return nil
 	}
-	fresh, err := c.cs.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
+	// A merge patch of the status alone: the fake tracker stores a whole
+	// object on update, so an update from a stale copy would undo a spec
+	// the wizard applied a moment before.
+	patch, err := json.Marshal(map[string]any{"status": st})
 	if err != nil {
 		return err
 	}
-	fresh.Status = st
-	_, err = c.cs.AppsV1().DaemonSets(ns).UpdateStatus(ctx, fresh, metav1.UpdateOptions{})
+	_, err = c.cs.AppsV1().DaemonSets(ns).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{}, "status")
 	return err
 }
 
