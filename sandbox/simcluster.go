@@ -352,7 +352,12 @@ func (c *Cluster) syncDaemonSet(ctx context.Context, ns, name string) error {
 	// A merge patch of the status alone: the fake tracker stores a whole
 	// object on update, so an update from a stale copy would undo a spec
 	// the wizard applied a moment before.
-	patch, err := json.Marshal(map[string]any{"status": st})
+	// Every counter is written, zeros too (the typed status omits them).
+	patch, err := json.Marshal(map[string]any{"status": map[string]any{
+		"desiredNumberScheduled": st.DesiredNumberScheduled, "currentNumberScheduled": st.CurrentNumberScheduled,
+		"numberReady": st.NumberReady, "numberAvailable": st.NumberAvailable, "updatedNumberScheduled": st.UpdatedNumberScheduled,
+		"numberUnavailable": st.NumberUnavailable, "numberMisscheduled": 0, "observedGeneration": st.ObservedGeneration,
+	}})
 	if err != nil {
 		return err
 	}
