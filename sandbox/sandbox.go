@@ -53,7 +53,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	if o.AppNamespace == "" {
 		o.AppNamespace = "workshop"
 	}
-	a := NewAWS(AWSOptions{Region: o.Region, Clusters: []string{o.Cluster}})
+	a := NewAWS(AWSOptions{Region: o.Region, Clusters: []string{o.Cluster}, NoAddons: true})
 	url, err := a.Listen("127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("AWS endpoints: %w", err)
