@@ -186,23 +186,23 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 			// keep waiting: the DaemonSet may be on its way
 		} else if last.Desired > 0 && last.Ready >= last.Desired && len(last.Rows) == last.Desired {
 			stale := podsWithoutRole(ctx, env, pods)
-			if len(stale) == 0 || restarted {
-				if len(stale) > 0 {
-					warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, DaemonSetName))
+			if len(stale) == 0 {
+				return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
+			}
+			if !restarted {
+				// Pods that started before the role annotation run without
+				// it: offer the rollout restart that gives it to them.
+				ok, err := restartDaemon(ctx, env, r, len(stale))
+				if err != nil {
+					return "", err
 				}
-				return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
+				if !ok {
+					warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, DaemonSetName))
+					return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
+				}
+				restarted = true
 			}
-			// Pods that started before the role annotation run without it:
-			// offer the rollout restart that gives it to them.
-			ok, err := restartDaemon(ctx, env, r, len(stale))
-			if err != nil {
-				return "", err
-			}
-			if !ok {
-				warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, DaemonSetName))
-				return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
-			}
-			restarted = true
+			// After a restart, wait until every pod is a new one.
 		}
 		select {
 		case <-changed:
