@@ -6,37 +6,57 @@ import (
 	"github.com/xray-wizard/xray-wizard/i18n"
 )
 
-// keyMap is every key the UI answers to.
+// keyMap is every key the UI answers to. The confirmation prompt's own keys
+// (enter, y, n, ←/→) are huh's; they are listed here for the help line.
 type keyMap struct {
-	Apply, Skip, Quit, Help, Up, Down, Exit key.Binding
-	state                                   *Model
+	Apply, Skip, Choose key.Binding
+	Quit, Help          key.Binding
+	Scroll, Page, Exit  key.Binding
+
+	// What the help line shows depends on the screen.
+	phase      phase
+	scrollable bool
 }
 
 func newKeys(l i18n.Lang) keyMap {
 	return keyMap{
-		Apply: key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", l.T(i18n.UIKeyApply))),
-		Skip:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", l.T(i18n.UIKeySkip))),
-		Quit:  key.NewBinding(key.WithKeys("ctrl+c", "q"), key.WithHelp("q/ctrl+c", l.T(i18n.UIKeyQuit))),
-		Help:  key.NewBinding(key.WithKeys("?"), key.WithHelp("?", l.T(i18n.UIKeyHelp))),
-		Up:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/↓", l.T(i18n.UIKeyScroll))),
-		Down:  key.NewBinding(key.WithKeys("down", "j", "pgdown")),
-		Exit:  key.NewBinding(key.WithKeys("enter", "q", "ctrl+c", "esc"), key.WithHelp("enter/q", l.T(i18n.UIKeyExit))),
+		Apply:  key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", l.T(i18n.UIKeyApply))),
+		Skip:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", l.T(i18n.UIKeySkip))),
+		Choose: key.NewBinding(key.WithKeys("left", "right", "h", "l", "tab", "shift+tab"), key.WithHelp("←/→", l.T(i18n.UIKeyChoose))),
+		// q is never text here (there is no text field), so it is ctrl+c.
+		Quit:   key.NewBinding(key.WithKeys("ctrl+c", "q"), key.WithHelp("q/ctrl+c", l.T(i18n.UIKeyQuit))),
+		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", l.T(i18n.UIKeyHelp))),
+		Scroll: key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", l.T(i18n.UIKeyScroll))),
+		Page:   key.NewBinding(key.WithKeys("pgup", "pgdown", "space", "b", "f"), key.WithHelp("pgup/pgdn", l.T(i18n.UIKeyPage))),
+		Exit:   key.NewBinding(key.WithKeys("enter", "q", "esc", "ctrl+c"), key.WithHelp("enter/q", l.T(i18n.UIKeyExit))),
 	}
 }
 
-// ShortHelp lists the keys that work in the current phase.
+// ShortHelp lists the keys that work on the current screen.
 func (k keyMap) ShortHelp() []key.Binding {
-	if k.state == nil {
-		return []key.Binding{k.Quit, k.Help}
-	}
-	switch k.state.phase {
+	switch k.phase {
 	case phaseConfirm:
-		return []key.Binding{k.Apply, k.Skip, k.Quit, k.Help}
-	case phaseDone:
-		return []key.Binding{k.Up, k.Exit}
+		// Most needed first: a narrow help line drops the last ones.
+		return []key.Binding{k.Apply, k.Skip, k.Quit, k.Help, k.Choose}
+	case phaseFinal:
+		if k.scrollable {
+			return []key.Binding{k.Exit, k.Scroll, k.Help}
+		}
+		return []key.Binding{k.Exit, k.Help}
 	}
 	return []key.Binding{k.Quit, k.Help}
 }
 
-// FullHelp is the short help in one column.
-func (k keyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+// FullHelp groups the same keys in columns, with paging on the final screen.
+func (k keyMap) FullHelp() [][]key.Binding {
+	switch k.phase {
+	case phaseConfirm:
+		return [][]key.Binding{{k.Apply, k.Skip, k.Choose}, {k.Quit, k.Help}}
+	case phaseFinal:
+		if k.scrollable {
+			return [][]key.Binding{{k.Scroll, k.Page}, {k.Exit, k.Help}}
+		}
+		return [][]key.Binding{{k.Exit, k.Help}}
+	}
+	return [][]key.Binding{{k.Quit, k.Help}}
+}

@@ -1,20 +1,27 @@
-// Package ui is the wizard's terminal UI: a Bubble Tea state machine that
-// draws the events the steps report and asks the person before each change.
-// It knows nothing of AWS or Kubernetes: it sees only flow values. Update
-// changes state and returns commands; all IO runs in commands; View only
-// reads state.
+// Package ui is the wizard's full-screen terminal UI: a Bubble Tea model
+// that draws the events the steps report and asks the person before each
+// change. It knows nothing of AWS or Kubernetes; it sees only flow values.
+//
+// Update only changes state and returns commands; every bit of IO (running
+// the steps, waiting for their events, the clock) happens in commands. View
+// only reads the state: the clock it shows is the model's, moved by a tick.
 package ui
 
 import (
 	"context"
 	"os"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
 	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -23,84 +30,132 @@ import (
 // Config is what the UI shows and how it runs the steps.
 type Config struct {
 	Lang    i18n.Lang
-	Sandbox bool
+	Sandbox bool // every screen says it is the practice sandbox
 	DryRun  bool
-	Steps   []flow.StepInfo
-	// Start runs the steps, reporting to rep and asking c before changes;
-	// it returns when done or when ctx is cancelled.
+	Steps   []flow.StepInfo // the steps that will run, in order
+	// Start runs the steps, reporting to rep and asking c before changes.
+	// The UI runs it in a command's goroutine; it returns when the steps
+	// are done or when ctx is cancelled.
 	Start func(ctx context.Context, rep flow.Reporter, c flow.Confirmer) flow.Summary
-	// NoColor draws without colours (NO_COLOR is set).
+
+	// NoColor draws without colours whatever the terminal can do. NO_COLOR
+	// in the environment, or a terminal Bubble Tea finds has no colours,
+	// turns them off as well.
 	NoColor bool
-	// Now is the clock (tests fix it).
+	// Now is the clock (time.Now when nil); tests fix it.
 	Now func() time.Time
 }
 
+// phase is the screen being shown.
 type phase int
 
 const (
-	phaseRunning phase = iota
-	phaseConfirm
-	phaseDone
+	phaseRun     phase = iota // the steps run; the current one is shown
+	phaseConfirm              // a step waits for the person's answer
+	phaseFinal                // Start returned: the summary
 )
 
-// stepState is what the UI knows of one step.
-type stepState struct {
-	info     flow.StepInfo
-	result   flow.Result // "" while pending or running
-	started  bool
-	progress []string
-	warnings []string
-	plan     *flow.Plan
-	err      *flow.Error
-	detail   string
+// status is what the UI knows of one step.
+type status int
+
+const (
+	stPending status = iota
+	stRunning
+	stDone
+	stSkipped
+	stFailed
+	stPlanned
+)
+
+func statusOf(r flow.Result) status {
+	switch r {
+	case flow.Done:
+		return stDone
+	case flow.Skipped:
+		return stSkipped
+	case flow.Failed:
+		return stFailed
+	case flow.Planned:
+		return stPlanned
+	}
+	return stPending
 }
 
-// Messages.
-type (
-	eventMsg   struct{ ev flow.Event }
-	confirmMsg struct {
-		step  string
-		plan  flow.Plan
-		reply chan bool
-	}
-	doneMsg struct{ sum flow.Summary }
-	tickMsg time.Time
+// Lines of progress and warnings kept per step.
+const (
+	keepProgress = 4
+	keepWarnings = 3
 )
+
+type stepState struct {
+	info           flow.StepInfo
+	status         status
+	started, ended time.Time
+	progress       []string // the latest lines, oldest first
+	warnings       []string
+	plan           *flow.Plan
+	err            *flow.Error
+	detail         string
+	// Why and the commands, wrapped to the pane's width by reflow, so
+	// View does not wrap the same text on every frame.
+	why  []string
+	cmds [][]string
+}
+
+// ask is a pending confirmation, drawn and answered by an embedded huh
+// Confirm: Enter takes the focused button (Apply at first), y and n answer
+// at once, ←/→ move the focus.
+type ask struct {
+	step  flow.StepInfo
+	plan  flow.Plan
+	reply chan<- bool
+	form  *huh.Form
+	yes   *bool
+}
+
+// Model messages of the model's own.
+type (
+	clockMsg  time.Time
+	giveUpMsg struct{}
+)
+
+// giveUpAfter bounds the wait for Start to return after ctrl+c.
+const giveUpAfter = 2 * time.Second
 
 // Model is the UI's state.
 type Model struct {
-	cfg     Config
-	lang    i18n.Lang
-	st      styles
-	keys    keyMap
-	help    help.Model
-	spin    spinner.Model
-	width   int
-	height  int
-	now     time.Time
-	phase   phase
-	steps   []stepState
-	cur     int
-	target  string
-	pods    *flow.PodTable
-	load    *flow.TrafficStats
-	url     string
-	counts  *flow.TraceCounts
-	confirm *confirmMsg
-	sum     *flow.Summary
-	scroll  int
-	full    bool
-	// cancelling is set once ctrl+c was pressed while steps ran.
-	cancelling bool
+	cfg  Config
+	lang i18n.Lang
+	st   styles
+	keys keyMap
+	help help.Model
+	spin spinner.Model
+	pbar progress.Model // the pods' and the traffic's bar
+	vp   viewport.Model // the final screen, scrollable
+
+	width, height int
+	now           time.Time
+	phase         phase
+	steps         []stepState
+	cur           int // the step shown
+	target        string
+	pods          *flow.PodTable
+	load          *flow.TrafficStats
+	url           string
+	counts        *flow.TraceCounts
+	ask           *ask
+	sum           *flow.Summary
+	cancelling    bool // ctrl+c: waiting for Start to return
+	quitting      bool
+	envNoColor    bool // NO_COLOR was set when the model was made
 
 	// The bridge to the steps' goroutine.
 	ctx    context.Context
 	cancel context.CancelFunc
-	events chan tea.Msg
-	done   chan flow.Summary
+	pump   *pump
 }
 
-// New makes the model. ctx bounds the steps' run.
+// New makes the model; ctx bounds the steps' run.
 func New(ctx context.Context, cfg Config) Model {
 	if cfg.Lang == "" {
 		cfg.Lang = i18n.En
@@ -108,195 +163,284 @@ func New(ctx context.Context, cfg Config) Model {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if !cfg.NoColor && os.Getenv("NO_COLOR") != "" {
-		cfg.NoColor = true
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	m := Model{
-		cfg: cfg, lang: cfg.Lang, st: newStyles(cfg.NoColor), keys: newKeys(cfg.Lang),
-		help: help.New(), width: 80, height: 24, now: cfg.Now(),
-		ctx: ctx, cancel: cancel, events: make(chan tea.Msg, 64), done: make(chan flow.Summary, 1),
+		cfg: cfg, lang: cfg.Lang, keys: newKeys(cfg.Lang), help: help.New(),
+		width: 80, height: 24, now: cfg.Now(),
+		ctx: ctx, cancel: cancel, pump: newPump(),
 	}
-	if cfg.NoColor {
-		plain := lipgloss.NewStyle()
-		m.help.Styles = help.Styles{Ellipsis: plain, ShortKey: plain.Bold(true), ShortDesc: plain, ShortSeparator: plain,
-			FullKey: plain.Bold(true), FullDesc: plain, FullSeparator: plain}
+	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	m.vp = viewport.New()
+	m.steps = make([]stepState, len(cfg.Steps))
+	for i, in := range cfg.Steps {
+		m.steps[i] = stepState{info: in}
 	}
-	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.st.title))
-	for _, in := range cfg.Steps {
-		m.steps = append(m.steps, stepState{info: in})
-	}
+	// https://no-color.org: any non-empty value turns colours off.
+	m.envNoColor = os.Getenv("NO_COLOR") != ""
+	m.restyle(cfg.NoColor || m.envNoColor)
+	m.reflow()
 	return m
 }
 
-// Init starts the steps, the event pump, the spinner and the clock.
+// Init starts the steps, the wait for their first events, the spinner
+// and the clock.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.startSteps(), m.waitEvent(), m.spin.Tick, tick())
+	return tea.Batch(startCmd(m.ctx, m.cfg, m.pump), m.pump.wait, m.spin.Tick, m.clock())
 }
 
-func tick() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+func (m Model) clock() tea.Cmd {
+	now := m.cfg.Now
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg(now()) })
 }
 
-// startSteps runs Start in a command: its events and confirmations come back
-// through the events channel.
-func (m Model) startSteps() tea.Cmd {
-	ctx, ch, done, start := m.ctx, m.events, m.done, m.cfg.Start
-	return func() tea.Msg {
-		sum := start(ctx, bridge{ctx: ctx, ch: ch}, bridge{ctx: ctx, ch: ch})
-		done <- sum
-		return doneMsg{sum}
+// restyle builds the styles for colour or none.
+func (m *Model) restyle(noColor bool) {
+	m.st = newStyles(noColor)
+	m.help.Styles = m.st.help
+	m.spin.Style = m.st.spin
+	if m.ask != nil {
+		m.ask.form = m.newForm(m.ask.yes)
 	}
 }
 
-// waitEvent waits for the next message from the steps' goroutine.
-func (m Model) waitEvent() tea.Cmd {
-	ch := m.events
-	return func() tea.Msg { return <-ch }
+// Update changes the state and returns commands; it does no IO itself.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case spinner.TickMsg, clockMsg:
+	default:
+		// The model is a value: a copy must not change its ancestors'
+		// steps (the slice is small, cloning it is cheap).
+		m.steps = slices.Clone(m.steps)
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.reflow()
+		return m, nil
+	case tea.ColorProfileMsg:
+		if msg.Profile != colorprofile.Unknown {
+			m.restyle(m.cfg.NoColor || m.envNoColor || msg.Profile <= colorprofile.ASCII)
+			m.reflow()
+		}
+		return m, nil
+	case clockMsg:
+		if t := time.Time(msg); t.After(m.now) {
+			m.now = t
+		}
+		if m.phase == phaseFinal {
+			return m, nil
+		}
+		return m, m.clock()
+	case spinner.TickMsg:
+		if m.phase == phaseFinal {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case batchMsg:
+		var cmds []tea.Cmd
+		done := false
+		for _, it := range msg {
+			var cmd tea.Cmd
+			m, cmd = m.handle(it)
+			cmds = append(cmds, cmd)
+			if _, ok := it.(doneMsg); ok {
+				done = true
+			}
+		}
+		if !done {
+			cmds = append(cmds, m.pump.wait)
+		}
+		return m, tea.Batch(cmds...)
+	case eventMsg, confirmMsg, doneMsg:
+		return m.handle(msg)
+	case giveUpMsg:
+		if m.quitting || m.phase == phaseFinal {
+			return m, nil
+		}
+		// Start did not return in time: leave anyway, marked interrupted.
+		sum := m.partialSummary()
+		m.sum = &sum
+		m.quitting = true
+		return m, tea.Quit
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	// Anything else is the prompt's own (huh moves between its states with
+	// messages of its own).
+	if m.ask != nil {
+		return m.updateForm(msg)
+	}
+	return m, nil
 }
 
-// bridge is the Reporter and Confirmer the steps see.
-type bridge struct {
-	ctx context.Context
-	ch  chan tea.Msg
+// handle folds one message from the steps' side into the state.
+func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case eventMsg:
+		m.apply(msg.ev)
+	case confirmMsg:
+		if m.cancelling {
+			// The run is being cancelled: the question goes unanswered and
+			// Confirm returns with the context's error.
+			return m, nil
+		}
+		if m.ask != nil { // never two at once; the older one is moot
+			m.answer(false)
+		}
+		if i := m.index(msg.step.ID); i >= 0 {
+			m.cur = i
+		}
+		yes := true
+		m.ask = &ask{step: msg.step, plan: msg.plan, reply: msg.reply, yes: &yes}
+		m.ask.form = m.newForm(&yes)
+		m.phase = phaseConfirm
+		m.reflow()
+	case doneMsg:
+		sum := msg.sum
+		m.ask = nil
+		if m.cancelling || sum.Interrupted || m.ctx.Err() != nil {
+			sum.Interrupted = true
+			m.sum = &sum
+			m.quitting = true
+			return m, tea.Quit
+		}
+		m.sum = &sum
+		m.merge(sum)
+		m.phase = phaseFinal
+		m.reflow()
+		m.vp.GotoTop()
+	}
+	return m, nil
 }
 
-func (b bridge) Report(e flow.Event) {
+// newForm is the prompt: a huh Confirm, inline, Apply focused.
+func (m Model) newForm(yes *bool) *huh.Form {
+	t := m.lang.T
+	km := huh.NewDefaultKeyMap()
+	km.Quit = key.NewBinding(key.WithDisabled()) // ctrl+c is the model's
+	km.Confirm.Toggle = key.NewBinding(key.WithKeys("left", "right", "h", "l", "tab", "shift+tab"))
+	c := huh.NewConfirm().
+		Title(t(i18n.UIConfirm)).
+		Affirmative(t(i18n.UIButtonApply)).
+		Negative(t(i18n.UIButtonSkip)).
+		Value(yes).
+		Inline(true).
+		WithButtonAlignment(lipgloss.Left)
+	f := huh.NewForm(huh.NewGroup(c)).
+		WithShowHelp(false).
+		WithShowErrors(false).
+		WithTheme(m.st.huhTheme()).
+		WithKeyMap(km).
+		WithWidth(max(m.paneWidth(), 20))
+	// Init focuses the field. Its command only re-asks the window size and
+	// refreshes titles computed by functions, which this prompt has not.
+	_ = f.Init()
+	return f
+}
+
+// updateForm passes a message to the prompt and answers once it is done.
+func (m Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
+	fm, cmd := m.ask.form.Update(msg)
+	if f, ok := fm.(*huh.Form); ok {
+		m.ask.form = f
+	}
+	switch m.ask.form.State {
+	case huh.StateCompleted:
+		m.answer(*m.ask.yes)
+		return m, nil
+	case huh.StateAborted:
+		return m.interrupt()
+	}
+	return m, cmd
+}
+
+// answer replies to the pending confirmation, once.
+func (m *Model) answer(ok bool) {
+	if m.ask == nil {
+		return
+	}
 	select {
-	case b.ch <- eventMsg{e}:
-	case <-b.ctx.Done():
+	case m.ask.reply <- ok:
+	default: // answered already
+	}
+	if i := m.index(m.ask.step.ID); i >= 0 && m.steps[i].status == stPending {
+		m.steps[i].status = stRunning
+	}
+	m.ask = nil
+	if m.phase == phaseConfirm {
+		m.phase = phaseRun
 	}
 }
 
-func (b bridge) Confirm(ctx context.Context, step flow.StepInfo, plan flow.Plan) (bool, error) {
-	reply := make(chan bool, 1)
-	select {
-	case b.ch <- confirmMsg{step: step.ID, plan: plan, reply: reply}:
-	case <-ctx.Done():
-		return false, ctx.Err()
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.Help) {
+		m.help.ShowAll = !m.help.ShowAll
+		m.reflow()
+		return m, nil
 	}
-	select {
-	case ok := <-reply:
-		return ok, nil
-	case <-ctx.Done():
-		return false, ctx.Err()
+	if m.phase == phaseFinal {
+		if key.Matches(msg, m.keys.Exit) {
+			m.quitting = true
+			return m, tea.Quit
+		}
+		var cmd tea.Cmd
+		m.vp, cmd = m.vp.Update(msg)
+		return m, cmd
 	}
+	if key.Matches(msg, m.keys.Quit) {
+		return m.interrupt()
+	}
+	if m.ask != nil {
+		return m.updateForm(msg)
+	}
+	return m, nil
+}
+
+// interrupt is ctrl+c (or q) while the steps run: it cancels their
+// context and waits, a bounded time, for Start to return, so the step can
+// stop cleanly. A second ctrl+c leaves at once.
+func (m Model) interrupt() (tea.Model, tea.Cmd) {
+	if m.cancelling {
+		sum := m.partialSummary()
+		m.sum = &sum
+		m.quitting = true
+		return m, tea.Quit
+	}
+	m.cancelling = true
+	if m.ask != nil {
+		// Not answered: Confirm returns the context's error, so the step
+		// fails as interrupted instead of being skipped.
+		m.ask = nil
+		m.phase = phaseRun
+	}
+	m.cancel()
+	m.reflow()
+	return m, tea.Tick(giveUpAfter, func(time.Time) tea.Msg { return giveUpMsg{} })
 }
 
 func (m *Model) index(id string) int {
-	for i, s := range m.steps {
-		if s.info.ID == id {
+	for i := range m.steps {
+		if m.steps[i].info.ID == id {
 			return i
 		}
 	}
 	return -1
 }
 
-// Update changes state and returns commands; it does no IO of its own.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		return m, nil
-	case tickMsg:
-		m.now = time.Time(msg)
-		if m.phase == phaseDone {
-			return m, nil
-		}
-		return m, tick()
-	case spinner.TickMsg:
-		if m.phase == phaseDone {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
-	case eventMsg:
-		m.apply(msg.ev)
-		return m, m.waitEvent()
-	case confirmMsg:
-		m.confirm = &msg
-		m.phase = phaseConfirm
-		if i := m.index(msg.step); i >= 0 {
-			m.cur = i
-			m.steps[i].plan = &msg.plan
-		}
-		return m, m.waitEvent()
-	case doneMsg:
-		m.sum = &msg.sum
-		m.phase = phaseDone
-		m.confirm = nil
-		if m.cancelling || msg.sum.Interrupted {
-			m.sum.Interrupted = true
-			return m, tea.Quit
-		}
-		return m, nil
-	case tea.KeyPressMsg:
-		return m.key(msg)
+// apply folds a step's event into the state.
+func (m *Model) apply(e flow.Event) {
+	at := e.Time
+	if at.IsZero() {
+		at = m.now
+	} else if at.After(m.now) {
+		m.now = at
 	}
-	return m, nil
-}
-
-func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case msg.String() == "ctrl+c":
-		if m.phase == phaseDone {
-			return m, tea.Quit
-		}
-		// Cancel the running step; Start returns, and doneMsg quits.
-		m.cancelling = true
-		m.answer(false)
-		m.cancel()
-		return m, nil
-	case key.Matches(msg, m.keys.Help):
-		m.full = !m.full
-		return m, nil
-	}
-	switch m.phase {
-	case phaseConfirm:
-		switch {
-		case key.Matches(msg, m.keys.Apply):
-			m.answer(true)
-			m.phase = phaseRunning
-		case key.Matches(msg, m.keys.Skip):
-			m.answer(false)
-			m.phase = phaseRunning
-		case msg.String() == "q":
-			m.cancelling = true
-			m.answer(false)
-			m.cancel()
-		}
-	case phaseRunning:
-		if msg.String() == "q" {
-			m.cancelling = true
-			m.cancel()
-		}
-	case phaseDone:
-		switch {
-		case key.Matches(msg, m.keys.Up):
-			if m.scroll > 0 {
-				m.scroll--
-			}
-		case key.Matches(msg, m.keys.Down):
-			m.scroll++
-		case key.Matches(msg, m.keys.Exit):
-			return m, tea.Quit
-		}
-	}
-	return m, nil
-}
-
-// answer replies to a pending confirmation, once.
-func (m *Model) answer(ok bool) {
-	if m.confirm == nil {
+	if e.Kind == flow.Target {
+		m.target = e.Message
 		return
 	}
-	m.confirm.reply <- ok
-	m.confirm = nil
-}
-
-// apply folds a step event into the state.
-func (m *Model) apply(e flow.Event) {
 	i := m.index(e.Step)
 	if i < 0 {
 		return
@@ -305,34 +449,116 @@ func (m *Model) apply(e flow.Event) {
 	switch e.Kind {
 	case flow.Started:
 		m.cur = i
-		s.started = true
+		s.status, s.started, s.ended = stRunning, at, time.Time{}
 	case flow.Planning:
 		s.plan = e.Plan
+		m.reflowStep(i)
 	case flow.Progress:
-		s.progress = append(s.progress, e.Message)
-		if len(s.progress) > 4 {
-			s.progress = s.progress[len(s.progress)-4:]
-		}
+		s.progress = keep(s.progress, e.Message, keepProgress)
 	case flow.Warning:
-		s.warnings = append(s.warnings, e.Message)
-	case flow.Target:
-		m.target = e.Message
+		s.warnings = keep(s.warnings, e.Message, keepWarnings)
 	case flow.Pods:
 		m.pods = e.Pods
 	case flow.URL:
 		m.url = e.Message
 	case flow.Traffic:
 		m.load = e.Load
+		if m.url == "" && e.Load != nil {
+			m.url = e.Load.URL
+		}
 	case flow.Traces:
 		m.counts = e.Counts
 	case flow.Finished:
-		s.result = e.Result
-		s.detail = e.Message
-		s.err = e.Err
+		s.status, s.ended, s.detail, s.err = statusOf(e.Result), at, e.Message, e.Err
+		if s.status == stPending { // a result the UI does not know
+			s.status = stDone
+		}
 	}
 }
 
-// Summary is the run's outcome once it is done.
+// keep appends v and keeps the last n.
+func keep(list []string, v string, n int) []string {
+	if v == "" {
+		return list
+	}
+	list = append(list, v)
+	if len(list) > n {
+		list = append([]string(nil), list[len(list)-n:]...)
+	}
+	return list
+}
+
+// merge takes the summary's word for every step it names: the steps that
+// never started (after a failure) get their status from it.
+func (m *Model) merge(sum flow.Summary) {
+	for _, ss := range sum.Steps {
+		i := m.index(ss.ID)
+		if i < 0 {
+			continue
+		}
+		s := &m.steps[i]
+		if st := statusOf(ss.Status); st != stPending {
+			s.status = st
+		}
+		if s.detail == "" {
+			s.detail = ss.Detail
+		}
+		if s.status == stFailed && s.err == nil && (ss.Detail != "" || ss.Fix != "") {
+			s.err = &flow.Error{Step: ss.ID, Cause: ss.Detail, Fix: ss.Fix}
+		}
+		if ss.Plan != nil && s.plan == nil {
+			s.plan = ss.Plan
+		}
+	}
+	// A step still running when Start returned did not finish.
+	for i := range m.steps {
+		if m.steps[i].status == stRunning {
+			m.steps[i].status = stFailed
+		}
+	}
+	if m.target == "" && sum.Cluster != "" {
+		m.target = sum.Cluster
+		if sum.Region != "" {
+			m.target += " · " + sum.Region
+		}
+	}
+	if sum.AppURL != "" {
+		m.url = sum.AppURL
+	}
+	if sum.Traces != nil {
+		m.counts = sum.Traces
+	}
+}
+
+// partialSummary is the summary when Start did not return one: what the
+// events told, marked interrupted.
+func (m Model) partialSummary() flow.Summary {
+	sum := flow.Summary{Sandbox: m.cfg.Sandbox, DryRun: m.cfg.DryRun, AppURL: m.url, Traces: m.counts, Interrupted: true}
+	for _, s := range m.steps {
+		var r flow.Result
+		switch s.status {
+		case stDone:
+			r = flow.Done
+		case stSkipped:
+			r = flow.Skipped
+		case stFailed, stRunning:
+			r = flow.Failed
+		case stPlanned:
+			r = flow.Planned
+		default:
+			continue
+		}
+		ss := flow.StepSummary{ID: s.info.ID, Status: r, Detail: s.detail}
+		if s.err != nil {
+			ss.Detail, ss.Fix = s.err.Cause, s.err.Fix
+		}
+		sum.Steps = append(sum.Steps, ss)
+	}
+	return sum
+}
+
+// Summary is the run's outcome once Start returned (or the UI gave up
+// waiting for it).
 func (m Model) Summary() (flow.Summary, bool) {
 	if m.sum == nil {
 		return flow.Summary{}, false
