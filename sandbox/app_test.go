@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 )
@@ -101,16 +103,13 @@ func (l *lab) serviceAccount(role string) {
 	}
 }
 
-// deployDaemon applies the daemon's ConfigMap, Service and DaemonSet, as
-// `kubectl apply -f xray-k8s-daemonset.yaml` does, and waits for a Ready pod
-// on every node.
-func (l *lab) deployDaemon(region string) {
+// applyDaemon applies the daemon's ConfigMap, Service and DaemonSet, as
+// `kubectl apply -f xray-k8s-daemonset.yaml` does; deployDaemon also waits
+// for a Ready pod on every node.
+func (l *lab) applyDaemon(region string) {
 	l.t.Helper()
 	ctx, cs, opts := context.Background(), l.c.Clientset(), metav1.ApplyOptions{FieldManager: fieldManager}
-	config := fmt.Sprintf("Socket:\n  UDPAddress: \"0.0.0.0:2000\"\nRegion: %q\nVersion: 2\n", region)
-	if _, err := cs.CoreV1().ConfigMaps("default").Apply(ctx, corev1ac.ConfigMap("xray-config", "default").WithData(map[string]string{"config.yaml": config}), opts); err != nil {
-		l.t.Fatal(err)
-	}
+	applyDaemonConfig(l.t, cs, region)
 	if _, err := cs.CoreV1().Services("default").Apply(ctx, corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
 		WithSelector(map[string]string{"app": "xray-daemon"}).
 		WithPorts(corev1ac.ServicePort().WithName("xray-ingest").WithPort(2000).WithProtocol(corev1.ProtocolUDP),
@@ -120,6 +119,11 @@ func (l *lab) deployDaemon(region string) {
 	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), opts); err != nil {
 		l.t.Fatal(err)
 	}
+}
+
+func (l *lab) deployDaemon(region string) {
+	l.t.Helper()
+	l.applyDaemon(region)
 	l.o.waitFor(l.t, "the daemon's pods", 5*time.Second, func() bool { return allReady(l.o.daemonPods("default", "xray-daemon"), 3, nil) })
 }
 
@@ -221,7 +225,9 @@ func (l *lab) waitLog(s string) {
 	}
 }
 
-var daemonLogLine = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[(Info|Error|Warn|Debug)\] `)
+// daemonLogLine is the daemon's log format; the lines of a multi-line
+// message (an SDK error's status code and request id) follow indented.
+var daemonLogLine = regexp.MustCompile(`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[(Info|Error|Warn|Debug)\] |\t|caused by: )`)
 
 func TestAppServesTheCatalog(t *testing.T) {
 	t.Parallel()
@@ -350,7 +356,8 @@ func TestDaemonWithoutRoleIsDenied(t *testing.T) {
 			t.Errorf("log line not in the daemon's format: %q", line)
 		}
 	}
-	if !l.logHas("[Error] Unable to send segments: ") || !l.logHas("eksctl-eksworkshop-eksctl-nodegroup-NodeInstanceRole") {
+	if !l.logHas("[Error] Sending segment batch failed with: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/eksctl-eksworkshop-eksctl-nodegroup-NodeInstanceRole/") ||
+		!l.logHas("\tstatus code: 403, request id: ") || !l.logHas("[Warn] Delaying sending of additional batches by 0 seconds") {
 		t.Errorf("the log should name the failure and the node role: %q", l.c.DaemonLog())
 	}
 
@@ -367,10 +374,7 @@ func TestDaemonWithoutRoleIsDenied(t *testing.T) {
 	}
 
 	// kubectl rollout restart daemonset xray-daemon
-	restart := fmt.Sprintf(`{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":%q}}}}}`, time.Now().Format(time.RFC3339))
-	if _, err := l.c.Clientset().AppsV1().DaemonSets("default").Patch(context.Background(), "xray-daemon", types.StrategicMergePatchType, []byte(restart), metav1.PatchOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	restart(t, l.c.Clientset(), "DaemonSet", "default", "xray-daemon")
 	l.o.waitFor(t, "restarted pods with the role", 5*time.Second, func() bool {
 		return allReady(l.o.daemonPods("default", "xray-daemon"), 3, func(p *corev1.Pod) bool { return podEnv(p, "AWS_ROLE_ARN") != "" })
 	})
@@ -385,18 +389,27 @@ func TestDaemonWithoutRoleIsDenied(t *testing.T) {
 }
 
 // TestDaemonWithoutRegion: no Region in the daemon's config and none in its
-// environment (no IRSA to inject AWS_REGION), so the daemon cannot start
-// sending, as the real one on a node with an IMDS hop limit of 1.
+// environment (no IRSA to inject AWS_REGION), and the instance metadata out
+// of a pod's reach (hop limit 1): the daemon exits at start, its pods
+// crash-loop, and the app's segments reach nobody.
 func TestDaemonWithoutRegion(t *testing.T) {
 	t.Parallel()
 	l := newLab(t, ClusterOptions{})
 	l.serviceAccount("")
-	l.deployDaemon("")
+	l.applyDaemon("")
+	l.waitLog("[Error] Cannot fetch region variable from config file, environment variables, ecs metadata, or ec2 metadata.")
+	if !l.logHas("[Error] Unable to fetch region from EC2 metadata: ") {
+		t.Errorf("log %q", l.c.DaemonLog())
+	}
 	l.traffic(3)
-	l.waitLog("[Error] Cannot fetch region variable")
-	l.settle()
-	if got, sent, failed := l.c.DaemonStats(); got == 0 || sent != 0 || failed != got {
+	time.Sleep(3 * daemonFlush)
+	if got, sent, failed := l.c.DaemonStats(); got != 0 || sent != 0 || failed != 0 {
 		t.Errorf("received %d, sent %d, failed %d", got, sent, failed)
+	}
+	for _, p := range l.o.daemonPods("default", "xray-daemon") {
+		if podReady(p) {
+			t.Errorf("pod %s Ready without a region", p.Name)
+		}
 	}
 	if n := l.aws.Calls()["XRay.PutTraceSegments"]; n != 0 {
 		t.Errorf("%d uploads without a region", n)
@@ -479,10 +492,13 @@ func TestDaemonWithIRSATracesArrive(t *testing.T) {
 		t.Errorf("X-Ray stored %d segments, want %d", l.aws.Segments(), wantSegs)
 	}
 	// Batches of at most 50, logged as the daemon does.
-	if !l.logHas("[Info] Successfully sent batch of ") || l.logHas("[Error]") {
+	if !l.logHas("[Info] Successfully sent batch of ") || l.logHas("[Error]") || l.logHas("[Warn]") {
 		t.Errorf("daemon log %q", l.c.DaemonLog())
 	}
 	for _, line := range l.c.DaemonLog() {
+		if !strings.Contains(line, " batch of ") {
+			continue
+		}
 		var k int
 		var secs float64
 		_, msg, _ := strings.Cut(line, "[Info] ")
@@ -507,5 +523,309 @@ func TestDaemonWithIRSATracesArrive(t *testing.T) {
 	}
 	if !edges["Frontend→Product-Catalog"] || !edges["Product-Catalog→Product-Detail"] {
 		t.Errorf("service graph edges %v", edges)
+	}
+}
+
+// TestAppMixIsSeeded: the app's mix of answers depends on its seed alone,
+// and is about 80 % 200, 8 % 404, 6 % 500 and 6 % 429.
+func TestAppMixIsSeeded(t *testing.T) {
+	t.Parallel()
+	run := func(seed uint64) []int {
+		c := startCluster(t, ClusterOptions{Seed: seed})
+		var out []int
+		for range 300 {
+			resp, err := http.Get(c.AppURL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			out = append(out, resp.StatusCode)
+		}
+		return out
+	}
+	a, b, other := run(5), run(5), run(6)
+	if !slices.Equal(a, b) {
+		t.Error("one seed, two sequences of answers")
+	}
+	if slices.Equal(a, other) {
+		t.Error("two seeds, one sequence of answers")
+	}
+	share := map[int]float64{}
+	for _, s := range a {
+		share[s] += 1.0 / float64(len(a))
+	}
+	for status, want := range map[int][2]float64{200: {0.72, 0.88}, 404: {0.04, 0.13}, 500: {0.025, 0.10}, 429: {0.025, 0.10}} {
+		if share[status] < want[0] || share[status] > want[1] {
+			t.Errorf("%d in %.3f of the answers, want %.2f–%.2f", status, share[status], want[0], want[1])
+		}
+	}
+}
+
+// serviceNames are the services of a trace, sorted.
+func serviceNames(s xraytypes.TraceSummary) []string {
+	var out []string
+	for _, id := range s.ServiceIds {
+		out = append(out, aws.ToString(id.Name))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// setDaemonAddress does `kubectl set env deployment/<app>
+// AWS_XRAY_DAEMON_ADDRESS=<addr>` and waits for the rollout.
+func (l *lab) setDaemonAddress(app, addr string) {
+	l.t.Helper()
+	patch := fmt.Sprintf(`{"spec":{"template":{"spec":{"containers":[{"name":%q,"env":[{"name":"AWS_XRAY_DAEMON_ADDRESS","value":%q}]}]}}}}`, app, addr)
+	if _, err := l.c.Clientset().AppsV1().Deployments("workshop").Patch(context.Background(), app, types.StrategicMergePatchType, []byte(patch),
+		metav1.PatchOptions{FieldManager: "kubectl-set"}); err != nil {
+		l.t.Fatal(err)
+	}
+	l.o.waitFor(l.t, "the rollout of "+app, 5*time.Second, func() bool {
+		pods, _ := l.o.pods.Pods("workshop").List(labels.SelectorFromSet(labels.Set{"app": app}))
+		return len(pods) == 1 && podReady(pods[0]) && podEnv(pods[0], "AWS_XRAY_DAEMON_ADDRESS") == addr
+	})
+}
+
+// TestAppDaemonAddress: the SDK sends where AWS_XRAY_DAEMON_ADDRESS says,
+// so a wrong address in one service loses that service's segments: its own
+// loopback (no daemon in the app's pod), or the Service's name without its
+// namespace (looked up in the app's namespace), or no port at all.
+func TestAppDaemonAddress(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, ClusterOptions{Seed: 3})
+	l.serviceAccount(l.irsa("default", "xray-daemon"))
+	l.deployDaemon("us-west-2")
+	seen := 0
+	for _, addr := range []string{"127.0.0.1:2000", "xray-service:2000", "xray-service.default"} {
+		l.setDaemonAddress("frontend", addr)
+		statuses := l.traffic(8)
+		l.settle()
+		sums := l.summaries()
+		got := sums[:len(sums)-seen]
+		seen = len(sums)
+		// A 429 is the frontend's alone: nothing of it arrives.
+		if len(got) != 8-statuses[429] {
+			t.Errorf("%s: %d traces for %v", addr, len(got), statuses)
+		}
+		for _, s := range got {
+			if slices.Contains(serviceNames(s), "Frontend") {
+				t.Errorf("%s: a Frontend segment arrived: %v", addr, serviceNames(s))
+			}
+		}
+	}
+	l.setDaemonAddress("frontend", "xray-service.default.svc.cluster.local:2000")
+	statuses := l.traffic(8)
+	l.settle()
+	sums := l.summaries()
+	got := sums[:len(sums)-seen]
+	if len(got) != 8 {
+		t.Errorf("%d traces for %v with the full name", len(got), statuses)
+	}
+	for _, s := range got {
+		if !slices.Contains(serviceNames(s), "Frontend") {
+			t.Errorf("no Frontend segment: %v", serviceNames(s))
+		}
+	}
+}
+
+// TestDaemonDefaultBindIsUnreachable: without Socket.UDPAddress the daemon
+// listens on 127.0.0.1:2000, which no other pod reaches.
+func TestDaemonDefaultBindIsUnreachable(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, ClusterOptions{})
+	l.serviceAccount(l.irsa("default", "xray-daemon"))
+	l.deployDaemon("us-west-2")
+	if _, err := l.c.Clientset().CoreV1().ConfigMaps("default").Apply(context.Background(), corev1ac.ConfigMap("xray-config", "default").
+		WithData(map[string]string{"config.yaml": "Region: us-west-2\nVersion: 2\n"}), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	// The ConfigMap is read at start: restart.
+	old := names(l.o.daemonPods("default", "xray-daemon"))
+	restart(t, l.c.Clientset(), "DaemonSet", "default", "xray-daemon")
+	l.o.waitFor(t, "restarted pods", 5*time.Second, func() bool {
+		return allReady(l.o.daemonPods("default", "xray-daemon"), 3, func(p *corev1.Pod) bool { return !slices.Contains(old, p.Name) })
+	})
+	for _, p := range l.o.daemonPods("default", "xray-daemon") {
+		if log := l.c.PodLog("default", p.Name); !strings.HasSuffix(log[len(log)-1], "[Info] Starting proxy http server on 127.0.0.1:2000") {
+			t.Errorf("pod %s log %q", p.Name, log)
+		}
+	}
+	before, _, _ := l.c.DaemonStats()
+	l.traffic(5)
+	time.Sleep(3 * daemonFlush)
+	if got, _, _ := l.c.DaemonStats(); got != before {
+		t.Errorf("the daemon on 127.0.0.1 received %d segments from other pods", got-before)
+	}
+}
+
+// TestDaemonHeadlessService: the lab's original Service is headless, so the
+// SDK resolves it to a daemon pod's IP, once. With hostNetwork (as the lab
+// had it) that IP is the node's and outlives the daemon's pods; without,
+// a restart of the daemon leaves the apps sending to addresses that are
+// gone, until they restart too.
+func TestDaemonHeadlessService(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, ClusterOptions{})
+	cs, ctx, opts := l.c.Clientset(), context.Background(), metav1.ApplyOptions{FieldManager: fieldManager}
+	l.serviceAccount(l.irsa("default", "xray-daemon"))
+	applyDaemonConfig(t, cs, "us-west-2")
+	if _, err := cs.CoreV1().Services("default").Apply(ctx, corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
+		WithClusterIP("None").WithSelector(map[string]string{"app": "xray-daemon"}).
+		WithPorts(corev1ac.ServicePort().WithPort(2000).WithProtocol(corev1.ProtocolUDP))), opts); err != nil {
+		t.Fatal(err)
+	}
+	ready := func(what string, check func(*corev1.Pod) bool) {
+		t.Helper()
+		l.o.waitFor(t, what, 5*time.Second, func() bool { return allReady(l.o.daemonPods("default", "xray-daemon"), 3, check) })
+	}
+	traces := func(want int, what string) {
+		t.Helper()
+		before := len(l.summaries())
+		statuses := l.traffic(6)
+		l.settle()
+		if got := len(l.summaries()) - before; got != want {
+			t.Errorf("%s: %d new traces, want %d (answers %v)", what, got, want, statuses)
+		}
+	}
+	appsRestarted := func() {
+		t.Helper()
+		pods, _ := l.o.pods.Pods("workshop").List(labels.Everything())
+		old := names(pods)
+		for _, a := range appServices {
+			restart(t, cs, "Deployment", "workshop", a.deploy)
+		}
+		l.o.waitFor(t, "the apps' new pods", 5*time.Second, func() bool {
+			pods, _ := l.o.pods.Pods("workshop").List(labels.Everything())
+			return len(pods) == 3 && !slices.ContainsFunc(pods, func(p *corev1.Pod) bool { return !podReady(p) || slices.Contains(old, p.Name) })
+		})
+	}
+
+	// Without hostNetwork: pod IPs.
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), opts); err != nil {
+		t.Fatal(err)
+	}
+	ready("the daemon's pods", nil)
+	traces(6, "first")
+	old := names(l.o.daemonPods("default", "xray-daemon"))
+	restart(t, cs, "DaemonSet", "default", "xray-daemon")
+	ready("restarted daemon pods", func(p *corev1.Pod) bool { return !slices.Contains(old, p.Name) })
+	traces(0, "after the daemon's restart")
+	appsRestarted()
+	traces(6, "after the apps' restart")
+
+	// With hostNetwork: the node's IP, the same after a restart.
+	hostNet := daemonSetApply("default", daemonImage)
+	hostNet.Spec.Template.Spec.WithHostNetwork(true)
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, hostNet, opts); err != nil {
+		t.Fatal(err)
+	}
+	ready("hostNetwork pods", func(p *corev1.Pod) bool { return p.Spec.HostNetwork && p.Status.PodIP == p.Status.HostIP })
+	appsRestarted()
+	traces(6, "hostNetwork")
+	old = names(l.o.daemonPods("default", "xray-daemon"))
+	restart(t, cs, "DaemonSet", "default", "xray-daemon")
+	ready("restarted hostNetwork pods", func(p *corev1.Pod) bool { return !slices.Contains(old, p.Name) })
+	traces(6, "hostNetwork, after the daemon's restart")
+}
+
+// TestAppSegmentDocuments reads the documents X-Ray stored (BatchGetTraces
+// through the real client) and checks them against the X-Ray segment
+// document format, as the SDKs write it: ids of 16 hex digits, trace ids
+// 1-<8 hex>-<24 hex>, times, http, flags, origin, SDK, one segment per
+// service, each downstream segment's parent_id the id of its caller's
+// remote subsegment.
+func TestAppSegmentDocuments(t *testing.T) {
+	t.Parallel()
+	l := newLab(t, ClusterOptions{Seed: 9})
+	l.serviceAccount(l.irsa("default", "xray-daemon"))
+	l.deployDaemon("us-west-2")
+	n, statuses := l.trafficWithEveryOutcome(8)
+	l.settle()
+	sums := l.summaries()
+	if len(sums) != n {
+		t.Fatalf("%d traces for %d requests", len(sums), n)
+	}
+	var ids []string
+	for _, s := range sums {
+		ids = append(ids, aws.ToString(s.Id))
+	}
+	xc := xray.NewFromConfig(l.cfg)
+	hexID := regexp.MustCompile(`^[0-9a-f]{16}$`)
+	traceID := regexp.MustCompile(`^1-[0-9a-f]{8}-[0-9a-f]{24}$`)
+	byStatus := map[int]int{}
+	for len(ids) > 0 {
+		batch := ids[:min(5, len(ids))]
+		ids = ids[len(batch):]
+		out, err := xc.BatchGetTraces(context.Background(), &xray.BatchGetTracesInput{TraceIds: batch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range out.Traces {
+			type httpDoc struct {
+				Request struct {
+					Method, URL, ClientIP, UserAgent string
+				}
+				Response struct {
+					Status, ContentLength int
+				}
+			}
+			type segDoc struct {
+				Name, ID, TraceID, ParentID, Origin, Namespace string
+				StartTime, EndTime                             float64
+				Error, Fault, Throttle                         bool
+				HTTP                                           *httpDoc
+				AWS                                            map[string]map[string]any
+				Subsegments                                    []segDoc
+			}
+			segs := map[string]segDoc{}
+			subs := map[string]segDoc{} // remote subsegments by id
+			for _, raw := range tr.Segments {
+				var sd segDoc
+				doc := strings.NewReplacer(`"trace_id"`, `"TraceID"`, `"parent_id"`, `"ParentID"`, `"start_time"`, `"StartTime"`, `"end_time"`, `"EndTime"`,
+					`"client_ip"`, `"ClientIP"`, `"user_agent"`, `"UserAgent"`, `"content_length"`, `"ContentLength"`).Replace(aws.ToString(raw.Document))
+				if err := json.Unmarshal([]byte(doc), &sd); err != nil {
+					t.Fatalf("segment %s: %v", aws.ToString(raw.Document), err)
+				}
+				if !hexID.MatchString(sd.ID) || !traceID.MatchString(sd.TraceID) || sd.TraceID != aws.ToString(tr.Id) ||
+					sd.StartTime <= 0 || sd.EndTime < sd.StartTime || sd.Origin != "AWS::EKS::Container" || sd.HTTP == nil ||
+					sd.AWS["xray"]["sdk"] == nil || sd.AWS["xray"]["sdk_version"] == nil || sd.AWS["eks"]["pod"] == nil {
+					t.Errorf("segment %s", aws.ToString(raw.Document))
+				}
+				segs[sd.Name] = sd
+				for _, sub := range sd.Subsegments {
+					if sub.Namespace != "remote" || !hexID.MatchString(sub.ID) || sub.StartTime < sd.StartTime || sub.EndTime > sd.EndTime {
+						t.Errorf("subsegment of %s: %+v", sd.Name, sub)
+					}
+					subs[sub.ID] = sub
+				}
+			}
+			fe, ok := segs["Frontend"]
+			if !ok || fe.ParentID != "" || fe.HTTP.Request.ClientIP != "127.0.0.1" || fe.HTTP.Request.UserAgent == "" ||
+				!strings.HasPrefix(fe.HTTP.Request.URL, "http://localhost:") || fe.HTTP.Response.ContentLength == 0 {
+				t.Fatalf("frontend segment %+v", fe)
+			}
+			status := fe.HTTP.Response.Status
+			byStatus[status]++
+			if fe.Error != (status == 404 || status == 429) || fe.Throttle != (status == 429) || fe.Fault != (status == 500) {
+				t.Errorf("%d: frontend flags error %v throttle %v fault %v", status, fe.Error, fe.Throttle, fe.Fault)
+			}
+			for _, pair := range [][2]string{{"Product-Catalog", "prodcatalog"}, {"Product-Detail", "proddetail"}} {
+				seg, ok := segs[pair[0]]
+				if !ok {
+					continue
+				}
+				sub, ok := subs[seg.ParentID]
+				if !ok || sub.Name != pair[1] || sub.HTTP.Response.Status != seg.HTTP.Response.Status ||
+					!strings.HasPrefix(seg.HTTP.Request.URL, "http://"+pair[1]+".workshop.svc.cluster.local:") {
+					t.Errorf("%s: parent %s is not its caller's subsegment to %s (%+v)", pair[0], seg.ParentID, pair[1], sub)
+				}
+			}
+			if status == 500 && !segs["Product-Detail"].Fault {
+				t.Error("a 500 without Product-Detail's fault")
+			}
+		}
+	}
+	if !mapsEqual(byStatus, statuses) {
+		t.Errorf("documents by status %v, answers %v", byStatus, statuses)
 	}
 }

@@ -56,18 +56,20 @@ func startCluster(t *testing.T, o ClusterOptions) *Cluster {
 type observer struct {
 	pods  corelisters.PodLister
 	ds    appslisters.DaemonSetLister
+	deps  appslisters.DeploymentLister
 	svcs  corelisters.ServiceLister
 	poke  chan struct{}
 	mu    sync.Mutex
 	added []string             // pods in the order they were created
 	seen  map[string][]string  // pod → the phases it was seen in
 	ready map[string]time.Time // pod → when it was first seen Ready
+	ended map[string]bool      // pods seen Terminating
 }
 
 func observe(t *testing.T, cs kubernetes.Interface) *observer {
 	t.Helper()
 	f := informers.NewSharedInformerFactory(cs, 0)
-	o := &observer{poke: make(chan struct{}, 1), seen: map[string][]string{}, ready: map[string]time.Time{}}
+	o := &observer{poke: make(chan struct{}, 1), seen: map[string][]string{}, ready: map[string]time.Time{}, ended: map[string]bool{}}
 	wake := func() {
 		select {
 		case o.poke <- struct{}{}:
@@ -87,6 +89,9 @@ func observe(t *testing.T, cs kubernetes.Interface) *observer {
 			if podReady(p) && o.ready[key].IsZero() {
 				o.ready[key] = time.Now()
 			}
+			if p.DeletionTimestamp != nil {
+				o.ended[key] = true
+			}
 			o.mu.Unlock()
 		}
 		wake()
@@ -99,7 +104,9 @@ func observe(t *testing.T, cs kubernetes.Interface) *observer {
 	o.pods = f.Core().V1().Pods().Lister()
 	o.ds = f.Apps().V1().DaemonSets().Lister()
 	o.svcs = f.Core().V1().Services().Lister()
-	for _, inf := range []cache.SharedIndexInformer{f.Core().V1().Pods().Informer(), f.Apps().V1().DaemonSets().Informer(), f.Core().V1().Services().Informer()} {
+	o.deps = f.Apps().V1().Deployments().Lister()
+	for _, inf := range []cache.SharedIndexInformer{f.Core().V1().Pods().Informer(), f.Apps().V1().DaemonSets().Informer(),
+		f.Core().V1().Services().Informer(), f.Apps().V1().Deployments().Informer()} {
 		if _, err := inf.AddEventHandler(h); err != nil {
 			t.Fatal(err)
 		}
@@ -183,6 +190,36 @@ func daemonSetApply(ns, image string) *appsv1ac.DaemonSetApplyConfiguration {
 }
 
 const daemonImage = "public.ecr.aws/xray/aws-xray-daemon:3.6.6"
+
+// applyDaemonConfig applies the daemon's ConfigMap: its config file with
+// the sockets on every address and the given region ("" for none).
+func applyDaemonConfig(t *testing.T, cs kubernetes.Interface, region string) {
+	t.Helper()
+	config := "Socket:\n  UDPAddress: \"0.0.0.0:2000\"\n  TCPAddress: \"0.0.0.0:2000\"\nVersion: 2\n"
+	if region != "" {
+		config += fmt.Sprintf("Region: %q\n", region)
+	}
+	if _, err := cs.CoreV1().ConfigMaps("default").Apply(context.Background(), corev1ac.ConfigMap("xray-config", "default").
+		WithData(map[string]string{"config.yaml": config}), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// restart does what `kubectl rollout restart` does: a new annotation on
+// the pod template.
+func restart(t *testing.T, cs kubernetes.Interface, kind, ns, name string) {
+	t.Helper()
+	patch := []byte(fmt.Sprintf(`{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":%q}}}}}`, time.Now().Format(time.RFC3339Nano)))
+	var err error
+	if kind == "DaemonSet" {
+		_, err = cs.AppsV1().DaemonSets(ns).Patch(context.Background(), name, types.StrategicMergePatchType, patch, metav1.PatchOptions{FieldManager: "kubectl-rollout"})
+	} else {
+		_, err = cs.AppsV1().Deployments(ns).Patch(context.Background(), name, types.StrategicMergePatchType, patch, metav1.PatchOptions{FieldManager: "kubectl-rollout"})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 func TestClusterSeedsTheWorkshopCluster(t *testing.T) {
 	t.Parallel()
@@ -395,12 +432,21 @@ func TestClusterDaemonSetPods(t *testing.T) {
 	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default"), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
+	applyDaemonConfig(t, cs, "us-west-2")
 	applied := time.Now()
 	ds, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.waitFor(t, "one Ready pod per node", 5*time.Second, func() bool { return allReady(o.daemonPods("default", "xray-daemon"), 3, nil) })
+	// Ready in the cache, and seen Ready by the event handler (which runs
+	// after the cache is updated).
+	o.waitFor(t, "one Ready pod per node", 5*time.Second, func() bool {
+		return allReady(o.daemonPods("default", "xray-daemon"), 3, func(p *corev1.Pod) bool {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			return !o.ready["default/"+p.Name].IsZero()
+		})
+	})
 	first := o.daemonPods("default", "xray-daemon")
 
 	podName := regexp.MustCompile(`^xray-daemon-[a-z0-9]{5}$`)
@@ -464,7 +510,7 @@ func TestClusterDaemonSetPods(t *testing.T) {
 			st = ds.Status
 		}
 		return err == nil && st.DesiredNumberScheduled == 3 && st.CurrentNumberScheduled == 3 && st.NumberReady == 3 &&
-			st.NumberAvailable == 3 && st.UpdatedNumberScheduled == 3 && st.NumberUnavailable == 0 && st.ObservedGeneration == ds.Generation
+			st.NumberAvailable == 3 && st.UpdatedNumberScheduled == 3 && st.NumberUnavailable == 0 && st.ObservedGeneration == 1 && ds.Generation == 1
 	})
 
 	// Applying the same DaemonSet again changes nothing: the same pods stay.
@@ -493,6 +539,11 @@ func TestClusterDaemonSetPods(t *testing.T) {
 		return allReady(o.daemonPods("default", "xray-daemon"), 3, func(p *corev1.Pod) bool { return p.Spec.Containers[0].Image == newImage })
 	})
 	second := o.daemonPods("default", "xray-daemon")
+	// A new template is a new generation, which the controller observes.
+	o.waitFor(t, "generation 2 observed", 2*time.Second, func() bool {
+		ds, err := o.ds.DaemonSets("default").Get("xray-daemon")
+		return err == nil && ds.Generation == 2 && ds.Status.ObservedGeneration == 2 && ds.Status.UpdatedNumberScheduled == 3
+	})
 	for _, n := range names(second) {
 		if slices.Contains(names(first), n) {
 			t.Errorf("pod %s survived the template change", n)
@@ -509,15 +560,25 @@ func TestClusterDaemonSetPods(t *testing.T) {
 			return p.Annotations["kubectl.kubernetes.io/restartedAt"] != "" && !slices.Contains(names(second), p.Name)
 		})
 	})
-	if got, _ := o.ds.DaemonSets("default").Get("xray-daemon"); got != nil && got.Spec.Template.Spec.Containers[0].Image != newImage {
-		t.Errorf("the restart changed the image: %s", got.Spec.Template.Spec.Containers[0].Image)
+	if got, _ := o.ds.DaemonSets("default").Get("xray-daemon"); got == nil || got.Spec.Template.Spec.Containers[0].Image != newImage || got.Generation != 3 {
+		t.Errorf("after the restart: %+v", got)
 	}
 
 	// Deleting the DaemonSet deletes its pods.
 	if err := cs.AppsV1().DaemonSets("default").Delete(ctx, "xray-daemon", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	o.waitFor(t, "the pods to go", 5*time.Second, func() bool { return len(o.daemonPods("default", "xray-daemon")) == 0 })
+	last := o.daemonPods("default", "xray-daemon")
+	o.waitFor(t, "the pods to go, each Terminating first", 5*time.Second, func() bool {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		for _, p := range last {
+			if !o.ended["default/"+p.Name] {
+				return false
+			}
+		}
+		return len(o.daemonPods("default", "xray-daemon")) == 0
+	})
 }
 
 // TestClusterPodIdentityWebhook: EKS's webhook gives a pod its service
@@ -527,6 +588,7 @@ func TestClusterPodIdentityWebhook(t *testing.T) {
 	c := startCluster(t, ClusterOptions{Region: "eu-west-1"})
 	cs, ctx := c.Clientset(), context.Background()
 	o := observe(t, cs)
+	applyDaemonConfig(t, cs, "eu-west-1")
 	// No service account yet: as the real controller, no pods (the
 	// admission of each pod fails), until there is one.
 	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
@@ -651,5 +713,271 @@ func TestClusterLoadBalancer(t *testing.T) {
 		if i == 20 {
 			t.Fatalf("no 200 in %d requests", i+1)
 		}
+	}
+}
+
+// TestClusterBehavesLikeAnAPIServer pins what the sandbox adds to the fake
+// clientset so the wizard sees an apiserver: names from generateName, uids,
+// creation times and generations; status written only through its
+// subresource; apply needs a field manager; API versions 1.34 no longer
+// serves are not found; watches start with the objects as they are and
+// honour their label selector.
+func TestClusterBehavesLikeAnAPIServer(t *testing.T) {
+	t.Parallel()
+	c := NewCluster(ClusterOptions{})
+	cs, ctx := c.Clientset(), context.Background()
+
+	cm, err := cs.CoreV1().ConfigMaps("default").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{GenerateName: "probe-"}}, metav1.CreateOptions{})
+	if err != nil || !regexp.MustCompile(`^probe-[a-z0-9]{5}$`).MatchString(cm.Name) || cm.UID == "" || cm.CreationTimestamp.IsZero() {
+		t.Fatalf("create from generateName: %+v %v", cm.ObjectMeta, err)
+	}
+
+	ds, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager})
+	if err != nil || ds.UID == "" || ds.CreationTimestamp.IsZero() || ds.Generation != 1 {
+		t.Fatalf("apply-create: uid %q created %v generation %d: %v", ds.UID, ds.CreationTimestamp, ds.Generation, err)
+	}
+	uid := ds.UID
+	if ds, _ = cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); ds.Generation != 1 || ds.UID != uid {
+		t.Errorf("an unchanged apply: generation %d uid %q", ds.Generation, ds.UID)
+	}
+	if ds, _ = cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", "amazon/aws-xray-daemon:3.3.7"), metav1.ApplyOptions{FieldManager: fieldManager}); ds.Generation != 2 || ds.UID != uid {
+		t.Errorf("a changed apply: generation %d uid %q", ds.Generation, ds.UID)
+	}
+	// An update of the object leaves its status; the status subresource
+	// changes nothing else.
+	ds.Status.NumberReady = 7
+	ds.Spec.Template.Spec.Containers[0].Image = "stale"
+	got, err := cs.AppsV1().DaemonSets("default").UpdateStatus(ctx, ds, metav1.UpdateOptions{})
+	if err != nil || got.Status.NumberReady != 7 || got.Spec.Template.Spec.Containers[0].Image != "amazon/aws-xray-daemon:3.3.7" || got.Generation != 2 {
+		t.Errorf("status update: ready %d image %s generation %d: %v", got.Status.NumberReady, got.Spec.Template.Spec.Containers[0].Image, got.Generation, err)
+	}
+	got.Status.NumberReady = 0
+	got.Spec.Template.Spec.Containers[0].Image = "amazon/aws-xray-daemon:3.3.8"
+	got, err = cs.AppsV1().DaemonSets("default").Update(ctx, got, metav1.UpdateOptions{FieldManager: "kubectl-edit"})
+	if err != nil || got.Status.NumberReady != 7 || got.Generation != 3 {
+		t.Errorf("update: ready %d generation %d: %v", got.Status.NumberReady, got.Generation, err)
+	}
+
+	// Apply without a field manager, and a ClusterRoleBinding on
+	// rbac.authorization.k8s.io/v1beta1 (the lab's manifest), are refused.
+	_, err = cs.CoreV1().ConfigMaps("default").Patch(ctx, "x", types.ApplyPatchType, []byte(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}`), metav1.PatchOptions{})
+	if !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), "fieldManager: Required value") {
+		t.Errorf("apply without a field manager: %v", err)
+	}
+	_, err = cs.RbacV1beta1().ClusterRoleBindings().Patch(ctx, "xray-daemon", types.ApplyPatchType,
+		[]byte(`{"apiVersion":"rbac.authorization.k8s.io/v1beta1","kind":"ClusterRoleBinding","metadata":{"name":"xray-daemon"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"}}`),
+		metav1.PatchOptions{FieldManager: fieldManager})
+	if !apierrors.IsNotFound(err) || !strings.Contains(err.Error(), "the server could not find the requested resource") {
+		t.Errorf("rbac v1beta1: %v", err)
+	}
+
+	// A watch starts with what exists, sees only what its selector
+	// matches, and sees an object leave the selection as a deletion.
+	w, err := cs.CoreV1().Pods("workshop").Watch(ctx, metav1.ListOptions{LabelSelector: "app=frontend"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	next := func() (string, *corev1.Pod) {
+		t.Helper()
+		select {
+		case ev := <-w.ResultChan():
+			return string(ev.Type), ev.Object.(*corev1.Pod)
+		case <-time.After(2 * time.Second):
+			t.Fatal("no watch event")
+		}
+		return "", nil
+	}
+	typ, fe := next()
+	if typ != "ADDED" || fe.Labels["app"] != "frontend" {
+		t.Fatalf("first event %s %s", typ, fe.Name)
+	}
+	// Not selected: no event. Then the frontend pod's label changes.
+	if _, err := cs.CoreV1().Pods("workshop").Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "other", Labels: map[string]string{"app": "other"}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fe.Labels["app"] = "frontend-old"
+	if _, err := cs.CoreV1().Pods("workshop").Update(ctx, fe, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if typ, p := next(); typ != "DELETED" || p.Name != fe.Name {
+		t.Errorf("the pod leaving the selection: %s %s", typ, p.Name)
+	}
+}
+
+// TestClusterPodsWaitForTheirConfigMap: the daemon's pods mount its
+// ConfigMap; applied before it, they wait in ContainerCreating (with the
+// kubelet's FailedMount event) and start once it is there.
+func TestClusterPodsWaitForTheirConfigMap(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, ClusterOptions{})
+	cs, ctx := c.Clientset(), context.Background()
+	o := observe(t, cs)
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default"), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(800 * time.Millisecond) // four start delays
+	pods := o.daemonPods("default", "xray-daemon")
+	if len(pods) != 3 {
+		t.Fatalf("%d pods", len(pods))
+	}
+	for _, p := range pods {
+		if p.Status.Phase != corev1.PodPending || podReady(p) || len(p.Status.ContainerStatuses) != 1 ||
+			p.Status.ContainerStatuses[0].State.Waiting == nil || p.Status.ContainerStatuses[0].State.Waiting.Reason != "ContainerCreating" {
+			t.Errorf("pod %s without its ConfigMap: %s %+v", p.Name, p.Status.Phase, p.Status.ContainerStatuses)
+		}
+	}
+	evs, err := cs.CoreV1().Events("default").List(ctx, metav1.ListOptions{})
+	if err != nil || !slices.ContainsFunc(evs.Items, func(e corev1.Event) bool {
+		return e.Reason == "FailedMount" && strings.Contains(e.Message, `configmap "xray-config" not found`)
+	}) {
+		t.Errorf("no FailedMount event: %v", err)
+	}
+	applyDaemonConfig(t, cs, "us-west-2")
+	o.waitFor(t, "pods with their ConfigMap", 5*time.Second, func() bool {
+		return allReady(o.daemonPods("default", "xray-daemon"), 3, func(p *corev1.Pod) bool { return slices.Contains(names(pods), p.Name) })
+	})
+}
+
+// TestClusterCrashLoops: a daemon that cannot start crash-loops, restarted
+// with back-off; the command of the other image's path never starts, and a
+// daemon without a region starts once its config has one.
+func TestClusterCrashLoops(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, ClusterOptions{PodStartDelay: 100 * time.Millisecond})
+	cs, ctx := c.Clientset(), context.Background()
+	o := observe(t, cs)
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default"), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	applyDaemonConfig(t, cs, "")
+	crashing := func(p *corev1.Pod) bool {
+		st := p.Status.ContainerStatuses
+		return p.Status.Phase == corev1.PodRunning && !podReady(p) && len(st) == 1 && st[0].State.Waiting != nil &&
+			st[0].State.Waiting.Reason == "CrashLoopBackOff" && st[0].LastTerminationState.Terminated != nil
+	}
+	allCrash := func(check func(*corev1.Pod) bool) func() bool {
+		return func() bool {
+			pods := o.daemonPods("default", "xray-daemon")
+			return len(pods) == 3 && !slices.ContainsFunc(pods, func(p *corev1.Pod) bool { return !crashing(p) || !check(p) })
+		}
+	}
+
+	// The ECR Public image with the Docker Hub image's command.
+	wrong := daemonSetApply("default", daemonImage)
+	wrong.Spec.Template.Spec.Containers[0].Command = []string{"/usr/bin/xray", "-c", "/aws/xray/config.yaml"}
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, wrong, metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	o.waitFor(t, "CrashLoopBackOff on a missing executable", 5*time.Second, allCrash(func(p *corev1.Pod) bool {
+		term := p.Status.ContainerStatuses[0].LastTerminationState.Terminated
+		return term.Reason == "StartError" && term.ExitCode == 128 && strings.Contains(term.Message, `exec: "/usr/bin/xray": stat /usr/bin/xray: no such file or directory`)
+	}))
+	// It is started again, and again, later each time.
+	o.waitFor(t, "restarts", 5*time.Second, allCrash(func(p *corev1.Pod) bool { return p.Status.ContainerStatuses[0].RestartCount >= 2 }))
+
+	// The right command, but no region anywhere: the daemon exits.
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	o.waitFor(t, "CrashLoopBackOff without a region", 5*time.Second, allCrash(func(p *corev1.Pod) bool {
+		term := p.Status.ContainerStatuses[0].LastTerminationState.Terminated
+		return term.Reason == "Error" && term.ExitCode == 1 && p.Spec.Containers[0].Command[0] == "/xray"
+	}))
+	for _, p := range o.daemonPods("default", "xray-daemon") {
+		log := c.PodLog("default", p.Name)
+		if !slices.ContainsFunc(log, func(l string) bool {
+			return strings.HasSuffix(l, "[Error] Cannot fetch region variable from config file, environment variables, ecs metadata, or ec2 metadata. Use local-mode to use the local config region.")
+		}) || !strings.Contains(log[0], "[Info] Initializing AWS X-Ray daemon 3.6.6") {
+			t.Errorf("pod %s log %q", p.Name, log)
+		}
+	}
+	// The region in the config: at their next restart the pods run (the
+	// back-off may have grown to some seconds by then).
+	applyDaemonConfig(t, cs, "us-west-2")
+	o.waitFor(t, "Ready after the fix", 30*time.Second, func() bool {
+		return allReady(o.daemonPods("default", "xray-daemon"), 3, func(p *corev1.Pod) bool { return p.Status.ContainerStatuses[0].RestartCount >= 1 })
+	})
+	for _, p := range o.daemonPods("default", "xray-daemon") {
+		if log := c.PodLog("default", p.Name); !strings.HasSuffix(log[len(log)-1], "[Info] Starting proxy http server on 0.0.0.0:2000") {
+			t.Errorf("pod %s log %q", p.Name, log)
+		}
+	}
+}
+
+// TestClusterDeploymentRolloutRestart: the app's Deployments keep their
+// pods; `kubectl rollout restart` (or a changed template) replaces them,
+// the new pod Ready before the old one goes.
+func TestClusterDeploymentRolloutRestart(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, ClusterOptions{})
+	cs := c.Clientset()
+	o := observe(t, cs)
+	appPods := func() []*corev1.Pod {
+		pods, _ := o.pods.Pods("workshop").List(labels.SelectorFromSet(labels.Set{"app": "frontend"}))
+		return pods
+	}
+	before := appPods()
+	if len(before) != 1 || !podReady(before[0]) {
+		t.Fatalf("frontend pods %v", names(before))
+	}
+	restart(t, cs, "Deployment", "workshop", "frontend")
+	sawBoth := false
+	o.waitFor(t, "the new frontend pod alone", 5*time.Second, func() bool {
+		pods := appPods()
+		if len(pods) == 2 && podReady(pods[0]) && podReady(pods[1]) {
+			sawBoth = true
+		}
+		return len(pods) == 1 && podReady(pods[0]) && pods[0].Name != before[0].Name
+	})
+	if !sawBoth {
+		t.Error("the old pod went before the new one was Ready")
+	}
+	now := appPods()[0]
+	if !regexp.MustCompile(`^frontend-[a-z0-9]+-[a-z0-9]{5}$`).MatchString(now.Name) || now.Labels["pod-template-hash"] == before[0].Labels["pod-template-hash"] ||
+		now.Annotations["kubectl.kubernetes.io/restartedAt"] == "" {
+		t.Errorf("new pod %s labels %v annotations %v", now.Name, now.Labels, now.Annotations)
+	}
+	o.waitFor(t, "the Deployment's status", 2*time.Second, func() bool {
+		d, err := o.deps.Deployments("workshop").Get("frontend")
+		return err == nil && d.Generation == 2 && d.Status.ObservedGeneration == 2 && d.Status.UpdatedReplicas == 1 && d.Status.ReadyReplicas == 1 && d.Status.Replicas == 1
+	})
+	// The other Deployments' pods stay.
+	for _, app := range []string{"prodcatalog", "proddetail"} {
+		pods, _ := o.pods.Pods("workshop").List(labels.SelectorFromSet(labels.Set{"app": app}))
+		if len(pods) != 1 || time.Since(pods[0].CreationTimestamp.Time) < time.Hour {
+			t.Errorf("%s pods %v", app, names(pods))
+		}
+	}
+}
+
+// TestClusterRunsBarePods: a pod made by hand (`kubectl run`) is scheduled
+// on a node, started, and given its service account's role by the webhook.
+func TestClusterRunsBarePods(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, ClusterOptions{})
+	cs, ctx := c.Clientset(), context.Background()
+	o := observe(t, cs)
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("debug", "default").
+		WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/debug"}), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := cs.CoreV1().Pods("default").Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "aws-cli"}, Spec: corev1.PodSpec{
+		ServiceAccountName: "debug", Containers: []corev1.Container{{Name: "aws-cli", Image: "amazon/aws-cli", Command: []string{"sleep", "infinity"}}}}}, metav1.CreateOptions{})
+	if err != nil || podEnv(p, "AWS_ROLE_ARN") != "arn:aws:iam::123456789012:role/debug" {
+		t.Fatalf("created %+v: %v", p, err)
+	}
+	o.waitFor(t, "the pod Ready", 5*time.Second, func() bool {
+		p, err := o.pods.Pods("default").Get("aws-cli")
+		return err == nil && podReady(p) && slices.Contains(c.Nodes(), p.Spec.NodeName) && p.Status.PodIP != "" && p.Status.HostIP != ""
+	})
+	// Its service account must exist.
+	_, err = cs.CoreV1().Pods("default").Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "orphan"}, Spec: corev1.PodSpec{
+		ServiceAccountName: "nobody", Containers: []corev1.Container{{Name: "c", Image: "busybox"}}}}, metav1.CreateOptions{})
+	if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `error looking up service account default/nobody: serviceaccount "nobody" not found`) {
+		t.Errorf("a pod without its service account: %v", err)
 	}
 }
