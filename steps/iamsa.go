@@ -297,23 +297,14 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (
 	}
 	if !s.roleExists {
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgCreatingRole, s.roleName))
-		out, err := env.IAM.CreateRole(ctx, &iam.CreateRoleInput{
-			RoleName:                 aws.String(s.roleName),
-			AssumeRolePolicyDocument: aws.String(s.want.JSON()),
-			Description:              aws.String(fmt.Sprintf("X-Ray daemon of EKS cluster %s (%s/%s), made by xray-wizard", s.cluster.Name, ns, ServiceAccountName)),
-			Tags: []iamtypes.Tag{
-				{Key: aws.String("alpha.eksctl.io/cluster-name"), Value: aws.String(s.cluster.Name)},
-				{Key: aws.String("xray-wizard/cluster"), Value: aws.String(s.cluster.Name)},
-				{Key: aws.String("xray-wizard/namespace"), Value: aws.String(ns)},
-				{Key: aws.String("xray-wizard/service-account"), Value: aws.String(ServiceAccountName)},
-				{Key: aws.String(ManagedByLabel), Value: aws.String(ManagedByValue)},
-			},
-		})
-		if err != nil && !isCode(err, "EntityAlreadyExists") {
-			return "", env.awsError("iam:CreateRole", err)
+		arn, err := createDaemonRole(ctx, env, s.roleName, s.want.JSON(),
+			fmt.Sprintf("X-Ray daemon of EKS cluster %s (%s/%s), made by xray-wizard", s.cluster.Name, ns, ServiceAccountName),
+			s.cluster.Name, iamtypes.Tag{Key: aws.String("alpha.eksctl.io/cluster-name"), Value: aws.String(s.cluster.Name)})
+		if err != nil {
+			return "", err
 		}
-		if err == nil {
-			s.roleARN = aws.ToString(out.Role.Arn)
+		if arn != "" {
+			s.roleARN = arn
 		}
 	} else if s.trustDiff != "" {
 		if !env.Approved(flow.IDIAMSA) {
@@ -327,15 +318,7 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (
 		}
 	}
 	if !s.attached {
-		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAttaching, XRayWritePolicy))
-		if _, err := env.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{
-			RoleName: aws.String(s.roleName), PolicyArn: aws.String(policyARN(s.id)),
-		}); err != nil {
-			err = env.awsError("iam:AttachRolePolicy", err)
-			if !s.roleExists {
-				// A role without its policy is half made: take it away again.
-				_, _ = env.IAM.DeleteRole(context.WithoutCancel(ctx), &iam.DeleteRoleInput{RoleName: aws.String(s.roleName)})
-			}
+		if err := attachWritePolicy(ctx, env, r, s.roleName, s.id, !s.roleExists); err != nil {
 			return "", err
 		}
 	}
@@ -350,4 +333,41 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (
 		}
 	}
 	return env.T(i18n.MsgIRSADone, ns, ServiceAccountName, s.roleName), nil
+}
+
+// createDaemonRole makes the daemon's role with its trust and the tags that
+// let cleanup find it; extra tags come first. It returns the role's ARN, or
+// "" when a role of that name already exists.
+func createDaemonRole(ctx context.Context, env *Env, name, trust, description, cluster string, extra ...iamtypes.Tag) (string, error) {
+	tags := append(extra,
+		iamtypes.Tag{Key: aws.String("xray-wizard/cluster"), Value: aws.String(cluster)},
+		iamtypes.Tag{Key: aws.String("xray-wizard/namespace"), Value: aws.String(env.Opts.Namespace)},
+		iamtypes.Tag{Key: aws.String("xray-wizard/service-account"), Value: aws.String(ServiceAccountName)},
+		iamtypes.Tag{Key: aws.String(ManagedByLabel), Value: aws.String(ManagedByValue)},
+	)
+	out, err := env.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust),
+		Description: aws.String(description), Tags: tags})
+	switch {
+	case err == nil:
+		return aws.ToString(out.Role.Arn), nil
+	case isCode(err, "EntityAlreadyExists"):
+		return "", nil
+	}
+	return "", env.awsError("iam:CreateRole", err)
+}
+
+// attachWritePolicy attaches AWSXRayDaemonWriteAccess. When it fails on a
+// role made a moment before, the role goes again: a role without its policy
+// is half made.
+func attachWritePolicy(ctx context.Context, env *Env, r flow.Reporter, role string, id *Identity, madeNow bool) error {
+	progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAttaching, XRayWritePolicy))
+	_, err := env.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(role), PolicyArn: aws.String(policyARN(id))})
+	if err == nil {
+		return nil
+	}
+	err = env.awsError("iam:AttachRolePolicy", err)
+	if madeNow {
+		_, _ = env.IAM.DeleteRole(context.WithoutCancel(ctx), &iam.DeleteRoleInput{RoleName: aws.String(role)})
+	}
+	return err
 }

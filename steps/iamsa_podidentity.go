@@ -167,19 +167,13 @@ func (s *piState) apply(ctx context.Context, env *Env, r flow.Reporter) (string,
 	switch {
 	case !s.roleExists:
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgCreatingRole, s.roleName))
-		out, err := env.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(s.roleName), AssumeRolePolicyDocument: aws.String(string(trust)),
-			Description: aws.String(fmt.Sprintf("X-Ray daemon of EKS cluster %s (%s/%s, EKS Pod Identity), made by xray-wizard", s.cluster.Name, ns, ServiceAccountName)),
-			Tags: []iamtypes.Tag{
-				{Key: aws.String("xray-wizard/cluster"), Value: cl},
-				{Key: aws.String("xray-wizard/namespace"), Value: aws.String(ns)},
-				{Key: aws.String("xray-wizard/service-account"), Value: aws.String(ServiceAccountName)},
-				{Key: aws.String(ManagedByLabel), Value: aws.String(ManagedByValue)},
-			}})
-		if err != nil && !isCode(err, "EntityAlreadyExists") {
-			return "", env.awsError("iam:CreateRole", err)
+		arn, err := createDaemonRole(ctx, env, s.roleName, string(trust),
+			fmt.Sprintf("X-Ray daemon of EKS cluster %s (%s/%s, EKS Pod Identity), made by xray-wizard", s.cluster.Name, ns, ServiceAccountName), s.cluster.Name)
+		if err != nil {
+			return "", err
 		}
-		if err == nil {
-			s.roleARN = aws.ToString(out.Role.Arn)
+		if arn != "" {
+			s.roleARN = arn
 		}
 	case !s.trustOK:
 		if !env.Approved(flow.IDIAMSA) {
@@ -190,12 +184,7 @@ func (s *piState) apply(ctx context.Context, env *Env, r flow.Reporter) (string,
 		}
 	}
 	if !s.attached {
-		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAttaching, XRayWritePolicy))
-		if _, err := env.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(s.roleName), PolicyArn: aws.String(policyARN(s.id))}); err != nil {
-			err = env.awsError("iam:AttachRolePolicy", err)
-			if !s.roleExists {
-				_, _ = env.IAM.DeleteRole(context.WithoutCancel(ctx), &iam.DeleteRoleInput{RoleName: aws.String(s.roleName)})
-			}
+		if err := attachWritePolicy(ctx, env, r, s.roleName, s.id, !s.roleExists); err != nil {
 			return "", err
 		}
 	}
