@@ -96,6 +96,7 @@ type Event struct {
 	Pods    *PodTable
 	Load    *TrafficStats
 	Counts  *TraceCounts
+	Graph   *ServiceGraph // with Traces: the service map, when fetched
 	Result  Result
 	Err     *Error
 }
@@ -172,6 +173,9 @@ type TraceCounts struct {
 	Start     time.Time      `json:"start"`
 	End       time.Time      `json:"end"`
 	Region    string         `json:"region,omitempty"`
+	// PerMinute is the traces per minute of trace start, oldest first,
+	// for the chart; minutes without traces are there with 0.
+	PerMinute []TraceRate `json:"perMinute,omitempty"`
 }
 
 // Error is a failure a person can act on: what went wrong and what to do.
@@ -212,6 +216,7 @@ type Summary struct {
 	AppURL  string        `json:"appUrl,omitempty"`
 	Steps   []StepSummary `json:"steps"`
 	Traces  *TraceCounts  `json:"traces,omitempty"`
+	Graph   *ServiceGraph `json:"graph,omitempty"`
 	Console []string      `json:"console,omitempty"`
 	// Interrupted is set when the run was cancelled (exit 130).
 	Interrupted bool `json:"interrupted,omitempty"`
@@ -225,4 +230,75 @@ func (s Summary) Failed() bool {
 		}
 	}
 	return false
+}
+
+// ServiceGraph is X-Ray's service map for a window: the services that
+// handled traced requests and the calls between them.
+type ServiceGraph struct {
+	Start time.Time     `json:"start"`
+	End   time.Time     `json:"end"`
+	Nodes []ServiceNode `json:"nodes"`
+	Edges []ServiceEdge `json:"edges"`
+}
+
+// ServiceNode is one box of the map. The node named "client" (Type
+// "client") stands for the callers outside the traced services.
+type ServiceNode struct {
+	ID   int    `json:"id"`   // X-Ray's ReferenceId
+	Name string `json:"name"` // e.g. "frontend"
+	// Type is X-Ray's: "client", "AWS::EKS::Container", "remote",
+	// "AWS::DynamoDB", "Database::SQL", … empty when X-Ray gives none.
+	Type string `json:"type,omitempty"`
+	// Root marks the services that receive requests from outside.
+	Root bool `json:"root,omitempty"`
+	// Inferred marks a node X-Ray made from a call to something untraced.
+	Inferred bool         `json:"inferred,omitempty"`
+	Stats    ServiceStats `json:"stats"`
+}
+
+// ServiceEdge is one arrow of the map: calls from one node to another.
+type ServiceEdge struct {
+	From  int          `json:"from"` // ServiceNode.ID
+	To    int          `json:"to"`
+	Stats ServiceStats `json:"stats"`
+}
+
+// ServiceStats summarise the requests a node handled or an edge carried.
+type ServiceStats struct {
+	Requests int `json:"requests"`
+	OK       int `json:"ok"`
+	Errors   int `json:"errors"`   // 4xx, 429 included
+	Throttle int `json:"throttle"` // 429
+	Faults   int `json:"faults"`   // 5xx
+	// AvgLatencyMs is the mean response time in milliseconds.
+	AvgLatencyMs float64 `json:"avgLatencyMs"`
+}
+
+// ErrorRate is the share of requests that were errors (4xx), 0 to 1.
+func (s ServiceStats) ErrorRate() float64 { return rate(s.Errors, s.Requests) }
+
+// FaultRate is the share of requests that were faults (5xx), 0 to 1.
+func (s ServiceStats) FaultRate() float64 { return rate(s.Faults, s.Requests) }
+
+func rate(n, of int) float64 {
+	if of <= 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// Node returns the node with the given id, or nil.
+func (g *ServiceGraph) Node(id int) *ServiceNode {
+	for i := range g.Nodes {
+		if g.Nodes[i].ID == id {
+			return &g.Nodes[i]
+		}
+	}
+	return nil
+}
+
+// TraceRate is one bar of the traces-per-minute chart.
+type TraceRate struct {
+	Minute time.Time `json:"minute"` // the minute's start
+	Count  int       `json:"count"`
 }
