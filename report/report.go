@@ -24,6 +24,7 @@ type Lines struct {
 
 	mu          sync.Mutex
 	lastPods    string
+	podsAt      time.Time
 	lastTraffic int
 	lastTraces  int
 }
@@ -67,9 +68,13 @@ func (l *Lines) Report(e flow.Event) {
 		}
 		sort.Strings(phases)
 		s := fmt.Sprintf("  %s %d/%d  [%s]", t(i18n.CLIPodsReady), p.Ready, p.Desired, strings.Join(phases, ", "))
-		if s != l.lastPods {
+		// A line when the summary changes, at most one a second while
+		// pods are still coming (a big cluster changes hundreds of times
+		// a second), and always the one that says all are Ready.
+		done := p.Desired > 0 && p.Ready >= p.Desired
+		if s != l.lastPods && (done || time.Since(l.podsAt) >= time.Second) {
 			fmt.Fprintln(l.W, s)
-			l.lastPods = s
+			l.lastPods, l.podsAt = s, time.Now()
 		}
 	case flow.URL:
 		fmt.Fprintf(l.W, "  %s: %s\n", t(i18n.CLIAppURL), e.Message)

@@ -109,7 +109,8 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	ctx, cancel := context.WithTimeout(ctx, env.Opts.PodsTimeout)
 	defer cancel()
 	f := informers.NewSharedInformerFactoryWithOptions(env.Kube, 0, informers.WithNamespace(ns),
-		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = DaemonLabel }))
+		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = DaemonLabel }),
+		informers.WithTransform(leanPod))
 	podInf := f.Core().V1().Pods()
 	dsInf := f.Apps().V1().DaemonSets()
 	changed := make(chan struct{}, 1)
@@ -174,13 +175,23 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	}
 	sel := labels.SelectorFromSet(labels.Set{"app": "xray-daemon"})
 	var last flow.PodTable
+	var shown time.Time
 	restarted := false
-	told := map[string]string{} // pod → what was last said of it
+	told := stuckTold{pods: map[string]string{}, kinds: map[string]int{}}
 	for {
+		// On a big cluster the pods change hundreds of times a second:
+		// build and send the table at most every reportEvery.
+		if wait := reportEvery - time.Since(shown); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+		}
+		shown = time.Now()
 		pods, _ := podInf.Lister().Pods(ns).List(sel)
 		ds, _ := dsInf.Lister().DaemonSets(ns).Get(DaemonSetName)
 		last = PodTableOf(pods, ds)
-		explainStuck(ctx, env, r, last, told)
+		explainStuck(ctx, env, r, last, &told)
 		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
 		if ds == nil {
 			// keep waiting: the DaemonSet may be on its way
@@ -223,30 +234,105 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	}
 }
 
+// reportEvery is the least time between two pod tables sent while waiting.
+const reportEvery = 100 * time.Millisecond
+
+// stuckNamed is how many pods explainStuck names one by one in each kind of
+// trouble; past that it says once that more are in it (the table shows
+// them all), so a big cluster gets a few lines and a few log reads, not
+// thousands.
+const stuckNamed = 3
+
+// stuckTold remembers what explainStuck has said.
+type stuckTold struct {
+	pods  map[string]string // pod → the state last explained
+	kinds map[string]int    // kind of trouble → pods named in it
+}
+
 // explainStuck tells, once per pod and state, why a pod is not coming up:
 // the last lines of a crashing container's log, an image that cannot be
 // pulled, or a pod pending for more than a minute.
-func explainStuck(ctx context.Context, env *Env, r flow.Reporter, t flow.PodTable, told map[string]string) {
+func explainStuck(ctx context.Context, env *Env, r flow.Reporter, t flow.PodTable, told *stuckTold) {
 	for _, row := range t.Rows {
 		if row.Ready {
 			continue
 		}
 		key := fmt.Sprintf("%s/%d", row.Phase, row.Restarts)
-		if told[row.Name] == key {
+		if told.pods[row.Name] == key {
 			continue
 		}
+		var kind string
 		switch {
 		case row.Phase == "CrashLoopBackOff" || row.Phase == "Error" || row.Phase == "RunContainerError":
-			told[row.Name] = key
-			warn(env, r, flow.IDPods, env.T(i18n.MsgPodCrashing, row.Name, row.Phase, lastLog(ctx, env, row.Name)))
+			kind = "crash"
 		case strings.Contains(row.Phase, "ImagePull") || row.Phase == "ErrImagePull" || row.Phase == "InvalidImageName":
-			told[row.Name] = key
-			warn(env, r, flow.IDPods, env.T(i18n.MsgPodImage, row.Name, row.Phase, row.Reason))
+			kind = "image"
 		case row.Phase == "Pending" && !row.Created.IsZero() && env.Now().Sub(row.Created) > time.Minute:
-			told[row.Name] = key
+			kind = "pending"
+		default:
+			continue
+		}
+		told.pods[row.Name] = key
+		n := told.kinds[kind]
+		if n > stuckNamed {
+			continue
+		}
+		told.kinds[kind] = n + 1
+		if n == stuckNamed {
+			warn(env, r, flow.IDPods, env.T(i18n.MsgPodsMoreStuck, row.Phase))
+			continue
+		}
+		switch kind {
+		case "crash":
+			warn(env, r, flow.IDPods, env.T(i18n.MsgPodCrashing, row.Name, row.Phase, lastLog(ctx, env, row.Name)))
+		case "image":
+			warn(env, r, flow.IDPods, env.T(i18n.MsgPodImage, row.Name, row.Phase, row.Reason))
+		case "pending":
 			warn(env, r, flow.IDPods, env.T(i18n.MsgPodPending, row.Name, row.Reason))
 		}
 	}
+}
+
+// leanPod keeps of a pod what the table and the checks read, so the
+// informer's cache stays small on a cluster of thousands of nodes: no
+// managed fields, annotations, volumes or container details but the
+// environment's names.
+func leanPod(obj any) (any, error) {
+	if m, ok := obj.(metav1.Object); ok {
+		m.SetManagedFields(nil)
+	}
+	p, ok := obj.(*corev1.Pod)
+	if !ok {
+		return obj, nil
+	}
+	p.Annotations = nil
+	p.OwnerReferences = nil
+	p.Spec = corev1.PodSpec{NodeName: p.Spec.NodeName, Containers: leanContainers(p.Spec.Containers)}
+	for i := range p.Status.Conditions {
+		c := &p.Status.Conditions[i]
+		c.LastProbeTime, c.LastTransitionTime = metav1.Time{}, metav1.Time{}
+		if c.Status == corev1.ConditionTrue {
+			c.Message = ""
+		}
+	}
+	p.Status.PodIPs, p.Status.HostIPs = nil, nil
+	for i := range p.Status.ContainerStatuses {
+		cs := &p.Status.ContainerStatuses[i]
+		cs.Image, cs.ImageID, cs.ContainerID = "", "", ""
+		cs.VolumeMounts, cs.AllocatedResources, cs.Resources, cs.User = nil, nil, nil, nil
+	}
+	return p, nil
+}
+
+func leanContainers(cs []corev1.Container) []corev1.Container {
+	out := make([]corev1.Container, len(cs))
+	for i, c := range cs {
+		out[i].Name = c.Name
+		for _, e := range c.Env {
+			out[i].Env = append(out[i].Env, corev1.EnvVar{Name: e.Name})
+		}
+	}
+	return out
 }
 
 // lastLog is the end of the previous run's log of a crashing pod.
@@ -269,22 +355,29 @@ func podsTimeout(env *Env, t flow.PodTable, noDS bool) error {
 		return &flow.Error{Cause: env.T(i18n.ErrNoDaemonSet, ns, DaemonSetName), Fix: env.T(i18n.FixNoDaemonSet)}
 	}
 	var bad []string
+	notReady := 0
 	fix := env.T(i18n.FixPodsNotReady, ns)
 	for _, row := range t.Rows {
 		if row.Ready {
 			continue
 		}
+		notReady++
 		s := row.Name + " " + row.Phase
 		if row.Reason != "" {
 			s += " (" + row.Reason + ")"
 		}
-		bad = append(bad, s)
+		if len(bad) < 5 {
+			bad = append(bad, s)
+		}
 		switch row.Phase {
 		case "CrashLoopBackOff", "Error", "RunContainerError":
 			fix = env.T(i18n.FixCrashLoop, ns, row.Name)
 		case "ImagePullBackOff", "ErrImagePull", "InvalidImageName":
 			fix = env.T(i18n.FixImagePull, ns, DaemonSetName)
 		}
+	}
+	if notReady > len(bad) {
+		bad = append(bad, env.T(i18n.MsgAndMore, notReady-len(bad)))
 	}
 	return &flow.Error{
 		Cause: env.T(i18n.ErrPodsNotReady, t.Ready, t.Desired, env.Opts.PodsTimeout, strings.Join(bad, "; ")),
