@@ -98,6 +98,7 @@ type Env struct {
 	appURL   string
 	traffic  time.Time
 	counts   *flow.TraceCounts
+	pace     aws.Retryer
 	approved map[string]bool
 	asker    flow.Confirmer
 }
@@ -367,4 +368,15 @@ func EKSClusterFromKube(kubeCluster, server, region string) string {
 	}
 	_ = server
 	return ""
+}
+
+// countPace is the retryer every trace count shares, so a refresh starts at
+// the pace X-Ray allowed the last one.
+func (e *Env) countPace() aws.Retryer {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.pace == nil {
+		e.pace = countRetryer()
+	}
+	return e.pace
 }

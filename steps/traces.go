@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/xray"
-	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -63,43 +60,15 @@ func (env *Env) Window() (time.Time, time.Time) {
 	return end.Add(-since), end
 }
 
-// CountTraces pages GetTraceSummaries over the window and counts. Each trace
-// falls in exactly one of ok, error (4xx other than 429), throttle (429) and
-// fault (5xx), by that order of precedence from the worst, so they add up to
-// the total.
+// CountTraces counts the traces of the window in X-Ray (see countWindow).
+// Each trace falls in exactly one of ok, error (4xx other than 429),
+// throttle (429) and fault (5xx), by that order of precedence from the
+// worst, so they add up to the total.
 func CountTraces(ctx context.Context, env *Env, start, end time.Time, filter string) (flow.TraceCounts, error) {
-	c := flow.TraceCounts{ByService: map[string]int{}, Start: start, End: end, Region: env.Region()}
-	in := &xray.GetTraceSummariesInput{StartTime: aws.Time(start), EndTime: aws.Time(end), TimeRangeType: xraytypes.TimeRangeTypeTraceId}
-	if filter != "" {
-		in.FilterExpression = aws.String(filter)
-	}
-	p := xray.NewGetTraceSummariesPaginator(env.XRay, in)
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return c, env.awsError("xray:GetTraceSummaries", err)
-		}
-		for _, s := range out.TraceSummaries {
-			c.Total++
-			switch {
-			case aws.ToBool(s.HasFault):
-				c.Fault++
-			case aws.ToBool(s.HasThrottle):
-				c.Throttle++
-			case aws.ToBool(s.HasError):
-				c.Error++
-			default:
-				c.OK++
-			}
-			seen := map[string]bool{}
-			for _, id := range s.ServiceIds {
-				name := aws.ToString(id.Name)
-				if name != "" && !seen[name] {
-					seen[name] = true
-					c.ByService[name]++
-				}
-			}
-		}
+	c, err := countWindow(ctx, env.XRay, start, end, CountOptions{Filter: filter, Retryer: env.countPace()})
+	c.Region = env.Region()
+	if err != nil {
+		return c, env.awsError("xray:GetTraceSummaries", err)
 	}
 	return c, nil
 }
