@@ -99,6 +99,7 @@ const (
 	MsgPodPending         Key = "msg.pod_pending"
 	MsgPodsMoreStuck      Key = "msg.pods_more_stuck"
 	MsgAndMore            Key = "msg.and_more"
+	MsgNoServiceMap       Key = "msg.no_service_map"
 	MsgRestarting         Key = "msg.restarting"
 	ErrApplyConflict      Key = "err.apply_conflict"
 	FixApplyConflict      Key = "fix.apply_conflict"
@@ -242,6 +243,7 @@ func init() {
 		MsgPodPending:         {"pod %s has been Pending for over a minute: %s", "Pod %s が 1 分以上 Pending のままです: %s"},
 		MsgPodsMoreStuck:      {"more pods are %s too; the table shows them all", "ほかにも %s の Pod があります (表にすべて表示しています)"},
 		MsgAndMore:            {"and %d more", "ほか %d 個"},
+		MsgNoServiceMap:       {"the service map could not be read (the counts stand): %s", "サービスマップを取得できませんでした (件数は有効です): %s"},
 		MsgRestarting:         {"restarting the pods of %s/%s so they get the IAM role", "IAM ロールを反映するため %s/%s の Pod を再起動しています"},
 		ErrApplyConflict:      {"%s %s has fields another tool manages: %s", "%s %s には別のツールが管理するフィールドがあります: %s"},
 		FixApplyConflict:      {"Check who manages them (kubectl get -o yaml --show-managed-fields); to take them over, run again with --force.", "管理者を確認してください (kubectl get -o yaml --show-managed-fields)。引き継ぐ場合は --force を付けて再実行してください。"},

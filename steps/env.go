@@ -55,6 +55,7 @@ type Options struct {
 	Identity     string // irsa (default) or pod-identity
 	Requests     int    // how many requests the traffic step sends
 	Since        time.Duration
+	Filter       string // X-Ray filter expression for the trace counts
 	// OverrideExistingSA annotates a ServiceAccount that someone else made.
 	OverrideExistingSA bool
 	// Force takes ownership of fields another field manager set.
@@ -98,6 +99,7 @@ type Env struct {
 	appURL   string
 	traffic  time.Time
 	counts   *flow.TraceCounts
+	graph    *flow.ServiceGraph
 	pace     aws.Retryer
 	approved map[string]bool
 	asker    flow.Confirmer

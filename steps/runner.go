@@ -54,6 +54,7 @@ func (rn *Runner) Run(ctx context.Context, rep flow.Reporter) flow.Summary {
 	sum.Region = env.Region()
 	if rn.countsTraces() {
 		sum.Traces = env.LastCounts()
+		sum.Graph = env.LastGraph()
 	}
 	if sum.Region != "" {
 		sum.Console = ConsoleLinks(sum.Region)

@@ -241,3 +241,64 @@ func TestSplitWindowPartitionsSeconds(t *testing.T) {
 		}
 	}
 }
+
+// The map from segments with a remote call to a traced service: client →
+// frontend → catalog, with the counts, errors and latency X-Ray derives.
+func TestServiceGraphFromSegments(t *testing.T) {
+	_, x := xrayOn(t)
+	ctx := context.Background()
+	now := time.Now().Truncate(time.Second)
+	var docs []string
+	for i := range 10 {
+		sec := now.Add(-time.Duration(i) * time.Second).Unix()
+		id := fmt.Sprintf("1-%08x-%024x", sec, i+1)
+		start := float64(sec)
+		status := 200
+		if i < 2 {
+			status = 500
+		}
+		front := map[string]any{"name": "frontend", "id": fmt.Sprintf("%016x", 100+i), "trace_id": id,
+			"start_time": start, "end_time": start + 0.05, "fault": status == 500,
+			"http": map[string]any{"response": map[string]any{"status": status}},
+			"subsegments": []any{map[string]any{"name": "catalog", "id": fmt.Sprintf("%016x", 200+i), "namespace": "remote",
+				"start_time": start + 0.01, "end_time": start + 0.03,
+				"http": map[string]any{"request": map[string]any{"url": "http://catalog/"}, "response": map[string]any{"status": 200}}}}}
+		back := map[string]any{"name": "catalog", "id": fmt.Sprintf("%016x", 300+i), "trace_id": id, "parent_id": fmt.Sprintf("%016x", 200+i),
+			"start_time": start + 0.012, "end_time": start + 0.028, "http": map[string]any{"response": map[string]any{"status": 200}}}
+		for _, d := range []any{front, back} {
+			b, _ := json.Marshal(d)
+			docs = append(docs, string(b))
+		}
+	}
+	if _, err := x.PutTraceSegments(ctx, &xray.PutTraceSegmentsInput{TraceSegmentDocuments: docs}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := serviceGraph(ctx, x, now.Add(-time.Minute), now.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]flow.ServiceNode{}
+	for _, n := range g.Nodes {
+		byName[n.Name] = n
+	}
+	front, back, client := byName["frontend"], byName["catalog"], byName["client"]
+	if len(g.Nodes) != 3 || !front.Root || front.Stats.Requests != 10 || front.Stats.Faults != 2 || back.Stats.Requests != 10 || client.Type != "client" {
+		t.Fatalf("nodes = %+v", g.Nodes)
+	}
+	if front.Stats.AvgLatencyMs < 45 || front.Stats.AvgLatencyMs > 55 {
+		t.Errorf("frontend latency %.1f ms, want 50", front.Stats.AvgLatencyMs)
+	}
+	edges := map[[2]string]flow.ServiceEdge{}
+	for _, e := range g.Edges {
+		edges[[2]string{g.Node(e.From).Name, g.Node(e.To).Name}] = e
+	}
+	if e, ok := edges[[2]string{"client", "frontend"}]; !ok || e.Stats.Requests != 10 || e.Stats.Faults != 2 {
+		t.Errorf("client → frontend = %+v (edges %+v)", e, g.Edges)
+	}
+	if e, ok := edges[[2]string{"frontend", "catalog"}]; !ok || e.Stats.Requests != 10 || e.Stats.Faults != 0 {
+		t.Errorf("frontend → catalog = %+v (edges %+v)", e, g.Edges)
+	}
+	if len(g.Edges) != 2 {
+		t.Errorf("edges = %+v", g.Edges)
+	}
+}

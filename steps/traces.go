@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
 )
@@ -73,9 +72,45 @@ func CountTraces(ctx context.Context, env *Env, start, end time.Time, filter str
 	return c, nil
 }
 
+// Snapshot is what the traces screen shows at one moment: the counts of
+// the window and, unless noGraph, the service map. A map X-Ray refuses
+// (GetServiceGraph not allowed) is left out with a warning on r, since the
+// counts are the proof and the map only the picture.
+func Snapshot(ctx context.Context, env *Env, r flow.Reporter, noGraph bool) (flow.TraceCounts, *flow.ServiceGraph, error) {
+	start, end := env.Window()
+	c, err := CountTraces(ctx, env, start, end, env.Opts.Filter)
+	if err != nil || noGraph {
+		return c, nil, err
+	}
+	g, gerr := ServiceGraph(ctx, env, start, end)
+	if gerr != nil {
+		if ctx.Err() != nil {
+			return c, nil, ctx.Err()
+		}
+		if r != nil {
+			warn(env, r, flow.IDTraces, env.T(i18n.MsgNoServiceMap, gerr.Error()))
+		}
+		return c, nil, nil
+	}
+	return c, g, nil
+}
+
+// Refresh takes a new Snapshot for the live final screen and reports it as
+// a Traces event; the summary's counts and map follow it.
+func Refresh(ctx context.Context, env *Env, r flow.Reporter) error {
+	c, g, err := Snapshot(ctx, env, r, false)
+	if err != nil {
+		return err
+	}
+	env.setCounts(c, g)
+	r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c, Graph: g})
+	return nil
+}
+
 // Apply counts until the traces the traffic made have arrived: X-Ray shows a
 // trace some seconds after the daemon uploads it, so it asks again every few
-// seconds until the count stops growing or the wait ends.
+// seconds until the count stops growing or the wait ends. Then it reads the
+// service map once.
 func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, env.Opts.TracesTimeout)
 	defer cancel()
@@ -91,8 +126,7 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 	var last flow.TraceCounts
 	var grew time.Time
 	for {
-		start, end := env.Window()
-		c, err := CountTraces(ctx, env, start, end, "")
+		c, _, err := Snapshot(ctx, env, r, true)
 		if err != nil {
 			if isDeadline(ctx) && last.Total > 0 {
 				break
@@ -103,7 +137,7 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 			grew = env.Now()
 		}
 		last = c
-		env.setCounts(c)
+		env.setCounts(c, nil)
 		r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c})
 		if c.Total > 0 && (expect == 0 || c.Total >= expect || env.Now().Sub(grew) >= settle) {
 			break
@@ -122,6 +156,16 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 	if last.Total == 0 {
 		return "", &flow.Error{Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.TracesTimeout), Fix: env.T(i18n.FixNoTraces, env.Opts.Namespace)}
 	}
+	// The map of the same window, once the counts have settled.
+	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer gcancel()
+	start, end := last.Start, last.End
+	if g, err := ServiceGraph(gctx, env, start, end); err != nil {
+		warn(env, r, flow.IDTraces, env.T(i18n.MsgNoServiceMap, err.Error()))
+	} else {
+		env.setCounts(last, g)
+		r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &last, Graph: g})
+	}
 	return env.T(i18n.MsgTracesCounted, last.Total, last.OK, last.Error, last.Fault, last.Throttle), nil
 }
 
@@ -132,10 +176,21 @@ func (env *Env) pollEvery() time.Duration {
 	return 3 * time.Second
 }
 
-func (env *Env) setCounts(c flow.TraceCounts) {
+// setCounts keeps the latest counts, and the map when g is not nil.
+func (env *Env) setCounts(c flow.TraceCounts, g *flow.ServiceGraph) {
 	env.mu.Lock()
 	env.counts = &c
+	if g != nil {
+		env.graph = g
+	}
 	env.mu.Unlock()
+}
+
+// LastGraph is the latest service map, or nil.
+func (env *Env) LastGraph() *flow.ServiceGraph {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	return env.graph
 }
 
 // LastCounts are the latest trace counts, or nil.
