@@ -97,6 +97,7 @@ type wizardFlags struct {
 	podsTimeout   time.Duration
 	tracesTimeout time.Duration
 	since         time.Duration
+	filter        string
 }
 
 // Main runs the command line and returns the exit code.
@@ -175,9 +176,10 @@ Exit codes: 0 success, 1 a step failed, 2 bad usage, 130 interrupted.`,
 	f.DurationVar(&w.podsTimeout, "pods-timeout", 5*time.Minute, "how long to wait for the daemon pods")
 	f.DurationVar(&w.tracesTimeout, "traces-timeout", 2*time.Minute, "how long to wait for traces to show in X-Ray")
 	f.DurationVar(&w.since, "since", 15*time.Minute, "trace window when no traffic was sent (e.g. 1h)")
+	f.StringVar(&w.filter, "filter", "", "X-Ray filter expression for the trace counts, passed through (e.g. 'service(\"frontend\")')")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.SetVersionTemplate("xray-wizard {{.Version}}\n")
-	root.AddCommand(newVersion(stdout), newSandbox(stdout, stderr))
+	root.AddCommand(newVersion(stdout), newSandbox(stdout, stderr), newTraces(&w.shared, stdin, stdout, stderr))
 	return root
 }
 
@@ -205,6 +207,7 @@ func (w *wizardFlags) options(lang i18n.Lang) steps.Options {
 		AppNamespace:       w.appNamespace,
 		Requests:           w.requests,
 		Since:              w.since,
+		Filter:             w.filter,
 		OverrideExistingSA: w.overrideSA,
 		Identity:           w.identity,
 		Force:              w.force,

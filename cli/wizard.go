@@ -67,6 +67,9 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	if w.requests < 1 || w.requests > 100000 {
 		return usagef("--requests %d: must be between 1 and 100000", w.requests)
 	}
+	if err := checkSince(w.since); err != nil {
+		return err
+	}
 	if w.cluster != "" && !clusterName.MatchString(w.cluster) {
 		return usagef("--cluster %q is not a valid EKS cluster name (letters, digits, - and _, up to 100, starting with a letter or digit)", w.cluster)
 	}

@@ -16,6 +16,7 @@ const (
 	CLICluster            Key = "cli.cluster"
 	CLIWindow             Key = "cli.window"
 	CLIServiceMap         Key = "cli.service_map"
+	CLIServiceCalls       Key = "cli.service_calls"
 	CLITracesConsole      Key = "cli.traces_console"
 	CLIUsageHint          Key = "cli.usage_hint"
 	CLINoRegion           Key = "cli.no_region"
@@ -44,6 +45,7 @@ func init() {
 		CLICluster:            {"cluster", "クラスター"},
 		CLIWindow:             {"window", "期間"},
 		CLIServiceMap:         {"Service map", "サービスマップ"},
+		CLIServiceCalls:       {"Calls between services (service map):", "サービス間の呼び出し (サービスマップ):"},
 		CLITracesConsole:      {"Traces", "トレース"},
 		CLIUsageHint:          {"see xray-wizard --help", "xray-wizard --help を参照してください"},
 		CLINoRegion:           {"no AWS region is set", "AWS リージョンが設定されていません"},

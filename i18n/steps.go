@@ -124,6 +124,10 @@ const (
 	FixAppUnreachable     Key = "fix.app_unreachable"
 	ErrNoTraces           Key = "err.no_traces"
 	FixNoTraces           Key = "fix.no_traces"
+	ErrNoTracesInWindow   Key = "err.no_traces_in_window"
+	ErrBadFilter          Key = "err.bad_filter"
+	FixBadFilter          Key = "fix.bad_filter"
+	FixNoTracesInWindow   Key = "fix.no_traces_in_window"
 )
 
 func init() {
@@ -263,6 +267,10 @@ func init() {
 		FixNoLB:               {"Check its events: kubectl describe svc -n %s %s (the AWS Load Balancer Controller or the cloud provider makes it).", "イベントを確認してください: kubectl describe svc -n %s %s (ロードバランサーは AWS Load Balancer Controller またはクラウドプロバイダーが作成します)。"},
 		ErrAppUnreachable:     {"no answer from %s to any of %d requests", "%s から応答がありません (%d 件すべて)"},
 		FixAppUnreachable:     {"Check the app's pods (kubectl get pods -n %s) and that the load balancer is in service; a new one takes a few minutes.", "アプリの Pod (kubectl get pods -n %s) とロードバランサーの状態を確認してください。新しいロードバランサーは数分かかります。"},
+		ErrBadFilter:          {"X-Ray refused the filter expression %q: %s", "X-Ray がフィルター式 %q を受け付けませんでした: %s"},
+		FixBadFilter:          {"Check its syntax in the X-Ray guide (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html), or leave --filter out.", "X-Ray のガイド (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html) で構文を確認するか、--filter を外してください。"},
+		ErrNoTracesInWindow:   {"X-Ray in %s has no traces from %s to %s", "%s の X-Ray には %s から %s までのトレースがありません"},
+		FixNoTracesInWindow:   {"Send the app some requests, or look further back (--since 1h) or in another region (--region).", "アプリにリクエストを送るか、さかのぼる時間 (--since 1h) やリージョン (--region) を変えてください。"},
 		ErrNoTraces:           {"X-Ray in %s has no traces of the app after %s", "%s の X-Ray に、%s 経ってもアプリのトレースがありません"},
 		FixNoTraces:           {"Read the daemon's log (kubectl logs -n %s -l app=xray-daemon): AccessDenied means the IAM role is not in effect; \"Successfully sent\" means look at another region or time range.", "daemon のログを確認してください (kubectl logs -n %s -l app=xray-daemon)。AccessDenied なら IAM ロールが効いていません。「Successfully sent」なら別のリージョンか時間範囲を見ています。"},
 	})

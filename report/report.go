@@ -129,9 +129,47 @@ func JSON(w io.Writer, s flow.Summary) error {
 	if s.Traces != nil && s.Traces.ByService == nil {
 		s.Traces.ByService = map[string]int{}
 	}
+	return WriteJSON(w, s)
+}
+
+// WriteJSON writes v as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(s)
+	return enc.Encode(v)
+}
+
+// graphLines are the service map's calls as lines of text: from → to, the
+// requests, the error and fault rates and the mean latency.
+func graphLines(g *flow.ServiceGraph) []string {
+	type row struct {
+		from, to string
+		st       flow.ServiceStats
+	}
+	var rows []row
+	for _, e := range g.Edges {
+		from, to := g.Node(e.From), g.Node(e.To)
+		if from == nil || to == nil {
+			continue
+		}
+		rows = append(rows, row{from.Name, to.Name, e.Stats})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].from != rows[j].from {
+			return rows[i].from < rows[j].from
+		}
+		return rows[i].to < rows[j].to
+	})
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r.from)+len(r.to)+3)
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, fmt.Sprintf("  %-*s  %6d req  4xx %5.1f%%  5xx %5.1f%%  %7.1f ms", width, r.from+" → "+r.to,
+			r.st.Requests, 100*r.st.ErrorRate(), 100*r.st.FaultRate(), r.st.AvgLatencyMs))
+	}
+	return out
 }
 
 // Text writes the summary for a person.
@@ -189,6 +227,12 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		}
 		if !c.Start.IsZero() {
 			fmt.Fprintf(w, "  %s: %s – %s\n", t(i18n.CLIWindow), c.Start.Format(time.TimeOnly), c.End.Format(time.TimeOnly))
+		}
+	}
+	if g := s.Graph; g != nil && len(g.Edges) > 0 {
+		fmt.Fprintln(w, t(i18n.CLIServiceCalls))
+		for _, l := range graphLines(g) {
+			fmt.Fprintln(w, l)
 		}
 	}
 	for i, u := range s.Console {

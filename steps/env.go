@@ -56,6 +56,9 @@ type Options struct {
 	Requests     int    // how many requests the traffic step sends
 	Since        time.Duration
 	Filter       string // X-Ray filter expression for the trace counts
+	// TracesOnce makes the traces step count once, without waiting for
+	// the traffic's traces (xray-wizard traces).
+	TracesOnce bool
 	// OverrideExistingSA annotates a ServiceAccount that someone else made.
 	OverrideExistingSA bool
 	// Force takes ownership of fields another field manager set.

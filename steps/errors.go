@@ -28,6 +28,15 @@ func isCode(err error, codes ...string) bool {
 	return false
 }
 
+// errorMessage is an AWS API error's own message, or the error's text.
+func errorMessage(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorMessage() != "" {
+		return ae.ErrorMessage()
+	}
+	return err.Error()
+}
+
 // awsError turns an AWS SDK error into one a person can act on: the cause in
 // one line and the fix.
 func (e *Env) awsError(action string, err error) error {

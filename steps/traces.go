@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -66,6 +67,9 @@ func (env *Env) Window() (time.Time, time.Time) {
 func CountTraces(ctx context.Context, env *Env, start, end time.Time, filter string) (flow.TraceCounts, error) {
 	c, err := countWindow(ctx, env.XRay, start, end, CountOptions{Filter: filter, Retryer: env.countPace()})
 	c.Region = env.Region()
+	if err != nil && filter != "" && isCode(err, "InvalidRequestException") && strings.Contains(strings.ToLower(err.Error()), "filter") {
+		return c, &flow.Error{Err: err, Usage: true, Cause: env.T(i18n.ErrBadFilter, filter, errorMessage(err)), Fix: env.T(i18n.FixBadFilter)}
+	}
 	if err != nil {
 		return c, env.awsError("xray:GetTraceSummaries", err)
 	}
@@ -112,6 +116,9 @@ func Refresh(ctx context.Context, env *Env, r flow.Reporter) error {
 // seconds until the count stops growing or the wait ends. Then it reads the
 // service map once.
 func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+	if env.Opts.TracesOnce {
+		return tracesOnce(ctx, env, r)
+	}
 	ctx, cancel := context.WithTimeout(ctx, env.Opts.TracesTimeout)
 	defer cancel()
 	expect := 0
@@ -167,6 +174,22 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 		r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &last, Graph: g})
 	}
 	return env.T(i18n.MsgTracesCounted, last.Total, last.OK, last.Error, last.Fault, last.Throttle), nil
+}
+
+// tracesOnce is the step for a setup made before (xray-wizard traces): one
+// count of the window and its map, no waiting for traffic.
+func tracesOnce(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+	c, g, err := Snapshot(ctx, env, r, false)
+	if err != nil {
+		return "", err
+	}
+	env.setCounts(c, g)
+	r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c, Graph: g})
+	if c.Total == 0 {
+		return "", &flow.Error{Cause: env.T(i18n.ErrNoTracesInWindow, env.Region(), c.Start.Format(time.DateTime), c.End.Format(time.DateTime)),
+			Fix: env.T(i18n.FixNoTracesInWindow)}
+	}
+	return env.T(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle), nil
 }
 
 func (env *Env) pollEvery() time.Duration {
