@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -20,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -51,7 +53,32 @@ type Options struct {
 	// --kube-api-burst; 0 keeps the upstream defaults (20 and 30), which
 	// slow the DaemonSet controller down on large clusters.
 	APIQPS float32
+	// LeaseSeconds is how long kwok's node leases last (default 40); kwok
+	// renews each a quarter of that apart. Thousands of nodes at 40 s
+	// keep two cores busy renewing: a big run raises it, and the node
+	// lifecycle controller's grace period grows with it.
+	LeaseSeconds int
+	// APIServerArgs are more flags for kube-apiserver (e.g. -v=1).
+	APIServerArgs []string
+	// Audit makes kube-apiserver log every request by a member of
+	// AuditedGroup (and no one else) to an audit log that AuditEvents reads.
+	Audit bool
 }
+
+// AuditedGroup is the group whose requests an Audit control plane logs:
+// give it to KubeconfigFor to count what a client asks the API server.
+const AuditedGroup = "xray-wizard:audited"
+
+// auditPolicy logs the requests of AuditedGroup once each, when answered
+// (a watch: when its response starts), and nothing else.
+const auditPolicy = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+rules:
+- level: Metadata
+  userGroups: ["` + AuditedGroup + `"]
+- level: None
+`
 
 // ControlPlane is a running control plane. Its fields are set by Start.
 type ControlPlane struct {
@@ -156,6 +183,14 @@ func Start(t testing.TB, o Options) *ControlPlane {
 		"--allow-privileged=true",
 		"--endpoint-reconciler-type=none", // its Endpoints for 127.0.0.1 would be invalid
 	}
+	if o.Audit {
+		if err := os.WriteFile(f("audit-policy.yaml"), []byte(auditPolicy), 0o600); err != nil {
+			c.fatalf("%v", err)
+		}
+		c.apiArgs = append(c.apiArgs, "--audit-policy-file="+f("audit-policy.yaml"),
+			"--audit-log-path="+f("audit.log"), "--audit-log-format=json", "--audit-log-mode=blocking")
+	}
+	c.apiArgs = append(c.apiArgs, o.APIServerArgs...)
 	c.start("kube-apiserver", c.apiArgs...)
 	c.Kubeconfig = c.writeKubeconfig("admin", "kubernetes-admin", "system:masters")
 	cfg, err := clientcmd.BuildConfigFromFlags("", c.Kubeconfig)
@@ -175,6 +210,11 @@ func Start(t testing.TB, o Options) *ControlPlane {
 		"--controllers=*", "--use-service-account-credentials=false",
 		"--root-ca-file=" + f("ca.crt"), "--service-account-private-key-file=" + f("sa.key"),
 		"--cluster-signing-cert-file=" + f("ca.crt"), "--cluster-signing-key-file=" + f("ca.key")}
+	lease := 40
+	if o.LeaseSeconds > 0 {
+		lease = o.LeaseSeconds
+		kcm = append(kcm, fmt.Sprintf("--node-monitor-grace-period=%ds", max(50, 2*lease)))
+	}
 	if o.APIQPS > 0 {
 		kcm = append(kcm, fmt.Sprintf("--kube-api-qps=%g", o.APIQPS), fmt.Sprintf("--kube-api-burst=%d", int(2*o.APIQPS)))
 	}
@@ -185,7 +225,7 @@ func Start(t testing.TB, o Options) *ControlPlane {
 		"--manage-all-nodes=false", "--manage-nodes-with-annotation-selector="+NodeAnnotation+"=fake",
 		// Off unless asked for, outside kwokctl: renew each node's Lease in
 		// kube-node-lease as a kubelet does, for the node lifecycle controller.
-		"--node-lease-duration-seconds=40",
+		fmt.Sprintf("--node-lease-duration-seconds=%d", lease),
 		// Fake addresses stay on loopback: anything that dials a node dials
 		// this machine, never another network.
 		"--node-ip=127.0.0.1", "--cidr=127.64.0.1/16")
@@ -241,7 +281,7 @@ func (c *ControlPlane) AddNodes(n int) error {
 	if err := <-errs; err != nil {
 		return err
 	}
-	timeout := 30*time.Second + time.Duration(n)*50*time.Millisecond
+	timeout := 30*time.Second + time.Duration(n)*100*time.Millisecond
 	deadline := time.Now().Add(timeout)
 	for {
 		nodes, err := c.Client.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: "type=kwok"})
@@ -339,6 +379,80 @@ func (c *ControlPlane) Logs() string {
 		fmt.Fprintf(&b, "\n--- last lines of %s:\n%s", filepath.Join(c.Dir, name+".log"), strings.Join(lines, "\n"))
 	}
 	return b.String()
+}
+
+// AuditEvent is one request as the API server's audit log tells it.
+type AuditEvent struct {
+	AuditID    string `json:"auditID"`
+	Stage      string `json:"stage"`
+	RequestURI string `json:"requestURI"`
+	Verb       string `json:"verb"`
+	User       struct {
+		Username string   `json:"username"`
+		Groups   []string `json:"groups"`
+	} `json:"user"`
+	ObjectRef *struct {
+		Resource  string `json:"resource"`
+		Namespace string `json:"namespace"`
+		Name      string `json:"name"`
+	} `json:"objectRef"`
+	Received time.Time `json:"requestReceivedTimestamp"`
+}
+
+// Resource is the event's resource ("pods"), or its path for the rest.
+func (e AuditEvent) Resource() string {
+	if e.ObjectRef != nil && e.ObjectRef.Resource != "" {
+		return e.ObjectRef.Resource
+	}
+	path, _, _ := strings.Cut(e.RequestURI, "?")
+	return path
+}
+
+// AuditEvents are the requests user made, one event per request, in the
+// order the API server received them. The control plane must have been
+// started with Options.Audit and user be in AuditedGroup.
+func (c *ControlPlane) AuditEvents(user string) ([]AuditEvent, error) {
+	data, err := os.ReadFile(filepath.Join(c.Dir, "audit.log"))
+	if err != nil {
+		return nil, fmt.Errorf("audit log (was the control plane started with Audit?): %w", err)
+	}
+	seen := map[string]bool{}
+	var out []AuditEvent
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var e AuditEvent
+		if err := json.Unmarshal(line, &e); err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		if e.User.Username != user || seen[e.AuditID] {
+			continue
+		}
+		seen[e.AuditID] = true
+		out = append(out, e)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Received.Before(out[j].Received) })
+	return out, nil
+}
+
+// ForcedWatchCloses counts the watches of key ("/pods/default") with the
+// label selector labels that kube-apiserver closed because the watcher fell
+// behind. It reads the API server's log, which says so at -v=1 and above
+// (pass it in Options.APIServerArgs).
+func (c *ControlPlane) ForcedWatchCloses(key, labels string) (int, error) {
+	data, err := os.ReadFile(filepath.Join(c.Dir, "kube-apiserver.log"))
+	if err != nil {
+		return 0, err
+	}
+	want := fmt.Sprintf("key: %q, labels: %q,", key, labels)
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, "watcher close due to unresponsiveness") && strings.Contains(line, want) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // ---- processes
