@@ -104,6 +104,7 @@ func runTraces(ctx context.Context, f *tracesFlags, stdin io.Reader, stdout, std
 				r.Confirm = c
 				return run(ctx, &r, rep)
 			},
+			Refresh: func(ctx context.Context, rep flow.Reporter) error { return steps.Refresh(ctx, env, rep) },
 		})
 		if err != nil {
 			return fmt.Errorf("terminal UI: %w", err)

@@ -124,6 +124,7 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 				r.Confirm = c
 				return run(ctx, &r, rep)
 			},
+			Refresh: func(ctx context.Context, rep flow.Reporter) error { return steps.Refresh(ctx, env, rep) },
 		})
 		if err != nil {
 			return fmt.Errorf("terminal UI: %w", err)

@@ -39,6 +39,8 @@ const (
 	UITraces        Key = "ui.traces"
 	UITotal         Key = "ui.total"
 	UIWindow        Key = "ui.window"
+	UIRefreshed     Key = "ui.refreshed"
+	UIRefreshFailed Key = "ui.refresh_failed"
 	UIOK            Key = "ui.ok"
 	UIError4xx      Key = "ui.error_4xx"
 	UIFault5xx      Key = "ui.fault_5xx"
@@ -106,6 +108,8 @@ func init() {
 		UITraces:        {"Traces", "トレース"},
 		UITotal:         {"total", "合計"},
 		UIWindow:        {"%s–%s", "%s–%s"},
+		UIRefreshed:     {"updated %s · again every %d s", "%s 更新 · %d 秒ごとに更新"},
+		UIRefreshFailed: {"could not update the counts: %s (trying again)", "件数を更新できませんでした: %s (再試行します)"},
 		UIOK:            {"OK", "正常"},
 		UIError4xx:      {"Error (4xx)", "エラー (4xx)"},
 		UIFault5xx:      {"Fault (5xx)", "障害 (5xx)"},

@@ -37,6 +37,10 @@ type Config struct {
 	// The UI runs it in a command's goroutine; it returns when the steps
 	// are done or when ctx is cancelled.
 	Start func(ctx context.Context, rep flow.Reporter, c flow.Confirmer) flow.Summary
+	// Refresh, when set, counts the traces again for the final screen,
+	// reporting a Traces event (counts and map); the screen calls it every
+	// refreshEvery while it is shown, in a command.
+	Refresh func(ctx context.Context, rep flow.Reporter) error
 
 	// NoColor draws without colours whatever the terminal can do. NO_COLOR
 	// in the environment, or a terminal Bubble Tea finds has no colours,
@@ -148,6 +152,8 @@ type Model struct {
 	cancelling    bool // ctrl+c: waiting for Start to return
 	quitting      bool
 	envNoColor    bool // NO_COLOR was set when the model was made
+	refreshedAt   time.Time
+	refreshErr    string
 
 	// The bridge to the steps' goroutine.
 	ctx    context.Context
@@ -255,6 +261,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case eventMsg, confirmMsg, doneMsg:
 		return m.handle(msg)
+	case refreshTickMsg:
+		if m.phase != phaseFinal || m.quitting || m.cfg.Refresh == nil {
+			return m, nil
+		}
+		return m, m.refreshCmd()
+	case refreshedMsg:
+		return m.refreshed(msg)
 	case giveUpMsg:
 		if m.quitting || m.phase == phaseFinal {
 			return m, nil
@@ -309,10 +322,76 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		m.sum = &sum
 		m.merge(sum)
 		m.phase = phaseFinal
+		live := m.cfg.Refresh != nil && sum.Traces != nil && !sum.DryRun
+		if live {
+			m.refreshedAt = m.cfg.Now()
+		}
 		m.reflow()
 		m.vp.GotoTop()
+		if live {
+			return m, m.refreshTick()
+		}
 	}
 	return m, nil
+}
+
+// refreshEvery is how often the final screen counts the traces again.
+const refreshEvery = 5 * time.Second
+
+type (
+	refreshTickMsg struct{}
+	// refreshedMsg is a new count (and map) for the final screen.
+	refreshedMsg struct {
+		counts *flow.TraceCounts
+		graph  *flow.ServiceGraph
+		err    error
+		at     time.Time
+	}
+)
+
+func (m Model) refreshTick() tea.Cmd {
+	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return refreshTickMsg{} })
+}
+
+// refreshCmd counts again, in the command's goroutine.
+func (m Model) refreshCmd() tea.Cmd {
+	ctx, refresh, now := m.ctx, m.cfg.Refresh, m.cfg.Now
+	return func() tea.Msg {
+		var got refreshedMsg
+		got.err = refresh(ctx, flow.ReporterFunc(func(e flow.Event) {
+			if e.Kind == flow.Traces && e.Counts != nil {
+				got.counts, got.graph = e.Counts, e.Graph
+			}
+		}))
+		got.at = now()
+		return got
+	}
+}
+
+// refreshed folds a new count into the final screen and plans the next.
+func (m Model) refreshed(msg refreshedMsg) (Model, tea.Cmd) {
+	if m.phase != phaseFinal || m.quitting || m.sum == nil {
+		return m, nil
+	}
+	if msg.err != nil {
+		if m.ctx.Err() != nil {
+			return m, nil
+		}
+		m.refreshErr = msg.err.Error()
+	} else if msg.counts != nil {
+		sum := *m.sum
+		sum.Traces = msg.counts
+		if msg.graph != nil {
+			sum.Graph = msg.graph
+		}
+		m.sum = &sum
+		m.counts = msg.counts
+		m.refreshedAt, m.refreshErr = msg.at, ""
+	}
+	off := m.vp.YOffset()
+	m.reflow()
+	m.vp.SetYOffset(off)
+	return m, m.refreshTick()
 }
 
 // newForm is the prompt: a huh Confirm, inline, Apply focused.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -64,6 +65,14 @@ func (m Model) finalLines(w int) []string {
 
 	if c := sum.Traces; c != nil {
 		out = append(out, m.countLines(c, w)...)
+		if m.cfg.Refresh != nil {
+			switch {
+			case m.refreshErr != "":
+				out = append(out, paint(m.st.warn, wrap(t(i18n.UIRefreshFailed, m.refreshErr), w))...)
+			case !m.refreshedAt.IsZero():
+				out = append(out, paint(m.st.dim, wrap(t(i18n.UIRefreshed, m.refreshedAt.Local().Format("15:04:05"), int(refreshEvery/time.Second)), w))...)
+			}
+		}
 		out = append(out, "")
 	}
 	if sum.AppURL != "" {
