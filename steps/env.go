@@ -95,6 +95,9 @@ type Env struct {
 	Thumbprint func(ctx context.Context, issuer string) (string, error)
 	Now        func() time.Time
 	Log        *slog.Logger
+	// PodLog reads a pod's log, earlier runs included; nil reads it from
+	// the API server (the sandbox has its own).
+	PodLog func(ctx context.Context, namespace, pod string) string
 
 	mu       sync.Mutex
 	identity *Identity

@@ -1,0 +1,677 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+)
+
+// The doctor: read-only checks of a setup that does not work, each naming
+// what it saw and, when something is wrong, the fix. It covers the places
+// people get stuck in the lab: the lab's manifest on a current cluster, the
+// image and its command, the daemon's region, IRSA not in effect, the apps'
+// daemon address, a UDP-only Service, apps that need a restart, uploads
+// that do not show, Cloud9's managed credentials, and no traces at all.
+
+// DoctorCheckIDs are the checks, in the order they run and are shown.
+var DoctorCheckIDs = []string{
+	"credentials", "cluster", "rbac", "daemonset", "region", "oidc", "role",
+	"pods-role", "daemon-log", "service", "app-address", "app-restart", "traces",
+}
+
+// dx is what the checks read, each thing read once.
+type dx struct {
+	env         *Env
+	ns, appNS   string
+	idErr       error
+	iamErr      error // the IAM probe's error: Cloud9's managed credentials fail here
+	kubeErr     error
+	version     string
+	v1beta1RBAC bool
+	ds          *appsv1.DaemonSet
+	cm          *corev1.ConfigMap
+	svc         *corev1.Service
+	pods        []corev1.Pod
+	logs        map[string]string // daemon pod → its log, earlier runs included
+	deps        []appsv1.Deployment
+	appPods     []corev1.Pod
+	irsa        *irsaState
+	irsaErr     error
+}
+
+// Getenv reads the environment for the doctor's Cloud9 check; tests set it.
+var Getenv = os.Getenv
+
+// Diagnose runs every check and returns what they found; it changes
+// nothing. r gets a Progress line as each check starts.
+func Diagnose(ctx context.Context, env *Env, r flow.Reporter) flow.Diagnosis {
+	d := &dx{env: env, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace, logs: map[string]string{}}
+	d.read(ctx)
+	out := flow.Diagnosis{Region: env.Region()}
+	if d.irsa != nil && d.irsa.cluster != nil {
+		out.Cluster = d.irsa.cluster.Name
+	}
+	checks := map[string]func(context.Context) flow.Finding{
+		"credentials": d.credentials, "cluster": d.cluster, "rbac": d.rbac, "daemonset": d.daemonSet,
+		"region": d.region, "oidc": d.oidc, "role": d.role, "pods-role": d.podsRole,
+		"daemon-log": d.daemonLog, "service": d.service, "app-address": d.appAddress,
+		"app-restart": d.appRestart, "traces": d.traces,
+	}
+	for _, id := range DoctorCheckIDs {
+		title := env.T(i18n.Key("dx." + id))
+		if r != nil {
+			r.Report(flow.Event{Step: "doctor", Kind: flow.Progress, Time: env.Now(), Message: title})
+		}
+		f := checks[id](ctx)
+		f.ID, f.Title = id, title
+		out.Findings = append(out.Findings, f)
+	}
+	return out
+}
+
+// read gathers the facts; what cannot be read is kept as an error for the
+// checks that need it.
+func (d *dx) read(ctx context.Context) {
+	env := d.env
+	_, d.idErr = env.Identity(ctx)
+	if d.idErr == nil {
+		_, err := env.IAM.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+		d.iamErr = err
+		if err == nil {
+			d.irsa, d.irsaErr = readIRSA(ctx, env)
+		} else {
+			d.irsaErr = env.awsError("iam:ListOpenIDConnectProviders", err)
+		}
+	} else {
+		d.irsaErr = d.idErr
+	}
+	if err := env.needKube(); err != nil {
+		d.kubeErr = err
+		return
+	}
+	v, err := env.Kube.Discovery().ServerVersion()
+	if err != nil {
+		d.kubeErr = env.kubeError("get", "/version", err)
+		return
+	}
+	d.version = v.GitVersion
+	if groups, err := env.Kube.Discovery().ServerGroups(); err == nil {
+		for _, g := range groups.Groups {
+			if g.Name == "rbac.authorization.k8s.io" {
+				d.v1beta1RBAC = slices.ContainsFunc(g.Versions, func(v metav1.GroupVersionForDiscovery) bool { return v.Version == "v1beta1" })
+			}
+		}
+	}
+	kc := env.Kube
+	if ds, err := kc.AppsV1().DaemonSets(d.ns).Get(ctx, DaemonSetName, metav1.GetOptions{}); err == nil {
+		d.ds = ds
+	}
+	if cm, err := kc.CoreV1().ConfigMaps(d.ns).Get(ctx, ConfigMapName, metav1.GetOptions{}); err == nil {
+		d.cm = cm
+	}
+	if svc, err := kc.CoreV1().Services(d.ns).Get(ctx, ServiceName, metav1.GetOptions{}); err == nil {
+		d.svc = svc
+	}
+	if pods, err := kc.CoreV1().Pods(d.ns).List(ctx, metav1.ListOptions{LabelSelector: DaemonLabel}); err == nil {
+		d.pods = pods.Items
+	}
+	for _, p := range d.pods {
+		d.logs[p.Name] = d.podLog(ctx, p)
+	}
+	if deps, err := kc.AppsV1().Deployments(d.appNS).List(ctx, metav1.ListOptions{}); err == nil {
+		d.deps = deps.Items
+	}
+	if pods, err := kc.CoreV1().Pods(d.appNS).List(ctx, metav1.ListOptions{}); err == nil {
+		d.appPods = pods.Items
+	}
+}
+
+// podLog is a daemon pod's log: the earlier run's, then the current one's.
+func (d *dx) podLog(ctx context.Context, p corev1.Pod) string {
+	if d.env.PodLog != nil {
+		return d.env.PodLog(ctx, p.Namespace, p.Name)
+	}
+	tail := int64(200)
+	var parts []string
+	for _, prev := range []bool{true, false} {
+		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		b, err := d.env.Kube.CoreV1().Pods(p.Namespace).GetLogs(p.Name, &corev1.PodLogOptions{TailLines: &tail, Previous: prev}).DoRaw(lctx)
+		cancel()
+		if err == nil {
+			parts = append(parts, string(b))
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (d *dx) t(k i18n.Key, args ...any) string { return d.env.T(k, args...) }
+
+func ok(summary string, evidence ...string) flow.Finding {
+	return flow.Finding{Status: flow.CheckOK, Summary: summary, Evidence: evidence}
+}
+
+func bad(status flow.CheckStatus, summary, fix, command string, evidence ...string) flow.Finding {
+	return flow.Finding{Status: status, Summary: summary, Fix: fix, Command: command, Evidence: evidence}
+}
+
+func (d *dx) skip(err error) flow.Finding {
+	return flow.Finding{Status: flow.CheckSkip, Summary: d.t(i18n.DxSkipped), Evidence: []string{err.Error()}}
+}
+
+// ---- the checks
+
+// credentials: who the AWS calls run as, and whether IAM accepts them —
+// Cloud9's AWS managed temporary credentials fail IAM calls with
+// InvalidClientTokenId.
+func (d *dx) credentials(context.Context) flow.Finding {
+	if d.idErr != nil {
+		return bad(flow.CheckFail, d.idErr.Error(), d.t(i18n.FixCredentials), "aws sts get-caller-identity")
+	}
+	id := d.env.identity
+	ev := []string{"sts:GetCallerIdentity → " + id.ARN}
+	if d.iamErr != nil {
+		cloud9 := Getenv("C9_HOSTNAME") != "" || Getenv("C9_PROJECT") != "" || Getenv("C9_USER") != ""
+		ev = append(ev, "iam:ListOpenIDConnectProviders → "+errorMessage(d.iamErr))
+		if isCode(d.iamErr, "InvalidClientTokenId") && cloud9 {
+			return bad(flow.CheckFail, d.t(i18n.DxCloud9Creds), d.t(i18n.DxCloud9CredsFix), "aws configure", ev...)
+		}
+		return bad(flow.CheckFail, d.t(i18n.DxIAMRefused), d.t(i18n.FixCredentials), "aws iam list-open-id-connect-providers", ev...)
+	}
+	return ok(d.t(i18n.DxCredsOK, id.ARN), ev...)
+}
+
+// cluster: the Kubernetes API answers.
+func (d *dx) cluster(context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return bad(flow.CheckFail, d.kubeErr.Error(), d.t(i18n.FixKubeUnreachable), "kubectl version")
+	}
+	return ok(d.t(i18n.DxClusterOK, d.version, d.env.KubeContext))
+}
+
+// rbac: the lab's ClusterRoleBinding is rbac v1beta1, which Kubernetes 1.22
+// and later no longer serve, so applying the lab's file fails on it; the
+// daemon never calls the Kubernetes API and needs no binding. A binding to
+// cluster-admin, as the lab made, is more than it needs.
+func (d *dx) rbac(ctx context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return d.skip(d.kubeErr)
+	}
+	ev := []string{d.t(i18n.DxServerVersion, d.version)}
+	if !d.v1beta1RBAC {
+		ev = append(ev, d.t(i18n.DxNoV1beta1))
+	}
+	crbs, err := d.env.Kube.RbacV1().ClusterRoleBindings().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return d.skip(d.env.kubeError("list", "clusterrolebindings", err))
+	}
+	for _, b := range crbs.Items {
+		for _, s := range b.Subjects {
+			if s.Kind == "ServiceAccount" && s.Name == ServiceAccountName && s.Namespace == d.ns && b.RoleRef.Name == "cluster-admin" {
+				ev = append(ev, fmt.Sprintf("ClusterRoleBinding %s → cluster-admin", b.Name))
+				return bad(flow.CheckWarn, d.t(i18n.DxClusterAdmin, b.Name), d.t(i18n.DxClusterAdminFix),
+					"kubectl delete clusterrolebinding "+b.Name, ev...)
+			}
+		}
+	}
+	return ok(d.t(i18n.DxRBACOK), ev...)
+}
+
+// daemonSet: deployed, and its image has the command it runs (the lab's
+// Docker Hub command /usr/bin/xray is not in the ECR image, whose binary is
+// /xray: CrashLoopBackOff "no such file").
+func (d *dx) daemonSet(context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return d.skip(d.kubeErr)
+	}
+	if d.ds == nil {
+		return bad(flow.CheckFail, d.t(i18n.DxNoDaemonSet, d.ns, DaemonSetName), d.t(i18n.DxNoDaemonSetFix),
+			"xray-wizard --steps daemonset,pods", d.t(i18n.DxNotFound, "daemonset/"+DaemonSetName))
+	}
+	var ev []string
+	for _, c := range d.ds.Spec.Template.Spec.Containers {
+		cmd := strings.Join(c.Command, " ")
+		ev = append(ev, fmt.Sprintf("image %s, command %q", c.Image, cmd))
+		if want := imageCommand(c.Image); want != "" && len(c.Command) > 0 && c.Command[0] != want {
+			ev = append(ev, d.crashEvidence()...)
+			return bad(flow.CheckFail, d.t(i18n.DxImageCommand, c.Image, c.Command[0], want), d.t(i18n.DxImageCommandFix, want),
+				"xray-wizard --steps daemonset,pods --force", ev...)
+		}
+	}
+	if crash := d.crashEvidence(); len(crash) > 0 {
+		return bad(flow.CheckFail, d.t(i18n.DxCrashing), d.t(i18n.FixCrashLoop, d.ns, crashPod(d.pods)),
+			fmt.Sprintf("kubectl logs -n %s %s --previous", d.ns, crashPod(d.pods)), append(ev, crash...)...)
+	}
+	ready := 0
+	for _, p := range d.pods {
+		if podReady(p) {
+			ready++
+		}
+	}
+	ev = append(ev, d.t(i18n.DxPodsReady, ready, d.ds.Status.DesiredNumberScheduled))
+	if d.ds.Status.DesiredNumberScheduled > 0 && ready < int(d.ds.Status.DesiredNumberScheduled) {
+		return bad(flow.CheckWarn, d.t(i18n.DxPodsNotReady, ready, d.ds.Status.DesiredNumberScheduled), d.t(i18n.FixPodsNotReady, d.ns),
+			fmt.Sprintf("kubectl get pods -n %s -l %s -o wide", d.ns, DaemonLabel), ev...)
+	}
+	return ok(d.t(i18n.DxDaemonSetOK, ready), ev...)
+}
+
+// imageCommand is the daemon's binary in the images people use.
+func imageCommand(image string) string {
+	switch {
+	case strings.HasPrefix(image, "public.ecr.aws/xray/aws-xray-daemon"):
+		return "/xray"
+	case strings.HasPrefix(image, "amazon/aws-xray-daemon"), strings.HasPrefix(image, "docker.io/amazon/aws-xray-daemon"):
+		return "/usr/bin/xray"
+	}
+	return ""
+}
+
+// crashEvidence are the daemon pods that crash, with what they said.
+func (d *dx) crashEvidence() []string {
+	var ev []string
+	for _, p := range d.pods {
+		row := PodRowOf(&p)
+		if row.Phase == "CrashLoopBackOff" || row.Phase == "RunContainerError" || row.Phase == "Error" {
+			ev = append(ev, fmt.Sprintf("%s %s: %s", p.Name, row.Phase, firstLine(row.Reason+" "+lastLines(d.logs[p.Name], 1))))
+		}
+	}
+	return ev
+}
+
+func crashPod(pods []corev1.Pod) string {
+	for _, p := range pods {
+		if !podReady(p) {
+			return p.Name
+		}
+	}
+	return "<pod>"
+}
+
+func podReady(p corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
+			return true
+		}
+	}
+	return false
+}
+
+// region: the daemon finds its region in its config, else it asks the
+// instance metadata, which pods on EKS often cannot reach (hop limit 1):
+// "Cannot fetch region variable".
+func (d *dx) region(context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return d.skip(d.kubeErr)
+	}
+	var ev []string
+	cfgRegion := ""
+	if d.cm != nil {
+		var cfg struct {
+			Region string `json:"Region"`
+		}
+		for _, v := range d.cm.Data {
+			if yaml.Unmarshal([]byte(v), &cfg) == nil && cfg.Region != "" {
+				cfgRegion = cfg.Region
+			}
+		}
+		ev = append(ev, fmt.Sprintf("configmap/%s Region: %q", ConfigMapName, cfgRegion))
+	} else {
+		ev = append(ev, d.t(i18n.DxNotFound, "configmap/"+ConfigMapName))
+	}
+	for pod, log := range d.logs {
+		if strings.Contains(log, "Cannot fetch region variable") {
+			ev = append(ev, pod+": "+lineWith(log, "Cannot fetch region variable"))
+			return bad(flow.CheckFail, d.t(i18n.DxNoRegion), d.t(i18n.DxNoRegionFix, d.env.Region()),
+				"xray-wizard --steps daemonset,pods", ev...)
+		}
+	}
+	switch {
+	case cfgRegion == "":
+		return bad(flow.CheckWarn, d.t(i18n.DxRegionFromIMDS), d.t(i18n.DxNoRegionFix, d.env.Region()), "xray-wizard --steps daemonset,pods", ev...)
+	case cfgRegion != d.env.Region():
+		return bad(flow.CheckWarn, d.t(i18n.DxOtherRegion, cfgRegion, d.env.Region()), d.t(i18n.DxOtherRegionFix, cfgRegion), "", ev...)
+	}
+	return ok(d.t(i18n.DxRegionOK, cfgRegion), ev...)
+}
+
+// oidc: IRSA needs the cluster's OIDC issuer as an IAM identity provider.
+func (d *dx) oidc(context.Context) flow.Finding {
+	if d.env.Opts.Identity == IdentityPodIdentity {
+		return ok(d.t(i18n.DxPodIdentityNoOIDC))
+	}
+	if d.irsaErr != nil {
+		return d.skip(d.irsaErr)
+	}
+	ev := []string{"issuer " + d.irsa.cluster.Issuer}
+	if !d.irsa.providerOK {
+		return bad(flow.CheckFail, d.t(i18n.DxNoOIDC), d.t(i18n.DxNoOIDCFix),
+			"eksctl utils associate-iam-oidc-provider --cluster "+d.irsa.cluster.Name+" --approve", append(ev, d.t(i18n.DxNotFound, d.irsa.provider))...)
+	}
+	return ok(d.t(i18n.DxOIDCOK), append(ev, d.irsa.provider)...)
+}
+
+// role: the service account carries a role whose trust names exactly this
+// service account and the sts.amazonaws.com audience (else the daemon gets
+// WebIdentityErr / InvalidIdentityToken), with the write policy.
+func (d *dx) role(ctx context.Context) flow.Finding {
+	if d.env.Opts.Identity == IdentityPodIdentity {
+		return ok(d.t(i18n.DxPodIdentityRole))
+	}
+	if d.irsaErr != nil {
+		return d.skip(d.irsaErr)
+	}
+	s := d.irsa
+	fix := "xray-wizard --steps oidc,iamsa,pods"
+	if s.sa == nil {
+		return bad(flow.CheckFail, d.t(i18n.DxNoSA, d.ns, ServiceAccountName), d.t(i18n.DxRoleFix), fix, d.t(i18n.DxNotFound, "serviceaccount/"+ServiceAccountName))
+	}
+	annotated := s.sa.Annotations[RoleARNAnnotation]
+	ev := []string{fmt.Sprintf("serviceaccount/%s %s=%q", ServiceAccountName, RoleARNAnnotation, annotated)}
+	if annotated == "" {
+		return bad(flow.CheckFail, d.t(i18n.DxSANotAnnotated, d.ns, ServiceAccountName), d.t(i18n.DxRoleFix), fix, ev...)
+	}
+	roleName := annotated[strings.LastIndex(annotated, "/")+1:]
+	role, err := d.env.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
+	if isCode(err, "NoSuchEntity") {
+		return bad(flow.CheckFail, d.t(i18n.DxNoRole, roleName), d.t(i18n.DxRoleFix), fix, ev...)
+	}
+	if err != nil {
+		return d.skip(d.env.awsError("iam:GetRole", err))
+	}
+	if diff := trustDiff(aws.ToString(role.Role.AssumeRolePolicyDocument), s.want); diff != "" {
+		return bad(flow.CheckFail, d.t(i18n.DxTrustMismatch, roleName), d.t(i18n.DxTrustFix), fix, append(ev, diff)...)
+	}
+	pols, err := d.env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
+	if err != nil {
+		return d.skip(d.env.awsError("iam:ListAttachedRolePolicies", err))
+	}
+	attached := false
+	for _, p := range pols.AttachedPolicies {
+		attached = attached || strings.HasSuffix(aws.ToString(p.PolicyArn), "/"+XRayWritePolicy)
+	}
+	if !attached {
+		return bad(flow.CheckFail, d.t(i18n.DxNoPolicy, roleName, XRayWritePolicy), d.t(i18n.DxRoleFix), fix, ev...)
+	}
+	return ok(d.t(i18n.DxRoleOK, roleName), ev...)
+}
+
+// podsRole: pods started before the annotation run without the role (no
+// AWS_ROLE_ARN), and upload as the node role: AccessDenied.
+func (d *dx) podsRole(context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return d.skip(d.kubeErr)
+	}
+	if d.env.Opts.Identity == IdentityPodIdentity {
+		return ok(d.t(i18n.DxPodIdentityRole))
+	}
+	var stale []string
+	for _, p := range d.pods {
+		if p.DeletionTimestamp == nil && !podHasEnv(&p, "AWS_ROLE_ARN") {
+			stale = append(stale, p.Name)
+		}
+	}
+	if len(d.pods) == 0 {
+		return d.skip(fmt.Errorf("%s", d.t(i18n.DxNoPods, d.ns)))
+	}
+	if len(stale) > 0 {
+		return bad(flow.CheckFail, d.t(i18n.DxPodsWithoutRole, len(stale)), d.t(i18n.DxRestartDaemonFix),
+			fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", d.ns, DaemonSetName), stale...)
+	}
+	return ok(d.t(i18n.DxPodsRoleOK, len(d.pods)))
+}
+
+// daemonLog: what the daemon says of its uploads.
+func (d *dx) daemonLog(context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return d.skip(d.kubeErr)
+	}
+	if len(d.logs) == 0 {
+		return d.skip(fmt.Errorf("%s", d.t(i18n.DxNoPods, d.ns)))
+	}
+	var denied, identity, sent []string
+	for pod, log := range d.logs {
+		switch {
+		case strings.Contains(log, "InvalidIdentityToken") || strings.Contains(log, "WebIdentityErr"):
+			identity = append(identity, pod+": "+firstLine(lineWith(log, "Identity")))
+		case strings.Contains(log, "AccessDenied"):
+			denied = append(denied, pod+": "+firstLine(lineWith(log, "AccessDenied")))
+		case strings.Contains(log, "Successfully sent batch"):
+			sent = append(sent, pod+": "+lineWith(log, "Successfully sent batch"))
+		}
+	}
+	switch {
+	case len(identity) > 0:
+		return bad(flow.CheckFail, d.t(i18n.DxWebIdentity), d.t(i18n.DxTrustFix), "xray-wizard --steps oidc,iamsa,pods", identity...)
+	case len(denied) > 0:
+		return bad(flow.CheckFail, d.t(i18n.DxAccessDenied), d.t(i18n.DxAccessDeniedFix), "xray-wizard doctor --output json", denied...)
+	case len(sent) > 0:
+		return ok(d.t(i18n.DxUploads), sent...)
+	}
+	return bad(flow.CheckWarn, d.t(i18n.DxNoUploads), d.t(i18n.DxNoUploadsFix), fmt.Sprintf("kubectl logs -n %s -l %s", d.ns, DaemonLabel))
+}
+
+// service: the daemon's Service must carry TCP 2000 as well as UDP: the
+// SDKs fetch their sampling rules over TCP through the daemon.
+func (d *dx) service(context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return d.skip(d.kubeErr)
+	}
+	if d.svc == nil {
+		return bad(flow.CheckFail, d.t(i18n.DxNoService, d.ns, ServiceName), d.t(i18n.DxNoDaemonSetFix), "xray-wizard --steps daemonset", d.t(i18n.DxNotFound, "service/"+ServiceName))
+	}
+	udp, tcp := false, false
+	var ev []string
+	for _, p := range d.svc.Spec.Ports {
+		ev = append(ev, fmt.Sprintf("%s %d", p.Protocol, p.Port))
+		udp = udp || p.Protocol == corev1.ProtocolUDP && p.Port == 2000
+		tcp = tcp || p.Protocol == corev1.ProtocolTCP && p.Port == 2000
+	}
+	switch {
+	case !udp:
+		return bad(flow.CheckFail, d.t(i18n.DxNoUDP, ServiceName), d.t(i18n.DxServiceFix), "xray-wizard --steps daemonset --force", ev...)
+	case !tcp:
+		return bad(flow.CheckWarn, d.t(i18n.DxUDPOnly, ServiceName), d.t(i18n.DxServiceFix), "xray-wizard --steps daemonset --force", ev...)
+	}
+	return ok(d.t(i18n.DxServiceOK), ev...)
+}
+
+// daemonAddress is each app deployment's AWS_XRAY_DAEMON_ADDRESS.
+func (d *dx) daemonAddresses() map[string]string {
+	out := map[string]string{}
+	for _, dep := range d.deps {
+		for _, c := range dep.Spec.Template.Spec.Containers {
+			for _, e := range c.Env {
+				if e.Name == "AWS_XRAY_DAEMON_ADDRESS" {
+					out[dep.Name] = e.Value
+				}
+			}
+		}
+		if _, ok := out[dep.Name]; !ok {
+			out[dep.Name] = ""
+		}
+	}
+	return out
+}
+
+// appAddress: the apps' SDKs send to AWS_XRAY_DAEMON_ADDRESS, else to
+// 127.0.0.1:2000, where no daemon listens in their pod.
+func (d *dx) appAddress(context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return d.skip(d.kubeErr)
+	}
+	if len(d.deps) == 0 {
+		return bad(flow.CheckWarn, d.t(i18n.DxNoApp, d.appNS), d.t(i18n.FixNoApp, d.appNS), fmt.Sprintf("kubectl get deployments -n %s", d.appNS))
+	}
+	want := fmt.Sprintf("%s.%s:2000", ServiceName, d.ns)
+	var wrong []string
+	var ev []string
+	for _, name := range sortedKeys(d.daemonAddresses()) {
+		got := d.daemonAddresses()[name]
+		ev = append(ev, fmt.Sprintf("deployment/%s AWS_XRAY_DAEMON_ADDRESS=%q", name, got))
+		if !d.addressReachesDaemon(got) {
+			wrong = append(wrong, name)
+		}
+	}
+	if len(wrong) > 0 {
+		return bad(flow.CheckFail, d.t(i18n.DxAppAddress, strings.Join(wrong, ", "), want), d.t(i18n.DxAppAddressFix, want),
+			fmt.Sprintf("kubectl set env -n %s deployment/%s AWS_XRAY_DAEMON_ADDRESS=%s", d.appNS, wrong[0], want), ev...)
+	}
+	return ok(d.t(i18n.DxAppAddressOK, want), ev...)
+}
+
+// addressReachesDaemon: host:port naming the daemon's Service (short, with
+// its namespace, or fully qualified) on 2000, or its ClusterIP, or a daemon
+// pod's IP.
+func (d *dx) addressReachesDaemon(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port != "2000" {
+		return false
+	}
+	names := []string{ServiceName + "." + d.ns, ServiceName + "." + d.ns + ".svc", ServiceName + "." + d.ns + ".svc.cluster.local"}
+	if d.appNS == d.ns {
+		names = append(names, ServiceName)
+	}
+	if slices.Contains(names, host) {
+		return true
+	}
+	if d.svc != nil && host == d.svc.Spec.ClusterIP {
+		return true
+	}
+	return d.daemonPodIP(host)
+}
+
+func (d *dx) daemonPodIP(ip string) bool {
+	for _, p := range d.pods {
+		if p.Status.PodIP == ip && p.DeletionTimestamp == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// appRestart: an app pinned to a daemon pod's IP loses the daemon when that
+// pod moves, and app pods keep the environment they started with: restart
+// them after the daemon or the address changed.
+func (d *dx) appRestart(context.Context) flow.Finding {
+	if d.kubeErr != nil {
+		return d.skip(d.kubeErr)
+	}
+	var stale, ev []string
+	for _, p := range d.appPods {
+		got, set := "", false
+		for _, c := range p.Spec.Containers {
+			for _, e := range c.Env {
+				if e.Name == "AWS_XRAY_DAEMON_ADDRESS" {
+					got, set = e.Value, true
+				}
+			}
+		}
+		if !set {
+			continue
+		}
+		host, _, _ := net.SplitHostPort(got)
+		if ip := net.ParseIP(host); ip != nil && !d.addressReachesDaemon(got) {
+			stale = append(stale, p.Name)
+			ev = append(ev, fmt.Sprintf("pod/%s sends to %s, where no daemon runs now", p.Name, got))
+			continue
+		}
+		// The deployment changed its address since the pod started.
+		for _, dep := range d.deps {
+			if strings.HasPrefix(p.Name, dep.Name+"-") {
+				if want := d.daemonAddresses()[dep.Name]; want != got {
+					stale = append(stale, p.Name)
+					ev = append(ev, fmt.Sprintf("pod/%s has %q, deployment/%s now %q", p.Name, got, dep.Name, want))
+				}
+			}
+		}
+	}
+	if len(stale) > 0 {
+		return bad(flow.CheckFail, d.t(i18n.DxAppRestart, len(stale)), d.t(i18n.DxAppRestartFix),
+			fmt.Sprintf("kubectl rollout restart -n %s deployment", d.appNS), ev...)
+	}
+	return ok(d.t(i18n.DxAppRestartOK))
+}
+
+// traces: any in the window? If none while the daemon reports uploads,
+// they went to another region or another time than the one looked at.
+func (d *dx) traces(ctx context.Context) flow.Finding {
+	if d.idErr != nil {
+		return d.skip(d.idErr)
+	}
+	start, end := d.env.Window()
+	c, err := CountTraces(ctx, d.env, start, end, "")
+	if err != nil {
+		return d.skip(err)
+	}
+	ev := []string{d.t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle),
+		fmt.Sprintf("%s %s – %s", d.env.Region(), start.Format(time.DateTime), end.Format(time.DateTime))}
+	if c.Total > 0 {
+		return ok(d.t(i18n.DxTracesOK, c.Total), ev...)
+	}
+	for pod, log := range d.logs {
+		if strings.Contains(log, "Successfully sent batch") {
+			ev = append(ev, pod+": "+lineWith(log, "Successfully sent batch"))
+			return bad(flow.CheckFail, d.t(i18n.DxSentButNone, d.env.Region()), d.t(i18n.DxSentButNoneFix, d.daemonRegion()),
+				"xray-wizard traces --since 1h --region "+d.daemonRegion(), ev...)
+		}
+	}
+	return bad(flow.CheckFail, d.t(i18n.DxNoTraces, d.env.Region()), d.t(i18n.DxNoTracesFix), "xray-wizard traces --since 1h", ev...)
+}
+
+// daemonRegion is the region the daemon uploads to, from its log.
+func (d *dx) daemonRegion() string {
+	for _, log := range d.logs {
+		if l := lineWith(log, "Using region: "); l != "" {
+			return strings.TrimSpace(l[strings.Index(l, "Using region: ")+len("Using region: "):])
+		}
+	}
+	return d.env.Region()
+}
+
+// ---- text helpers
+
+func lineWith(log, s string) string {
+	lines := strings.Split(log, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], s) {
+			return strings.TrimSpace(lines[i])
+		}
+	}
+	return ""
+}
+
+func lastLines(log string, n int) string {
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], " ")
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
