@@ -179,7 +179,7 @@ Exit codes: 0 success, 1 a step failed, 2 bad usage, 130 interrupted.`,
 	f.StringVar(&w.filter, "filter", "", "X-Ray filter expression for the trace counts, passed through (e.g. 'service(\"frontend\")')")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.SetVersionTemplate("xray-wizard {{.Version}}\n")
-	root.AddCommand(newVersion(stdout), newSandbox(stdout, stderr), newTraces(&w.shared, stdin, stdout, stderr))
+	root.AddCommand(newVersion(stdout), newSandbox(stdout, stderr), newTraces(&w.shared, stdin, stdout, stderr), newDoctor(&w.shared, stdin, stdout, stderr))
 	return root
 }
 

@@ -180,6 +180,7 @@ func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slo
 			env.Kube = sb.Clientset()
 			env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
 			env.Thumbprint = sb.Thumbprint
+			env.PodLog = func(_ context.Context, ns, pod string) string { return strings.Join(sb.Cluster.PodLog(ns, pod), "\n") }
 			return nil
 		}
 		stop = func() {

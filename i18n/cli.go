@@ -17,6 +17,8 @@ const (
 	CLIWindow             Key = "cli.window"
 	CLIServiceMap         Key = "cli.service_map"
 	CLIServiceCalls       Key = "cli.service_calls"
+	CLIDoctorHealthy      Key = "cli.doctor_healthy"
+	CLIDoctorUnhealthy    Key = "cli.doctor_unhealthy"
 	CLITracesConsole      Key = "cli.traces_console"
 	CLIUsageHint          Key = "cli.usage_hint"
 	CLINoRegion           Key = "cli.no_region"
@@ -45,6 +47,8 @@ func init() {
 		CLICluster:            {"cluster", "クラスター"},
 		CLIWindow:             {"window", "期間"},
 		CLIServiceMap:         {"Service map", "サービスマップ"},
+		CLIDoctorHealthy:      {"xray-wizard doctor: nothing is wrong.", "xray-wizard doctor: 問題は見つかりませんでした。"},
+		CLIDoctorUnhealthy:    {"xray-wizard doctor: %d checks failed.", "xray-wizard doctor: %d 件の確認で問題が見つかりました。"},
 		CLIServiceCalls:       {"Calls between services (service map):", "サービス間の呼び出し (サービスマップ):"},
 		CLITracesConsole:      {"Traces", "トレース"},
 		CLIUsageHint:          {"see xray-wizard --help", "xray-wizard --help を参照してください"},

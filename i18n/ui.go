@@ -39,6 +39,7 @@ const (
 	UITraces        Key = "ui.traces"
 	UITotal         Key = "ui.total"
 	UIWindow        Key = "ui.window"
+	UIDoctorKeys    Key = "ui.doctor_keys"
 	UIRefreshed     Key = "ui.refreshed"
 	UIRefreshFailed Key = "ui.refresh_failed"
 	UIOK            Key = "ui.ok"
@@ -108,6 +109,7 @@ func init() {
 		UITraces:        {"Traces", "トレース"},
 		UITotal:         {"total", "合計"},
 		UIWindow:        {"%s–%s", "%s–%s"},
+		UIDoctorKeys:    {"↑/↓ scroll • q exit", "↑/↓ スクロール • q 終了"},
 		UIRefreshed:     {"updated %s · again every %d s", "%s 更新 · %d 秒ごとに更新"},
 		UIRefreshFailed: {"could not update the counts: %s (trying again)", "件数を更新できませんでした: %s (再試行します)"},
 		UIOK:            {"OK", "正常"},
