@@ -98,6 +98,9 @@ type wizardFlags struct {
 	tracesTimeout time.Duration
 	since         time.Duration
 	filter        string
+	// only replaces the lab's steps (cleanup), and command names it.
+	only    []steps.Step
+	command string
 }
 
 // Main runs the command line and returns the exit code.
@@ -179,7 +182,7 @@ Exit codes: 0 success, 1 a step failed, 2 bad usage, 130 interrupted.`,
 	f.StringVar(&w.filter, "filter", "", "X-Ray filter expression for the trace counts, passed through (e.g. 'service(\"frontend\")')")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.SetVersionTemplate("xray-wizard {{.Version}}\n")
-	root.AddCommand(newVersion(stdout), newSandbox(stdout, stderr), newTraces(&w.shared, stdin, stdout, stderr), newDoctor(&w.shared, stdin, stdout, stderr))
+	root.AddCommand(newVersion(stdout), newSandbox(stdout, stderr), newTraces(&w.shared, stdin, stdout, stderr), newDoctor(&w.shared, stdin, stdout, stderr), newCleanup(&w, stdin, stdout, stderr))
 	return root
 }
 

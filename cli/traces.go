@@ -113,6 +113,7 @@ func runTraces(ctx context.Context, f *tracesFlags, stdin io.Reader, stdout, std
 		lines := &report.Lines{W: stderr, Lang: lang, Titles: map[string]string{flow.IDTraces: steps.Traces{}.Info(env).Title}}
 		sum = run(ctx, runner, lines)
 	}
+	sum.Command = "traces"
 	if f.output == "json" {
 		out := tracesOutput{Sandbox: f.sandbox, Region: sum.Region, Traces: sum.Traces, Graph: sum.Graph, Console: sum.Console}
 		for _, s := range sum.Steps {

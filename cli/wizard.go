@@ -61,6 +61,9 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	if err != nil {
 		return usagef("--steps: %v", err)
 	}
+	if w.only != nil {
+		selected = w.only
+	}
 	if w.identity != steps.IdentityIRSA && w.identity != steps.IdentityPodIdentity {
 		return usagef("--identity %q: must be irsa or pod-identity", w.identity)
 	}
@@ -113,6 +116,10 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	log.Info("start", "version", Version, "steps", w.stepList, "sandbox", w.sandbox, "dryRun", w.dryRun, "region", env.Region())
 
 	var sum flow.Summary
+	refresh := func(ctx context.Context, rep flow.Reporter) error { return steps.Refresh(ctx, env, rep) }
+	if w.only != nil {
+		refresh = nil
+	}
 	if tty {
 		sum, err = ui.Run(ctx, ui.Config{
 			Lang:    lang,
@@ -124,7 +131,7 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 				r.Confirm = c
 				return run(ctx, &r, rep)
 			},
-			Refresh: func(ctx context.Context, rep flow.Reporter) error { return steps.Refresh(ctx, env, rep) },
+			Refresh: refresh,
 		})
 		if err != nil {
 			return fmt.Errorf("terminal UI: %w", err)
@@ -139,6 +146,10 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 		}
 		lines := &report.Lines{W: stderr, Lang: lang, Titles: titles}
 		sum = run(ctx, runner, lines)
+	}
+	sum.Command = w.command
+	if w.command == "cleanup" {
+		sum.Console = nil // nothing to look at in the console
 	}
 	if w.output == "json" {
 		if err := report.JSON(stdout, sum); err != nil {

@@ -59,3 +59,22 @@ func TestDoctorCommand(t *testing.T) {
 		t.Errorf("exit %d after q, want 1", code)
 	}
 }
+
+// cleanup from the command line: the plan without changes on a fresh
+// sandbox, exit 0, nothing to look at; bad flags are usage errors.
+func TestCleanupCommand(t *testing.T) {
+	r := run(t, 60*time.Second, nil, "cleanup", "--sandbox", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var sum flow.Summary
+	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if sum.Command != "cleanup" || len(sum.Steps) != 1 || sum.Steps[0].ID != "cleanup" || sum.Steps[0].Status != flow.Done || len(sum.Console) != 0 {
+		t.Errorf("summary = %+v", sum)
+	}
+	if r := run(t, 10*time.Second, nil, "cleanup", "--include-oidc"); r.code != 2 {
+		t.Errorf("unknown flag: exit %d", r.code)
+	}
+}

@@ -209,6 +209,9 @@ type StepSummary struct {
 
 // Summary is the outcome of a run.
 type Summary struct {
+	// Command is the subcommand that ran ("cleanup", "traces"); empty
+	// for the wizard.
+	Command string        `json:"command,omitempty"`
 	Sandbox bool          `json:"sandbox,omitempty"`
 	DryRun  bool          `json:"dryRun,omitempty"`
 	Region  string        `json:"region,omitempty"`

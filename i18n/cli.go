@@ -18,6 +18,8 @@ const (
 	CLIServiceMap         Key = "cli.service_map"
 	CLIServiceCalls       Key = "cli.service_calls"
 	CLIDoctorHealthy      Key = "cli.doctor_healthy"
+	CLICleanupOK          Key = "cli.cleanup_ok"
+	CLITracesOK           Key = "cli.traces_ok"
 	CLIDoctorUnhealthy    Key = "cli.doctor_unhealthy"
 	CLITracesConsole      Key = "cli.traces_console"
 	CLIUsageHint          Key = "cli.usage_hint"
@@ -47,6 +49,8 @@ func init() {
 		CLICluster:            {"cluster", "クラスター"},
 		CLIWindow:             {"window", "期間"},
 		CLIServiceMap:         {"Service map", "サービスマップ"},
+		CLICleanupOK:          {"xray-wizard cleanup: done.", "xray-wizard cleanup: 完了しました。"},
+		CLITracesOK:           {"xray-wizard traces: traces arrive.", "xray-wizard traces: トレースが届いています。"},
 		CLIDoctorHealthy:      {"xray-wizard doctor: nothing is wrong.", "xray-wizard doctor: 問題は見つかりませんでした。"},
 		CLIDoctorUnhealthy:    {"xray-wizard doctor: %d checks failed.", "xray-wizard doctor: %d 件の確認で問題が見つかりました。"},
 		CLIServiceCalls:       {"Calls between services (service map):", "サービス間の呼び出し (サービスマップ):"},

@@ -60,74 +60,84 @@ const (
 	MsgInterrupted        Key = "msg.interrupted"
 	MsgTimedOut           Key = "msg.timed_out"
 
-	ErrAWSCall            Key = "err.aws_call"
-	ErrAccessDenied       Key = "err.access_denied"
-	FixAccessDenied       Key = "fix.access_denied"
-	ErrCredentials        Key = "err.credentials"
-	FixCredentials        Key = "fix.credentials"
-	ErrUnreachable        Key = "err.unreachable"
-	FixUnreachable        Key = "fix.unreachable"
-	ErrNoClusters         Key = "err.no_clusters"
-	FixNoClusters         Key = "fix.no_clusters"
-	ErrManyClusters       Key = "err.many_clusters"
-	FixManyClusters       Key = "fix.many_clusters"
-	ErrClusterNotFound    Key = "err.cluster_not_found"
-	FixClusterNotFound    Key = "fix.cluster_not_found"
-	ErrClusterNotActive   Key = "err.cluster_not_active"
-	FixClusterNotActive   Key = "fix.cluster_not_active"
-	ErrNoIssuer           Key = "err.no_issuer"
-	FixNoIssuer           Key = "fix.no_issuer"
-	ErrNoKube             Key = "err.no_kube"
-	FixNoKube             Key = "fix.no_kube"
-	ErrKubeOtherCluster   Key = "err.kube_other_cluster"
-	FixKubeOtherCluster   Key = "fix.kube_other_cluster"
-	ErrKubeCall           Key = "err.kube_call"
-	ErrKubeForbidden      Key = "err.kube_forbidden"
-	FixKubeForbidden      Key = "fix.kube_forbidden"
-	ErrKubeUnauthorized   Key = "err.kube_unauthorized"
-	FixKubeUnauthorized   Key = "fix.kube_unauthorized"
-	ErrKubeUnreachable    Key = "err.kube_unreachable"
-	FixKubeUnreachable    Key = "fix.kube_unreachable"
-	ErrNoOIDCProvider     Key = "err.no_oidc_provider"
-	FixNoOIDCProvider     Key = "fix.no_oidc_provider"
-	ErrSAForeign          Key = "err.sa_foreign"
-	FixSAForeign          Key = "fix.sa_foreign"
-	ErrWatchFailed        Key = "err.watch_failed"
-	ErrTrustDiffers       Key = "err.trust_differs"
-	MsgPodCrashing        Key = "msg.pod_crashing"
-	MsgPodImage           Key = "msg.pod_image"
-	MsgPodPending         Key = "msg.pod_pending"
-	MsgPodsMoreStuck      Key = "msg.pods_more_stuck"
-	MsgAndMore            Key = "msg.and_more"
-	MsgNoServiceMap       Key = "msg.no_service_map"
-	MsgRestarting         Key = "msg.restarting"
-	ErrApplyConflict      Key = "err.apply_conflict"
-	FixApplyConflict      Key = "fix.apply_conflict"
-	MsgCreatingAddon      Key = "msg.creating_addon"
-	MsgAssociating        Key = "msg.associating"
-	MsgPodIdentityDone    Key = "msg.pod_identity_done"
-	MsgPodIdentityAlready Key = "msg.pod_identity_already"
-	MsgOIDCNotNeeded      Key = "msg.oidc_not_needed"
-	FixTrustDiffers       Key = "fix.trust_differs"
-	MsgTrustNeedsYou      Key = "msg.trust_needs_you"
-	ErrNoDaemonSet        Key = "err.no_daemonset"
-	FixNoDaemonSet        Key = "fix.no_daemonset"
-	ErrPodsNotReady       Key = "err.pods_not_ready"
-	FixPodsNotReady       Key = "fix.pods_not_ready"
-	FixCrashLoop          Key = "fix.crash_loop"
-	FixImagePull          Key = "fix.image_pull"
-	ErrNoApp              Key = "err.no_app"
-	FixNoApp              Key = "fix.no_app"
-	ErrNoLB               Key = "err.no_lb"
-	FixNoLB               Key = "fix.no_lb"
-	ErrAppUnreachable     Key = "err.app_unreachable"
-	FixAppUnreachable     Key = "fix.app_unreachable"
-	ErrNoTraces           Key = "err.no_traces"
-	FixNoTraces           Key = "fix.no_traces"
-	ErrNoTracesInWindow   Key = "err.no_traces_in_window"
-	ErrBadFilter          Key = "err.bad_filter"
-	FixBadFilter          Key = "fix.bad_filter"
-	FixNoTracesInWindow   Key = "fix.no_traces_in_window"
+	ErrAWSCall                Key = "err.aws_call"
+	ErrAccessDenied           Key = "err.access_denied"
+	FixAccessDenied           Key = "fix.access_denied"
+	ErrCredentials            Key = "err.credentials"
+	FixCredentials            Key = "fix.credentials"
+	ErrUnreachable            Key = "err.unreachable"
+	FixUnreachable            Key = "fix.unreachable"
+	ErrNoClusters             Key = "err.no_clusters"
+	FixNoClusters             Key = "fix.no_clusters"
+	ErrManyClusters           Key = "err.many_clusters"
+	FixManyClusters           Key = "fix.many_clusters"
+	ErrClusterNotFound        Key = "err.cluster_not_found"
+	FixClusterNotFound        Key = "fix.cluster_not_found"
+	ErrClusterNotActive       Key = "err.cluster_not_active"
+	FixClusterNotActive       Key = "fix.cluster_not_active"
+	ErrNoIssuer               Key = "err.no_issuer"
+	FixNoIssuer               Key = "fix.no_issuer"
+	ErrNoKube                 Key = "err.no_kube"
+	FixNoKube                 Key = "fix.no_kube"
+	ErrKubeOtherCluster       Key = "err.kube_other_cluster"
+	FixKubeOtherCluster       Key = "fix.kube_other_cluster"
+	ErrKubeCall               Key = "err.kube_call"
+	ErrKubeForbidden          Key = "err.kube_forbidden"
+	FixKubeForbidden          Key = "fix.kube_forbidden"
+	ErrKubeUnauthorized       Key = "err.kube_unauthorized"
+	FixKubeUnauthorized       Key = "fix.kube_unauthorized"
+	ErrKubeUnreachable        Key = "err.kube_unreachable"
+	FixKubeUnreachable        Key = "fix.kube_unreachable"
+	ErrNoOIDCProvider         Key = "err.no_oidc_provider"
+	FixNoOIDCProvider         Key = "fix.no_oidc_provider"
+	ErrSAForeign              Key = "err.sa_foreign"
+	FixSAForeign              Key = "fix.sa_foreign"
+	ErrWatchFailed            Key = "err.watch_failed"
+	ErrTrustDiffers           Key = "err.trust_differs"
+	MsgPodCrashing            Key = "msg.pod_crashing"
+	MsgPodImage               Key = "msg.pod_image"
+	MsgPodPending             Key = "msg.pod_pending"
+	MsgPodsMoreStuck          Key = "msg.pods_more_stuck"
+	MsgAndMore                Key = "msg.and_more"
+	MsgNoServiceMap           Key = "msg.no_service_map"
+	CleanupTitle              Key = "cleanup.title"
+	CleanupWhy                Key = "cleanup.why"
+	MsgCleanupRoleNotOurs     Key = "msg.cleanup_role_not_ours"
+	MsgCleanupProviderNotOurs Key = "msg.cleanup_provider_not_ours"
+	MsgCleanupNothing         Key = "msg.cleanup_nothing"
+	MsgCleanupDetach          Key = "msg.cleanup_detach"
+	MsgCleanupKeepsOIDC       Key = "msg.cleanup_keeps_oidc"
+	MsgCleanupDeleting        Key = "msg.cleanup_deleting"
+	MsgCleanupDetaching       Key = "msg.cleanup_detaching"
+	MsgCleanupDone            Key = "msg.cleanup_done"
+	MsgRestarting             Key = "msg.restarting"
+	ErrApplyConflict          Key = "err.apply_conflict"
+	FixApplyConflict          Key = "fix.apply_conflict"
+	MsgCreatingAddon          Key = "msg.creating_addon"
+	MsgAssociating            Key = "msg.associating"
+	MsgPodIdentityDone        Key = "msg.pod_identity_done"
+	MsgPodIdentityAlready     Key = "msg.pod_identity_already"
+	MsgOIDCNotNeeded          Key = "msg.oidc_not_needed"
+	FixTrustDiffers           Key = "fix.trust_differs"
+	MsgTrustNeedsYou          Key = "msg.trust_needs_you"
+	ErrNoDaemonSet            Key = "err.no_daemonset"
+	FixNoDaemonSet            Key = "fix.no_daemonset"
+	ErrPodsNotReady           Key = "err.pods_not_ready"
+	FixPodsNotReady           Key = "fix.pods_not_ready"
+	FixCrashLoop              Key = "fix.crash_loop"
+	FixImagePull              Key = "fix.image_pull"
+	ErrNoApp                  Key = "err.no_app"
+	FixNoApp                  Key = "fix.no_app"
+	ErrNoLB                   Key = "err.no_lb"
+	FixNoLB                   Key = "fix.no_lb"
+	ErrAppUnreachable         Key = "err.app_unreachable"
+	FixAppUnreachable         Key = "fix.app_unreachable"
+	ErrNoTraces               Key = "err.no_traces"
+	FixNoTraces               Key = "fix.no_traces"
+	ErrNoTracesInWindow       Key = "err.no_traces_in_window"
+	ErrBadFilter              Key = "err.bad_filter"
+	FixBadFilter              Key = "fix.bad_filter"
+	FixNoTracesInWindow       Key = "fix.no_traces_in_window"
 )
 
 func init() {
@@ -210,68 +220,78 @@ func init() {
 		FixCredentials: {
 			"Refresh your credentials (aws sts get-caller-identity must work). In Cloud9, turn off \"AWS managed temporary credentials\" in Preferences → AWS Settings and use the instance role.",
 			"認証情報を更新してください (aws sts get-caller-identity が成功する必要があります)。Cloud9 では Preferences → AWS Settings で「AWS managed temporary credentials」をオフにし、インスタンスロールを使ってください。"},
-		ErrUnreachable:        {"cannot reach AWS for %s at %s", "%s のために AWS (%s) に接続できません"},
-		FixUnreachable:        {"Check the network, a proxy, and AWS_ENDPOINT_URL if set.", "ネットワーク、プロキシ、設定していれば AWS_ENDPOINT_URL を確認してください。"},
-		ErrNoClusters:         {"no EKS cluster in %s", "%s に EKS クラスターがありません"},
-		FixNoClusters:         {"Create the workshop cluster first, or pick the region with --region.", "先にワークショップのクラスターを作成するか、--region でリージョンを指定してください。"},
-		ErrManyClusters:       {"several EKS clusters in %s: %s", "%s に複数の EKS クラスターがあります: %s"},
-		FixManyClusters:       {"Name one with --cluster.", "--cluster でクラスターを指定してください。"},
-		ErrClusterNotFound:    {"EKS cluster %s not found in %s", "EKS クラスター %s が %s に見つかりません"},
-		FixClusterNotFound:    {"Clusters there: %s. Check --cluster and --region.", "存在するクラスター: %s。--cluster と --region を確認してください。"},
-		ErrClusterNotActive:   {"EKS cluster %s is %s", "EKS クラスター %s の状態は %s です"},
-		FixClusterNotActive:   {"Wait until it is ACTIVE (aws eks describe-cluster), then run again.", "ACTIVE になるまで待ってから (aws eks describe-cluster) 再実行してください。"},
-		ErrNoIssuer:           {"EKS cluster %s has no OIDC issuer", "EKS クラスター %s に OIDC 発行者がありません"},
-		FixNoIssuer:           {"Use EKS Pod Identity instead: --identity pod-identity.", "代わりに EKS Pod Identity を使ってください: --identity pod-identity"},
-		ErrNoKube:             {"no Kubernetes access", "Kubernetes に接続できません"},
-		FixNoKube:             {"Run aws eks update-kubeconfig --name <cluster>, or pass --kubeconfig / --context.", "aws eks update-kubeconfig --name <cluster> を実行するか、--kubeconfig / --context を指定してください。"},
-		ErrKubeOtherCluster:   {"kube context %s points at %s, not at cluster %s", "kubectl のコンテキスト %s は %s を指しており、クラスター %s ではありません"},
-		FixKubeOtherCluster:   {"Run %s, or pass --context.", "%s を実行するか、--context を指定してください。"},
-		ErrKubeCall:           {"kubectl %s %s failed: %s", "kubectl %s %s に失敗しました: %s"},
-		ErrKubeForbidden:      {"Kubernetes RBAC forbids you to %s %s", "Kubernetes の RBAC により %s %s が禁止されています"},
-		FixKubeForbidden:      {"Use a kube context with admin rights on the cluster (for EKS: an access entry or aws-auth mapping for your IAM identity).", "クラスターの管理者権限を持つコンテキストを使ってください (EKS では IAM の認証情報に対するアクセスエントリまたは aws-auth のマッピング)。"},
-		ErrKubeUnauthorized:   {"the cluster did not accept your kube credentials", "クラスターが kubectl の認証情報を受け付けませんでした"},
-		FixKubeUnauthorized:   {"Refresh them: aws eks update-kubeconfig --name <cluster>, and check your AWS identity.", "aws eks update-kubeconfig --name <cluster> で更新し、AWS の認証情報を確認してください。"},
-		ErrKubeUnreachable:    {"cannot reach the Kubernetes API at %s", "Kubernetes API (%s) に接続できません"},
-		FixKubeUnreachable:    {"Check the kube context (kubectl cluster-info) and the network.", "kubectl のコンテキスト (kubectl cluster-info) とネットワークを確認してください。"},
-		ErrNoOIDCProvider:     {"cluster %s has no IAM OIDC provider", "クラスター %s に IAM OIDC プロバイダーがありません"},
-		FixNoOIDCProvider:     {"Run the oidc step first (eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve).", "先に oidc ステップを実行してください (eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve)。"},
-		ErrSAForeign:          {"service account %s/%s exists and was not made by xray-wizard or eksctl", "ServiceAccount %s/%s は xray-wizard や eksctl 以外で作成されています"},
-		FixSAForeign:          {"Pass --override-existing-serviceaccounts to annotate it anyway.", "それでもアノテーションを付ける場合は --override-existing-serviceaccounts を指定してください。"},
-		MsgCreatingAddon:      {"installing the EKS add-on %s", "EKS アドオン %s をインストールしています"},
-		MsgAssociating:        {"associating service account %s/%s with the role", "ServiceAccount %s/%s をロールに関連付けています"},
-		MsgPodIdentityDone:    {"service account %s/%s gets role %s through EKS Pod Identity", "ServiceAccount %s/%s は EKS Pod Identity でロール %s を使います"},
-		MsgPodIdentityAlready: {"service account %s/%s already gets role %s through EKS Pod Identity", "ServiceAccount %s/%s はすでに EKS Pod Identity でロール %s を使っています"},
-		MsgOIDCNotNeeded:      {"not needed: EKS Pod Identity does not use the OIDC provider", "不要です: EKS Pod Identity は OIDC プロバイダーを使いません"},
-		MsgPodCrashing:        {"pod %s is %s; its last log lines: %s", "Pod %s は %s です。ログの最終行: %s"},
-		MsgPodImage:           {"pod %s cannot get its image (%s): %s", "Pod %s がイメージを取得できません (%s): %s"},
-		MsgPodPending:         {"pod %s has been Pending for over a minute: %s", "Pod %s が 1 分以上 Pending のままです: %s"},
-		MsgPodsMoreStuck:      {"more pods are %s too; the table shows them all", "ほかにも %s の Pod があります (表にすべて表示しています)"},
-		MsgAndMore:            {"and %d more", "ほか %d 個"},
-		MsgNoServiceMap:       {"the service map could not be read (the counts stand): %s", "サービスマップを取得できませんでした (件数は有効です): %s"},
-		MsgRestarting:         {"restarting the pods of %s/%s so they get the IAM role", "IAM ロールを反映するため %s/%s の Pod を再起動しています"},
-		ErrApplyConflict:      {"%s %s has fields another tool manages: %s", "%s %s には別のツールが管理するフィールドがあります: %s"},
-		FixApplyConflict:      {"Check who manages them (kubectl get -o yaml --show-managed-fields); to take them over, run again with --force.", "管理者を確認してください (kubectl get -o yaml --show-managed-fields)。引き継ぐ場合は --force を付けて再実行してください。"},
-		ErrTrustDiffers:       {"role %s exists with another trust policy: %s", "ロール %s は別の信頼ポリシーで存在します: %s"},
-		FixTrustDiffers:       {"Run the wizard without -y and confirm the change, or correct the trust policy yourself.", "-y を付けずに実行して変更を確認するか、信頼ポリシーをご自身で修正してください。"},
-		MsgTrustNeedsYou:      {"The role's trust policy differs from what IRSA needs: it is rewritten only after you confirm here.", "ロールの信頼ポリシーが IRSA に必要な内容と異なります。ここで確認した場合のみ書き換えます。"},
-		ErrWatchFailed:        {"could not list and watch %s", "%s を一覧・監視できませんでした"},
-		ErrNoDaemonSet:        {"no DaemonSet %s/%s", "DaemonSet %s/%s がありません"},
-		FixNoDaemonSet:        {"Run the daemonset step first.", "先に daemonset ステップを実行してください。"},
-		ErrPodsNotReady:       {"%d/%d daemon pods Ready after %s: %s", "%d/%d 個の daemon Pod しか Ready になりませんでした (%s 経過): %s"},
-		FixPodsNotReady:       {"Look at the events: kubectl describe pods -n %s -l app=xray-daemon", "イベントを確認してください: kubectl describe pods -n %s -l app=xray-daemon"},
-		FixCrashLoop:          {"Read its log: kubectl logs -n %s %s --previous (\"no such file\" means the image and command do not match)", "ログを確認してください: kubectl logs -n %s %s --previous (\"no such file\" はイメージとコマンドの不一致です)"},
-		FixImagePull:          {"Check the image name and the nodes' access to the registry: kubectl describe daemonset -n %s %s", "イメージ名とノードからレジストリへのアクセスを確認してください: kubectl describe daemonset -n %s %s"},
-		ErrNoApp:              {"no sample app: service %s/%s not found", "サンプルアプリがありません: Service %s/%s が見つかりません"},
-		FixNoApp:              {"Deploy the sample app first (the workshop's earlier lab), then check: kubectl get svc -n %s", "先にサンプルアプリをデプロイしてから (ワークショップの前のラボ)、kubectl get svc -n %s で確認してください。"},
-		ErrNoLB:               {"service %s/%s has no load balancer address after %s", "Service %s/%s に %s 経ってもロードバランサーのアドレスがありません"},
-		FixNoLB:               {"Check its events: kubectl describe svc -n %s %s (the AWS Load Balancer Controller or the cloud provider makes it).", "イベントを確認してください: kubectl describe svc -n %s %s (ロードバランサーは AWS Load Balancer Controller またはクラウドプロバイダーが作成します)。"},
-		ErrAppUnreachable:     {"no answer from %s to any of %d requests", "%s から応答がありません (%d 件すべて)"},
-		FixAppUnreachable:     {"Check the app's pods (kubectl get pods -n %s) and that the load balancer is in service; a new one takes a few minutes.", "アプリの Pod (kubectl get pods -n %s) とロードバランサーの状態を確認してください。新しいロードバランサーは数分かかります。"},
-		ErrBadFilter:          {"X-Ray refused the filter expression %q: %s", "X-Ray がフィルター式 %q を受け付けませんでした: %s"},
-		FixBadFilter:          {"Check its syntax in the X-Ray guide (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html), or leave --filter out.", "X-Ray のガイド (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html) で構文を確認するか、--filter を外してください。"},
-		ErrNoTracesInWindow:   {"X-Ray in %s has no traces from %s to %s", "%s の X-Ray には %s から %s までのトレースがありません"},
-		FixNoTracesInWindow:   {"Send the app some requests, or look further back (--since 1h) or in another region (--region).", "アプリにリクエストを送るか、さかのぼる時間 (--since 1h) やリージョン (--region) を変えてください。"},
-		ErrNoTraces:           {"X-Ray in %s has no traces of the app after %s", "%s の X-Ray に、%s 経ってもアプリのトレースがありません"},
-		FixNoTraces:           {"Read the daemon's log (kubectl logs -n %s -l app=xray-daemon): AccessDenied means the IAM role is not in effect; \"Successfully sent\" means look at another region or time range.", "daemon のログを確認してください (kubectl logs -n %s -l app=xray-daemon)。AccessDenied なら IAM ロールが効いていません。「Successfully sent」なら別のリージョンか時間範囲を見ています。"},
+		ErrUnreachable:            {"cannot reach AWS for %s at %s", "%s のために AWS (%s) に接続できません"},
+		FixUnreachable:            {"Check the network, a proxy, and AWS_ENDPOINT_URL if set.", "ネットワーク、プロキシ、設定していれば AWS_ENDPOINT_URL を確認してください。"},
+		ErrNoClusters:             {"no EKS cluster in %s", "%s に EKS クラスターがありません"},
+		FixNoClusters:             {"Create the workshop cluster first, or pick the region with --region.", "先にワークショップのクラスターを作成するか、--region でリージョンを指定してください。"},
+		ErrManyClusters:           {"several EKS clusters in %s: %s", "%s に複数の EKS クラスターがあります: %s"},
+		FixManyClusters:           {"Name one with --cluster.", "--cluster でクラスターを指定してください。"},
+		ErrClusterNotFound:        {"EKS cluster %s not found in %s", "EKS クラスター %s が %s に見つかりません"},
+		FixClusterNotFound:        {"Clusters there: %s. Check --cluster and --region.", "存在するクラスター: %s。--cluster と --region を確認してください。"},
+		ErrClusterNotActive:       {"EKS cluster %s is %s", "EKS クラスター %s の状態は %s です"},
+		FixClusterNotActive:       {"Wait until it is ACTIVE (aws eks describe-cluster), then run again.", "ACTIVE になるまで待ってから (aws eks describe-cluster) 再実行してください。"},
+		ErrNoIssuer:               {"EKS cluster %s has no OIDC issuer", "EKS クラスター %s に OIDC 発行者がありません"},
+		FixNoIssuer:               {"Use EKS Pod Identity instead: --identity pod-identity.", "代わりに EKS Pod Identity を使ってください: --identity pod-identity"},
+		ErrNoKube:                 {"no Kubernetes access", "Kubernetes に接続できません"},
+		FixNoKube:                 {"Run aws eks update-kubeconfig --name <cluster>, or pass --kubeconfig / --context.", "aws eks update-kubeconfig --name <cluster> を実行するか、--kubeconfig / --context を指定してください。"},
+		ErrKubeOtherCluster:       {"kube context %s points at %s, not at cluster %s", "kubectl のコンテキスト %s は %s を指しており、クラスター %s ではありません"},
+		FixKubeOtherCluster:       {"Run %s, or pass --context.", "%s を実行するか、--context を指定してください。"},
+		ErrKubeCall:               {"kubectl %s %s failed: %s", "kubectl %s %s に失敗しました: %s"},
+		ErrKubeForbidden:          {"Kubernetes RBAC forbids you to %s %s", "Kubernetes の RBAC により %s %s が禁止されています"},
+		FixKubeForbidden:          {"Use a kube context with admin rights on the cluster (for EKS: an access entry or aws-auth mapping for your IAM identity).", "クラスターの管理者権限を持つコンテキストを使ってください (EKS では IAM の認証情報に対するアクセスエントリまたは aws-auth のマッピング)。"},
+		ErrKubeUnauthorized:       {"the cluster did not accept your kube credentials", "クラスターが kubectl の認証情報を受け付けませんでした"},
+		FixKubeUnauthorized:       {"Refresh them: aws eks update-kubeconfig --name <cluster>, and check your AWS identity.", "aws eks update-kubeconfig --name <cluster> で更新し、AWS の認証情報を確認してください。"},
+		ErrKubeUnreachable:        {"cannot reach the Kubernetes API at %s", "Kubernetes API (%s) に接続できません"},
+		FixKubeUnreachable:        {"Check the kube context (kubectl cluster-info) and the network.", "kubectl のコンテキスト (kubectl cluster-info) とネットワークを確認してください。"},
+		ErrNoOIDCProvider:         {"cluster %s has no IAM OIDC provider", "クラスター %s に IAM OIDC プロバイダーがありません"},
+		FixNoOIDCProvider:         {"Run the oidc step first (eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve).", "先に oidc ステップを実行してください (eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve)。"},
+		ErrSAForeign:              {"service account %s/%s exists and was not made by xray-wizard or eksctl", "ServiceAccount %s/%s は xray-wizard や eksctl 以外で作成されています"},
+		FixSAForeign:              {"Pass --override-existing-serviceaccounts to annotate it anyway.", "それでもアノテーションを付ける場合は --override-existing-serviceaccounts を指定してください。"},
+		MsgCreatingAddon:          {"installing the EKS add-on %s", "EKS アドオン %s をインストールしています"},
+		MsgAssociating:            {"associating service account %s/%s with the role", "ServiceAccount %s/%s をロールに関連付けています"},
+		MsgPodIdentityDone:        {"service account %s/%s gets role %s through EKS Pod Identity", "ServiceAccount %s/%s は EKS Pod Identity でロール %s を使います"},
+		MsgPodIdentityAlready:     {"service account %s/%s already gets role %s through EKS Pod Identity", "ServiceAccount %s/%s はすでに EKS Pod Identity でロール %s を使っています"},
+		MsgOIDCNotNeeded:          {"not needed: EKS Pod Identity does not use the OIDC provider", "不要です: EKS Pod Identity は OIDC プロバイダーを使いません"},
+		MsgPodCrashing:            {"pod %s is %s; its last log lines: %s", "Pod %s は %s です。ログの最終行: %s"},
+		MsgPodImage:               {"pod %s cannot get its image (%s): %s", "Pod %s がイメージを取得できません (%s): %s"},
+		MsgPodPending:             {"pod %s has been Pending for over a minute: %s", "Pod %s が 1 分以上 Pending のままです: %s"},
+		MsgPodsMoreStuck:          {"more pods are %s too; the table shows them all", "ほかにも %s の Pod があります (表にすべて表示しています)"},
+		MsgAndMore:                {"and %d more", "ほか %d 個"},
+		CleanupTitle:              {"Remove what the wizard made", "ウィザードが作ったものを削除"},
+		CleanupWhy:                {"Only what carries the wizard's label or tag goes: objects and roles of the same name made by others stay.", "ウィザードのラベルかタグが付いたものだけを削除します。同じ名前でも他の人が作ったオブジェクトやロールは残します。"},
+		MsgCleanupRoleNotOurs:     {"Role %s stays: the wizard did not make it.", "ロール %s は残します (ウィザードが作ったものではありません)。"},
+		MsgCleanupProviderNotOurs: {"OIDC provider %s stays: the wizard did not make it.", "OIDC プロバイダー %s は残します (ウィザードが作ったものではありません)。"},
+		MsgCleanupNothing:         {"nothing the wizard made is left", "ウィザードが作ったものは残っていません"},
+		MsgCleanupDetach:          {"detaching first: %s", "先にデタッチ: %s"},
+		MsgCleanupKeepsOIDC:       {"The OIDC provider stays (other service accounts may use it); --include-oidc-provider removes it if the wizard made it.", "OIDC プロバイダーは残します (他のサービスアカウントが使っているかもしれません)。ウィザードが作ったものなら --include-oidc-provider で削除します。"},
+		MsgCleanupDeleting:        {"deleting %s %s", "%s %s を削除しています"},
+		MsgCleanupDetaching:       {"detaching %s from %s", "%s を %s からデタッチしています"},
+		MsgCleanupDone:            {"removed %d things the wizard made", "ウィザードが作ったもの %d 個を削除しました"},
+		MsgNoServiceMap:           {"the service map could not be read (the counts stand): %s", "サービスマップを取得できませんでした (件数は有効です): %s"},
+		MsgRestarting:             {"restarting the pods of %s/%s so they get the IAM role", "IAM ロールを反映するため %s/%s の Pod を再起動しています"},
+		ErrApplyConflict:          {"%s %s has fields another tool manages: %s", "%s %s には別のツールが管理するフィールドがあります: %s"},
+		FixApplyConflict:          {"Check who manages them (kubectl get -o yaml --show-managed-fields); to take them over, run again with --force.", "管理者を確認してください (kubectl get -o yaml --show-managed-fields)。引き継ぐ場合は --force を付けて再実行してください。"},
+		ErrTrustDiffers:           {"role %s exists with another trust policy: %s", "ロール %s は別の信頼ポリシーで存在します: %s"},
+		FixTrustDiffers:           {"Run the wizard without -y and confirm the change, or correct the trust policy yourself.", "-y を付けずに実行して変更を確認するか、信頼ポリシーをご自身で修正してください。"},
+		MsgTrustNeedsYou:          {"The role's trust policy differs from what IRSA needs: it is rewritten only after you confirm here.", "ロールの信頼ポリシーが IRSA に必要な内容と異なります。ここで確認した場合のみ書き換えます。"},
+		ErrWatchFailed:            {"could not list and watch %s", "%s を一覧・監視できませんでした"},
+		ErrNoDaemonSet:            {"no DaemonSet %s/%s", "DaemonSet %s/%s がありません"},
+		FixNoDaemonSet:            {"Run the daemonset step first.", "先に daemonset ステップを実行してください。"},
+		ErrPodsNotReady:           {"%d/%d daemon pods Ready after %s: %s", "%d/%d 個の daemon Pod しか Ready になりませんでした (%s 経過): %s"},
+		FixPodsNotReady:           {"Look at the events: kubectl describe pods -n %s -l app=xray-daemon", "イベントを確認してください: kubectl describe pods -n %s -l app=xray-daemon"},
+		FixCrashLoop:              {"Read its log: kubectl logs -n %s %s --previous (\"no such file\" means the image and command do not match)", "ログを確認してください: kubectl logs -n %s %s --previous (\"no such file\" はイメージとコマンドの不一致です)"},
+		FixImagePull:              {"Check the image name and the nodes' access to the registry: kubectl describe daemonset -n %s %s", "イメージ名とノードからレジストリへのアクセスを確認してください: kubectl describe daemonset -n %s %s"},
+		ErrNoApp:                  {"no sample app: service %s/%s not found", "サンプルアプリがありません: Service %s/%s が見つかりません"},
+		FixNoApp:                  {"Deploy the sample app first (the workshop's earlier lab), then check: kubectl get svc -n %s", "先にサンプルアプリをデプロイしてから (ワークショップの前のラボ)、kubectl get svc -n %s で確認してください。"},
+		ErrNoLB:                   {"service %s/%s has no load balancer address after %s", "Service %s/%s に %s 経ってもロードバランサーのアドレスがありません"},
+		FixNoLB:                   {"Check its events: kubectl describe svc -n %s %s (the AWS Load Balancer Controller or the cloud provider makes it).", "イベントを確認してください: kubectl describe svc -n %s %s (ロードバランサーは AWS Load Balancer Controller またはクラウドプロバイダーが作成します)。"},
+		ErrAppUnreachable:         {"no answer from %s to any of %d requests", "%s から応答がありません (%d 件すべて)"},
+		FixAppUnreachable:         {"Check the app's pods (kubectl get pods -n %s) and that the load balancer is in service; a new one takes a few minutes.", "アプリの Pod (kubectl get pods -n %s) とロードバランサーの状態を確認してください。新しいロードバランサーは数分かかります。"},
+		ErrBadFilter:              {"X-Ray refused the filter expression %q: %s", "X-Ray がフィルター式 %q を受け付けませんでした: %s"},
+		FixBadFilter:              {"Check its syntax in the X-Ray guide (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html), or leave --filter out.", "X-Ray のガイド (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html) で構文を確認するか、--filter を外してください。"},
+		ErrNoTracesInWindow:       {"X-Ray in %s has no traces from %s to %s", "%s の X-Ray には %s から %s までのトレースがありません"},
+		FixNoTracesInWindow:       {"Send the app some requests, or look further back (--since 1h) or in another region (--region).", "アプリにリクエストを送るか、さかのぼる時間 (--since 1h) やリージョン (--region) を変えてください。"},
+		ErrNoTraces:               {"X-Ray in %s has no traces of the app after %s", "%s の X-Ray に、%s 経ってもアプリのトレースがありません"},
+		FixNoTraces:               {"Read the daemon's log (kubectl logs -n %s -l app=xray-daemon): AccessDenied means the IAM role is not in effect; \"Successfully sent\" means look at another region or time range.", "daemon のログを確認してください (kubectl logs -n %s -l app=xray-daemon)。AccessDenied なら IAM ロールが効いていません。「Successfully sent」なら別のリージョンか時間範囲を見ています。"},
 	})
 }

@@ -183,6 +183,10 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		head = t(i18n.CLISummaryFailed)
 	case s.DryRun:
 		head = t(i18n.CLISummaryDryRun)
+	case s.Command == "cleanup":
+		head = t(i18n.CLICleanupOK)
+	case s.Command == "traces":
+		head = t(i18n.CLITracesOK)
 	}
 	if s.Sandbox {
 		head += " " + t(i18n.CLISandboxTag)

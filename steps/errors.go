@@ -151,3 +151,10 @@ func (e *Env) applyError(kind, name string, err error) error {
 	}
 	return e.kubeError("apply", strings.ToLower(kind)+" "+name, err)
 }
+
+// isNotFoundHTTP: an HTTP 404 with no API error code, as an endpoint that
+// does not serve the operation answers.
+func isNotFoundHTTP(err error) bool {
+	var re interface{ HTTPStatusCode() int }
+	return errors.As(err, &re) && re.HTTPStatusCode() == 404
+}

@@ -159,6 +159,15 @@ func TestLeastPrivilegePolicyMatchesCalls(t *testing.T) {
 	env.UseAWS(config(sb3.Endpoint, rec))
 	(&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
 	(&steps.Runner{Env: env, Steps: steps.All()[:3]}).Run(context.Background(), &events{})
+	// The doctor and cleanup (the provider too), with both identities.
+	steps.Diagnose(context.Background(), env, nil)
+	(&steps.Runner{Env: env, Steps: []steps.Step{steps.Cleanup{IncludeOIDC: true}}}).Run(context.Background(), &events{})
+	env = newEnv(sb, steps.Options{Requests: 3})
+	env.UseAWS(cfg)
+	steps.Diagnose(context.Background(), env, nil)
+	if sum := (&steps.Runner{Env: env, Steps: []steps.Step{steps.Cleanup{IncludeOIDC: true}}}).Run(context.Background(), &events{}); sum.Failed() {
+		t.Fatalf("cleanup: %+v", sum.Steps)
+	}
 	used := map[string]bool{}
 	prefix := map[string]string{"STS": "sts", "IAM": "iam", "EKS": "eks", "XRay": "xray"}
 	for _, op := range rec.list() {
