@@ -100,6 +100,8 @@ const (
 	MsgPodsMoreStuck          Key = "msg.pods_more_stuck"
 	MsgAndMore                Key = "msg.and_more"
 	MsgNoServiceMap           Key = "msg.no_service_map"
+	ErrNoRoleInjected         Key = "err.no_role_injected"
+	FixNoRoleInjected         Key = "fix.no_role_injected"
 	CleanupTitle              Key = "cleanup.title"
 	CleanupWhy                Key = "cleanup.why"
 	MsgCleanupRoleNotOurs     Key = "msg.cleanup_role_not_ours"
@@ -267,6 +269,8 @@ func init() {
 		MsgCleanupDeleting:        {"deleting %s %s", "%s %s を削除しています"},
 		MsgCleanupDetaching:       {"detaching %s from %s", "%s を %s からデタッチしています"},
 		MsgCleanupDone:            {"removed %d things the wizard made", "ウィザードが作ったもの %d 個を削除しました"},
+		ErrNoRoleInjected:         {"%d daemon pods started after the restart still have no AWS_ROLE_ARN, though service account %s carries the role: nothing puts it into the pods", "再起動後に起動した daemon Pod %d 個にも AWS_ROLE_ARN がありません (サービスアカウント %s にはロールがあります): Pod に設定する仕組みが動いていません"},
+		FixNoRoleInjected:         {"On EKS the pod identity webhook does this; check that this is an EKS cluster and the pod's service account (kubectl get pod -n %s %s -o yaml).", "EKS では pod identity webhook がこれを行います。EKS クラスターであることと Pod のサービスアカウントを確認してください (kubectl get pod -n %s %s -o yaml)。"},
 		MsgNoServiceMap:           {"the service map could not be read (the counts stand): %s", "サービスマップを取得できませんでした (件数は有効です): %s"},
 		MsgRestarting:             {"restarting the pods of %s/%s so they get the IAM role", "IAM ロールを反映するため %s/%s の Pod を再起動しています"},
 		ErrApplyConflict:          {"%s %s has fields another tool manages: %s", "%s %s には別のツールが管理するフィールドがあります: %s"},

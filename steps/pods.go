@@ -177,6 +177,7 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	var last flow.PodTable
 	var shown time.Time
 	restarted := false
+	var restartAt time.Time
 	told := stuckTold{pods: map[string]string{}, kinds: map[string]int{}}
 	for {
 		// On a big cluster the pods change hundreds of times a second:
@@ -211,7 +212,12 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 					warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, DaemonSetName))
 					return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
 				}
-				restarted = true
+				restarted, restartAt = true, env.Now().Add(-time.Second)
+			} else if allNewer(pods, restartAt) {
+				// Pods started after the annotation and still without the
+				// role: nothing injects it (EKS's pod identity webhook).
+				return "", &flow.Error{Cause: env.T(i18n.ErrNoRoleInjected, len(stale), ServiceAccountName),
+					Fix: env.T(i18n.FixNoRoleInjected, ns, stale[0])}
 			}
 			// After a restart, wait until every pod is a new one.
 		}
@@ -419,6 +425,16 @@ func restartDaemon(ctx context.Context, env *Env, r flow.Reporter, n int) (bool,
 		return false, env.kubeError("patch", "daemonset "+ns+"/"+DaemonSetName, err)
 	}
 	return true, nil
+}
+
+// allNewer: every pod was created at or after t.
+func allNewer(pods []*corev1.Pod, t time.Time) bool {
+	for _, p := range pods {
+		if p.CreationTimestamp.Time.Before(t) {
+			return false
+		}
+	}
+	return len(pods) > 0
 }
 
 func podHasEnv(p *corev1.Pod, name string) bool {
