@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xray-wizard/xray-wizard/flow"
-	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/report"
 	"github.com/xray-wizard/xray-wizard/steps"
 	"github.com/xray-wizard/xray-wizard/ui"
@@ -114,6 +113,7 @@ func runTraces(ctx context.Context, f *tracesFlags, stdin io.Reader, stdout, std
 		sum = run(ctx, runner, lines)
 	}
 	sum.Command = "traces"
+	var js any
 	if f.output == "json" {
 		out := tracesOutput{Sandbox: f.sandbox, Region: sum.Region, Traces: sum.Traces, Graph: sum.Graph, Console: sum.Console}
 		for _, s := range sum.Steps {
@@ -121,20 +121,9 @@ func runTraces(ctx context.Context, f *tracesFlags, stdin io.Reader, stdout, std
 				out.Error = &flow.Error{Step: s.ID, Cause: s.Detail, Fix: s.Fix}
 			}
 		}
-		if err := report.WriteJSON(stdout, out); err != nil {
-			return err
-		}
-	} else {
-		report.Text(stdout, sum, lang)
+		js = out
 	}
-	switch {
-	case sum.Interrupted:
-		fmt.Fprintln(stderr, lang.T(i18n.CLIInterruptedHint))
-		return &exitError{ExitInterrupted}
-	case sum.Failed():
-		return &exitError{ExitFailed}
-	}
-	return nil
+	return finish(sum, js, lang, stdout, stderr)
 }
 
 func checkSince(d time.Duration) error {

@@ -151,8 +151,22 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	if w.command == "cleanup" {
 		sum.Console = nil // nothing to look at in the console
 	}
+	var js any
 	if w.output == "json" {
-		if err := report.JSON(stdout, sum); err != nil {
+		js = sum
+	}
+	return finish(sum, js, lang, stdout, stderr)
+}
+
+// finish writes the summary — js as JSON when it is set, else sum as text —
+// and turns how the run ended into the exit code.
+func finish(sum flow.Summary, js any, lang i18n.Lang, stdout, stderr io.Writer) error {
+	if js != nil {
+		if s, ok := js.(flow.Summary); ok {
+			if err := report.JSON(stdout, s); err != nil {
+				return err
+			}
+		} else if err := report.WriteJSON(stdout, js); err != nil {
 			return err
 		}
 	} else {

@@ -9,7 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -60,54 +63,66 @@ type kubeObject struct{ kind, namespace, name string }
 // DaemonSet first, so its pods stop before their config and account.
 var cleanupKinds = []string{"DaemonSet", "Service", "ConfigMap", "ServiceAccount"}
 
+// kindClient lists a kind in every namespace, and deletes one object.
+type kindClient struct {
+	list   func(context.Context, metav1.ListOptions) (runtime.Object, error)
+	delete func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error
+}
+
+func kindClients(kc kubernetes.Interface) map[string]kindClient {
+	return map[string]kindClient{
+		"DaemonSet": {
+			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return kc.AppsV1().DaemonSets(metav1.NamespaceAll).List(ctx, o)
+			},
+			func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
+				return kc.AppsV1().DaemonSets(ns).Delete(ctx, name, o)
+			}},
+		"Service": {
+			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return kc.CoreV1().Services(metav1.NamespaceAll).List(ctx, o)
+			},
+			func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
+				return kc.CoreV1().Services(ns).Delete(ctx, name, o)
+			}},
+		"ConfigMap": {
+			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return kc.CoreV1().ConfigMaps(metav1.NamespaceAll).List(ctx, o)
+			},
+			func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
+				return kc.CoreV1().ConfigMaps(ns).Delete(ctx, name, o)
+			}},
+		"ServiceAccount": {
+			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return kc.CoreV1().ServiceAccounts(metav1.NamespaceAll).List(ctx, o)
+			},
+			func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
+				return kc.CoreV1().ServiceAccounts(ns).Delete(ctx, name, o)
+			}},
+	}
+}
+
 func (c Cleanup) find(ctx context.Context, env *Env) (*leftover, error) {
 	l := &leftover{}
 	sel := metav1.ListOptions{LabelSelector: ManagedByLabel + "=" + ManagedByValue}
 	if err := env.needKube(); err != nil {
 		return nil, err
 	}
-	kc := env.Kube
+	clients := kindClients(env.Kube)
 	for _, kind := range cleanupKinds {
-		var names []kubeObject
-		var err error
-		switch kind {
-		case "DaemonSet":
-			list, e := kc.AppsV1().DaemonSets(metav1.NamespaceAll).List(ctx, sel)
-			err = e
-			if e == nil {
-				for _, o := range list.Items {
-					names = append(names, kubeObject{kind, o.Namespace, o.Name})
-				}
-			}
-		case "Service":
-			list, e := kc.CoreV1().Services(metav1.NamespaceAll).List(ctx, sel)
-			err = e
-			if e == nil {
-				for _, o := range list.Items {
-					names = append(names, kubeObject{kind, o.Namespace, o.Name})
-				}
-			}
-		case "ConfigMap":
-			list, e := kc.CoreV1().ConfigMaps(metav1.NamespaceAll).List(ctx, sel)
-			err = e
-			if e == nil {
-				for _, o := range list.Items {
-					names = append(names, kubeObject{kind, o.Namespace, o.Name})
-				}
-			}
-		case "ServiceAccount":
-			list, e := kc.CoreV1().ServiceAccounts(metav1.NamespaceAll).List(ctx, sel)
-			err = e
-			if e == nil {
-				for _, o := range list.Items {
-					names = append(names, kubeObject{kind, o.Namespace, o.Name})
-				}
-			}
-		}
+		list, err := clients[kind].list(ctx, sel)
 		if err != nil {
 			return nil, env.kubeError("list", strings.ToLower(kind)+"s", err)
 		}
-		l.objects = append(l.objects, names...)
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if o, err := meta.Accessor(it); err == nil {
+				l.objects = append(l.objects, kubeObject{kind, o.GetNamespace(), o.GetName()})
+			}
+		}
 	}
 	ci, err := env.Cluster(ctx)
 	if err != nil {
@@ -236,19 +251,10 @@ func (c Cleanup) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 	bg := metav1.DeletePropagationBackground
 	del := metav1.DeleteOptions{PropagationPolicy: &bg}
 	removed := 0
+	clients := kindClients(env.Kube)
 	for _, o := range l.objects {
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, o.kind, o.namespace+"/"+o.name))
-		var err error
-		switch o.kind {
-		case "DaemonSet":
-			err = env.Kube.AppsV1().DaemonSets(o.namespace).Delete(ctx, o.name, del)
-		case "Service":
-			err = env.Kube.CoreV1().Services(o.namespace).Delete(ctx, o.name, del)
-		case "ConfigMap":
-			err = env.Kube.CoreV1().ConfigMaps(o.namespace).Delete(ctx, o.name, del)
-		case "ServiceAccount":
-			err = env.Kube.CoreV1().ServiceAccounts(o.namespace).Delete(ctx, o.name, del)
-		}
+		err := clients[o.kind].delete(ctx, o.namespace, o.name, del)
 		if err != nil && !apierrors.IsNotFound(err) {
 			return "", env.kubeError("delete", strings.ToLower(o.kind)+" "+o.namespace+"/"+o.name, err)
 		}
