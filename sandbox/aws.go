@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Credentials of the sandbox's principals.
@@ -42,6 +44,11 @@ type AWSOptions struct {
 	NoAddons bool
 	// Latency is added to every request (for benchmarks).
 	Latency time.Duration
+	// XRayReadRate is how many X-Ray read calls (GetTraceSummaries,
+	// GetServiceGraph, BatchGetTraces) a second are answered, with a
+	// burst of as many; past it they get 429 ThrottledException, as X-Ray
+	// throttles. 0: no limit.
+	XRayReadRate float64
 	// Now is the account's clock, default time.Now.
 	Now func() time.Time
 }
@@ -70,10 +77,11 @@ type AWS struct {
 	srvMu sync.Mutex
 	srv   *http.Server
 
-	mu     sync.Mutex
-	rng    *mrand.Rand
-	calls  map[string]int
-	faults []Fault
+	mu        sync.Mutex
+	rng       *mrand.Rand
+	calls     map[string]int
+	readLimit *rate.Limiter // X-Ray reads, when XRayReadRate is set
+	faults    []Fault
 
 	clusters  map[string]*eksCluster     // by name, in o.Region
 	assocs    map[string]*podIdentity    // by association id
@@ -102,6 +110,9 @@ func NewAWS(o AWSOptions) *AWS {
 		o.Now = time.Now
 	}
 	a := &AWS{o: o, rng: mrand.New(mrand.NewPCG(1, 2)), issuers: map[string]string{}, endpoints: map[string]string{}}
+	if o.XRayReadRate > 0 {
+		a.readLimit = rate.NewLimiter(rate.Limit(o.XRayReadRate), max(1, int(o.XRayReadRate)))
+	}
 	for _, name := range o.Clusters {
 		id := strings.ToUpper(randHex(32))
 		a.issuers[name] = fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", o.Region, id)
@@ -454,7 +465,13 @@ func (a *AWS) admitJSON(w http.ResponseWriter, r *http.Request, msgKey, service,
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if raw, ok := v.(json.RawMessage); ok {
+		b = raw // encoded by the operation
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		status, b = 500, []byte(`{"message":"the sandbox could not encode its answer"}`)
 	}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -24,6 +25,9 @@ var xrayActions = map[string]string{
 	"/SamplingTargets":  "GetSamplingTargets",
 	"/TelemetryRecords": "PutTelemetryRecords",
 }
+
+// xrayReads are the X-Ray calls AWSOptions.XRayReadRate limits.
+var xrayReads = map[string]bool{"GetTraceSummaries": true, "GetServiceGraph": true, "BatchGetTraces": true}
 
 // X-Ray's limits the sandbox keeps.
 const (
@@ -255,6 +259,10 @@ type xtrace struct {
 	segs  []*xraySeg // segment documents, by arrival
 	subs  []*xraySeg // subsegments sent as documents of their own
 
+	// sumJSON is the trace's summary for TimeRangeType TraceId, encoded
+	// once: paging 100,000 traces then costs copies, not encodings.
+	sumJSON json.RawMessage
+
 	// derived on every change
 	start, end float64
 	root       *xraySeg
@@ -279,6 +287,7 @@ func (t *xtrace) add(s *xraySeg) bool {
 	if isNew {
 		*list = append(*list, s)
 	}
+	t.sumJSON = nil
 	t.derive()
 	return isNew
 }
@@ -318,6 +327,36 @@ func (t *xtrace) duration() float64 { return math.Max(0, t.end-t.start) }
 type xrayStore struct {
 	traces   map[string]*xtrace
 	segments int
+	// byEpoch is every trace newest first, by trace id epoch, then start,
+	// then id: GetTraceSummaries' order for TimeRangeType TraceId. Adding
+	// a segment marks it stale; the next query sorts it again, so a client
+	// paging 100,000 traces costs a binary search a page, not a scan.
+	byEpoch []*xtrace
+	stale   bool
+}
+
+// sorted is byEpoch, sorted again if a segment arrived since.
+func (s *xrayStore) sorted() []*xtrace {
+	if s.stale || len(s.byEpoch) != len(s.traces) {
+		s.byEpoch = s.byEpoch[:0]
+		for _, t := range s.traces {
+			s.byEpoch = append(s.byEpoch, t)
+		}
+		sort.Slice(s.byEpoch, func(i, j int) bool { return newerTrace(s.byEpoch[i], s.byEpoch[j]) })
+		s.stale = false
+	}
+	return s.byEpoch
+}
+
+// newerTrace is the newest-first order of summaries by trace id.
+func newerTrace(a, b *xtrace) bool {
+	if a.epoch != b.epoch {
+		return a.epoch > b.epoch
+	}
+	if a.start != b.start {
+		return a.start > b.start
+	}
+	return a.id > b.id
 }
 
 func (a *AWS) xrayIn(region string) *xrayStore {
@@ -352,6 +391,10 @@ func (a *AWS) serveXRay(w http.ResponseWriter, r *http.Request, body []byte, sco
 		return
 	}
 	store := a.xrayIn(scope.region)
+	if xrayReads[action] && a.readLimit != nil && !a.readLimit.Allow() {
+		writeJSONError(w, "Message", errf(429, "ThrottledException", "Rate exceeded"))
+		return
+	}
 	var out any
 	var e *apiError
 	switch action {
@@ -393,31 +436,38 @@ func (a *AWS) putTraceSegments(store *xrayStore, body []byte) (any, *apiError) {
 	}
 	bad := []unprocessedSegment{}
 	for _, doc := range in.TraceSegmentDocuments {
-		if len(doc) > xrayDocMax {
-			bad = append(bad, unprocessedSegment{ErrorCode: "SegmentTooLarge", Message: "Invalid segment. ErrorCode: SegmentTooLarge"})
-			continue
-		}
-		var s xraySeg
-		if err := json.Unmarshal([]byte(doc), &s); err != nil {
-			bad = append(bad, unprocessedSegment{ErrorCode: "JSONFormatError", Message: "Invalid segment. ErrorCode: JSONFormatError"})
-			continue
-		}
-		if u := a.checkSegment(&s); u != nil {
+		if u := a.storeDoc(store, doc); u != nil {
 			bad = append(bad, *u)
-			continue
-		}
-		s.raw = doc
-		ep, _ := traceEpoch(s.TraceID)
-		t := store.traces[s.TraceID]
-		if t == nil {
-			t = &xtrace{id: s.TraceID, epoch: ep}
-			store.traces[s.TraceID] = t
-		}
-		if t.add(&s) && s.Type != "subsegment" {
-			store.segments++
 		}
 	}
 	return map[string]any{"UnprocessedTraceSegments": bad}, nil
+}
+
+// storeDoc checks and stores one segment document, as PutTraceSegments
+// does; it returns why X-Ray would refuse it, or nil.
+func (a *AWS) storeDoc(store *xrayStore, doc string) *unprocessedSegment {
+	if len(doc) > xrayDocMax {
+		return &unprocessedSegment{ErrorCode: "SegmentTooLarge", Message: "Invalid segment. ErrorCode: SegmentTooLarge"}
+	}
+	var s xraySeg
+	if err := json.Unmarshal([]byte(doc), &s); err != nil {
+		return &unprocessedSegment{ErrorCode: "JSONFormatError", Message: "Invalid segment. ErrorCode: JSONFormatError"}
+	}
+	if u := a.checkSegment(&s); u != nil {
+		return u
+	}
+	s.raw = doc
+	ep, _ := traceEpoch(s.TraceID)
+	t := store.traces[s.TraceID]
+	if t == nil {
+		t = &xtrace{id: s.TraceID, epoch: ep}
+		store.traces[s.TraceID] = t
+	}
+	if t.add(&s) && s.Type != "subsegment" {
+		store.segments++
+	}
+	store.stale = true
+	return nil
 }
 
 // ---- GetTraceSummaries
@@ -498,6 +548,9 @@ func (a *AWS) traceSummaries(store *xrayStore, body []byte) (any, *apiError) {
 		}
 		return id1 > id2
 	}
+	if byTraceID {
+		return a.summariesByTraceID(store, start, end, filter, cur), nil
+	}
 	var hits []*xtrace
 	processed := 0
 	for _, t := range store.traces {
@@ -536,6 +589,69 @@ func (a *AWS) traceSummaries(store *xrayStore, body []byte) (any, *apiError) {
 	}
 	out["TraceSummaries"] = sums
 	return out, nil
+}
+
+// summariesByTraceID is a page of GetTraceSummaries with TimeRangeType
+// TraceId: the traces whose id carries an epoch second from StartTime
+// (taken down to its second) to EndTime, both included, newest first,
+// after the cursor.
+func (a *AWS) summariesByTraceID(store *xrayStore, start, end float64, filter filterFunc, cur *summaryCursor) json.RawMessage {
+	all := store.sorted()
+	lo := int64(math.Floor(start))
+	// The first trace not newer than the window's end, or than the cursor.
+	i := sort.Search(len(all), func(i int) bool { return float64(all[i].epoch) <= end })
+	if cur != nil {
+		c := &xtrace{epoch: int64(cur.Key), start: cur.Start, id: cur.ID}
+		i = max(i, sort.Search(len(all), func(i int) bool { return newerTrace(c, all[i]) }))
+	}
+	var hits []*xtrace
+	processed := 0
+	more := false
+	for ; i < len(all) && all[i].epoch >= lo; i++ {
+		t := all[i]
+		if !t.summarizable() {
+			continue
+		}
+		processed++
+		if filter != nil && !filter(traceView{t}) {
+			continue
+		}
+		if len(hits) == xraySummaryPage {
+			more = true
+			break
+		}
+		hits = append(hits, t)
+	}
+	// The page is written by hand around the summaries encoded once.
+	var b bytes.Buffer
+	size := 256
+	for _, t := range hits {
+		size += len(a.summaryJSON(t)) + 1
+	}
+	b.Grow(size)
+	fmt.Fprintf(&b, `{"ApproximateTime":%s,"TracesProcessedCount":%d`, fmtEpoch(epoch(a.o.Now())), processed)
+	if more {
+		last := hits[len(hits)-1]
+		raw, _ := json.Marshal(summaryCursor{Key: float64(last.epoch), Start: last.start, ID: last.id})
+		fmt.Fprintf(&b, `,"NextToken":%q`, base64.RawURLEncoding.EncodeToString(raw))
+	}
+	b.WriteString(`,"TraceSummaries":[`)
+	for i, t := range hits {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(a.summaryJSON(t))
+	}
+	b.WriteString("]}")
+	return json.RawMessage(b.Bytes())
+}
+
+// summaryJSON is the trace's summary by trace id, encoded once.
+func (a *AWS) summaryJSON(t *xtrace) json.RawMessage {
+	if t.sumJSON == nil {
+		t.sumJSON, _ = json.Marshal(a.summary(t, false))
+	}
+	return t.sumJSON
 }
 
 func (a *AWS) serviceID(name, typ string) map[string]any {

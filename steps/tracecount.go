@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,7 +133,10 @@ func countWindow(ctx context.Context, api summaryAPI, start, end time.Time, o Co
 	if !end.After(start) {
 		return total.counts, nil
 	}
-	pace := func(opts *xray.Options) { opts.Retryer = o.Retryer }
+	pace := func(opts *xray.Options) {
+		opts.Retryer = o.Retryer
+		opts.APIOptions = append(opts.APIOptions, slimSummaries)
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Parallel)
 	var mu sync.Mutex
@@ -153,10 +157,22 @@ func countWindow(ctx context.Context, api summaryAPI, start, end time.Time, o Co
 				if err != nil {
 					return err
 				}
+				if page := slimOf(out); page != nil {
+					for i := range page.TraceSummaries {
+						if s := &page.TraceSummaries[i]; w.holds(s.Id) {
+							part.add(s.Id, s.HasFault, s.HasThrottle, s.HasError, s.serviceNames())
+						}
+					}
+					continue
+				}
 				for i := range out.TraceSummaries {
 					s := &out.TraceSummaries[i]
-					if w.holds(aws.ToString(s.Id)) {
-						part.add(s)
+					if id := aws.ToString(s.Id); w.holds(id) {
+						names := make([]string, len(s.ServiceIds))
+						for j, sid := range s.ServiceIds {
+							names[j] = aws.ToString(sid.Name)
+						}
+						part.add(id, aws.ToBool(s.HasFault), aws.ToBool(s.HasThrottle), aws.ToBool(s.HasError), names)
 					}
 				}
 			}
@@ -193,40 +209,30 @@ func newTally(start, end time.Time) tally {
 
 // add counts one trace. The outcomes are exclusive, worst first: fault
 // (5xx), throttle (429), error (other 4xx), ok; so they add up to the total.
-func (t *tally) add(s *xraytypes.TraceSummary) {
+func (t *tally) add(id string, fault, throttle, isErr bool, services []string) {
 	c := &t.counts
 	c.Total++
 	switch {
-	case aws.ToBool(s.HasFault):
+	case fault:
 		c.Fault++
-	case aws.ToBool(s.HasThrottle):
+	case throttle:
 		c.Throttle++
-	case aws.ToBool(s.HasError):
+	case isErr:
 		c.Error++
 	default:
 		c.OK++
 	}
-	for i, id := range s.ServiceIds {
-		name := aws.ToString(id.Name)
-		if name == "" || seenBefore(s.ServiceIds[:i], name) {
+	for i, name := range services {
+		if name == "" || slices.Contains(services[:i], name) {
 			continue
 		}
 		c.ByService[name]++
 	}
-	if sec, ok := traceIDEpoch(aws.ToString(s.Id)); ok {
+	if sec, ok := traceIDEpoch(id); ok {
 		if i := (sec - t.minute) / 60; i >= 0 && i < int64(len(c.PerMinute)) {
 			c.PerMinute[i].Count++
 		}
 	}
-}
-
-func seenBefore(ids []xraytypes.ServiceId, name string) bool {
-	for _, id := range ids {
-		if aws.ToString(id.Name) == name {
-			return true
-		}
-	}
-	return false
 }
 
 func (t *tally) merge(o *tally) {

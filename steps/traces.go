@@ -82,11 +82,23 @@ func CountTraces(ctx context.Context, env *Env, start, end time.Time, filter str
 // counts are the proof and the map only the picture.
 func Snapshot(ctx context.Context, env *Env, r flow.Reporter, noGraph bool) (flow.TraceCounts, *flow.ServiceGraph, error) {
 	start, end := env.Window()
-	c, err := CountTraces(ctx, env, start, end, env.Opts.Filter)
-	if err != nil || noGraph {
+	if noGraph {
+		c, err := CountTraces(ctx, env, start, end, env.Opts.Filter)
 		return c, nil, err
 	}
-	g, gerr := ServiceGraph(ctx, env, start, end)
+	// The map is read while the count pages.
+	var g *flow.ServiceGraph
+	var gerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		g, gerr = ServiceGraph(ctx, env, start, end)
+	}()
+	c, err := CountTraces(ctx, env, start, end, env.Opts.Filter)
+	<-done
+	if err != nil {
+		return c, nil, err
+	}
 	if gerr != nil {
 		if ctx.Err() != nil {
 			return c, nil, ctx.Err()
