@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,6 +57,8 @@ Stop it with ctrl+c.`,
 				}
 				fmt.Fprintln(stderr, lang.T(i18n.CLISandboxSeeded, st.Total, st.OK, st.Error, st.Throttle, st.Fault,
 					st.From.Format(time.RFC3339), st.To.Format(time.RFC3339), st.ByService))
+				// Seeding's garbage goes now, not while the first client pages.
+				runtime.GC()
 			}
 			url, err := a.Listen(listen)
 			if err != nil {

@@ -467,9 +467,13 @@ func (a *AWS) admitJSON(w http.ResponseWriter, r *http.Request, msgKey, service,
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var b []byte
 	var err error
-	if raw, ok := v.(json.RawMessage); ok {
+	switch raw := v.(type) {
+	case json.RawMessage:
 		b = raw // encoded by the operation
-	} else {
+	case pooledJSON:
+		b = raw.b.Bytes()
+		defer pageBuffers.Put(raw.b)
+	default:
 		b, err = json.Marshal(v)
 	}
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -595,7 +596,7 @@ func (a *AWS) traceSummaries(store *xrayStore, body []byte) (any, *apiError) {
 // TraceId: the traces whose id carries an epoch second from StartTime
 // (taken down to its second) to EndTime, both included, newest first,
 // after the cursor.
-func (a *AWS) summariesByTraceID(store *xrayStore, start, end float64, filter filterFunc, cur *summaryCursor) json.RawMessage {
+func (a *AWS) summariesByTraceID(store *xrayStore, start, end float64, filter filterFunc, cur *summaryCursor) pooledJSON {
 	all := store.sorted()
 	lo := int64(math.Floor(start))
 	// The first trace not newer than the window's end, or than the cursor.
@@ -623,17 +624,13 @@ func (a *AWS) summariesByTraceID(store *xrayStore, start, end float64, filter fi
 		hits = append(hits, t)
 	}
 	// The page is written by hand around the summaries encoded once.
-	var b bytes.Buffer
-	size := 256
-	for _, t := range hits {
-		size += len(a.summaryJSON(t)) + 1
-	}
-	b.Grow(size)
-	fmt.Fprintf(&b, `{"ApproximateTime":%s,"TracesProcessedCount":%d`, fmtEpoch(epoch(a.o.Now())), processed)
+	b := pageBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	fmt.Fprintf(b, `{"ApproximateTime":%s,"TracesProcessedCount":%d`, fmtEpoch(epoch(a.o.Now())), processed)
 	if more {
 		last := hits[len(hits)-1]
 		raw, _ := json.Marshal(summaryCursor{Key: float64(last.epoch), Start: last.start, ID: last.id})
-		fmt.Fprintf(&b, `,"NextToken":%q`, base64.RawURLEncoding.EncodeToString(raw))
+		fmt.Fprintf(b, `,"NextToken":%q`, base64.RawURLEncoding.EncodeToString(raw))
 	}
 	b.WriteString(`,"TraceSummaries":[`)
 	for i, t := range hits {
@@ -643,8 +640,16 @@ func (a *AWS) summariesByTraceID(store *xrayStore, start, end float64, filter fi
 		b.Write(a.summaryJSON(t))
 	}
 	b.WriteString("]}")
-	return json.RawMessage(b.Bytes())
+	return pooledJSON{b}
 }
+
+// pageBuffers hold pages of summaries while they are written: a page is
+// some 100 KB, and a client paging 100,000 traces asks for a thousand.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// pooledJSON is an answer encoded in a pooled buffer; writeJSON writes it
+// and gives the buffer back.
+type pooledJSON struct{ b *bytes.Buffer }
 
 // summaryJSON is the trace's summary by trace id, encoded once.
 func (a *AWS) summaryJSON(t *xtrace) json.RawMessage {

@@ -99,5 +99,6 @@ func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
 			st.OK++
 		}
 	}
+	store.sorted() // sorted now, not on the first read
 	return st, nil
 }

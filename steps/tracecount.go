@@ -27,7 +27,7 @@ type summaryAPI interface {
 type CountOptions struct {
 	// Filter is an X-Ray filter expression, passed through.
 	Filter string
-	// Parallel is how many sub-windows are paged at once (default 8).
+	// Parallel is how many sub-windows are paged at once (default 16).
 	Parallel int
 	// SubWindows is how many sub-windows the window is split into
 	// (default 4 × Parallel, fewer for a window of fewer seconds, more
@@ -121,7 +121,7 @@ func traceIDEpoch(id string) (int64, bool) {
 func countWindow(ctx context.Context, api summaryAPI, start, end time.Time, o CountOptions) (flow.TraceCounts, error) {
 	start = start.Truncate(time.Second)
 	if o.Parallel <= 0 {
-		o.Parallel = 8
+		o.Parallel = 16
 	}
 	if o.SubWindows <= 0 {
 		o.SubWindows = 4 * o.Parallel
