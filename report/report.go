@@ -166,7 +166,7 @@ func graphLines(g *flow.ServiceGraph) []string {
 	}
 	out := make([]string, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, fmt.Sprintf("  %-*s  %6d req  4xx %5.1f%%  5xx %5.1f%%  %7.1f ms", width, r.from+" → "+r.to,
+		out = append(out, fmt.Sprintf("  %-*s %6d req  4xx %4.1f%%  5xx %4.1f%%  %.1f ms", width, r.from+" → "+r.to,
 			r.st.Requests, 100*r.st.ErrorRate(), 100*r.st.FaultRate(), r.st.AvgLatencyMs))
 	}
 	return out

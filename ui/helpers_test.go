@@ -254,7 +254,7 @@ var counts = &flow.TraceCounts{Total: 20, OK: 15, Error: 2, Fault: 1, Throttle: 
 var traffic = &flow.TrafficStats{URL: appURL, Sent: 12, Total: 20, Status: map[int]int{200: 9, 404: 1, 429: 1, 500: 1}}
 
 func finalSummary() flow.Summary {
-	s := flow.Summary{Sandbox: true, Region: "us-west-2", Cluster: "eksworkshop-eksctl", AppURL: appURL, Traces: counts, Console: consoleLinks}
+	s := flow.Summary{Sandbox: true, Region: "us-west-2", Cluster: "eksworkshop-eksctl", AppURL: appURL, Traces: counts, Console: consoleLinks, Graph: sampleGraph()}
 	for _, id := range flow.AllIDs {
 		s.Steps = append(s.Steps, flow.StepSummary{ID: id, Status: flow.Done, Detail: details[id]})
 	}
@@ -294,7 +294,7 @@ func phases(l i18n.Lang, w, h int) map[string]Model {
 	}))...)
 
 	failSum := finalSummary()
-	failSum.Traces, failSum.AppURL, failSum.Console = nil, "", nil
+	failSum.Traces, failSum.AppURL, failSum.Console, failSum.Graph = nil, "", nil, nil
 	for i := range failSum.Steps {
 		switch s := &failSum.Steps[i]; {
 		case s.ID == flow.IDIAMSA:

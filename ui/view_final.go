@@ -65,6 +65,9 @@ func (m Model) finalLines(w int) []string {
 
 	if c := sum.Traces; c != nil {
 		out = append(out, m.countLines(c, w)...)
+		if l := m.chartLine(c.PerMinute, w); l != "" && c.Total > 0 {
+			out = append(out, l)
+		}
 		if m.cfg.Refresh != nil {
 			switch {
 			case m.refreshErr != "":
@@ -73,6 +76,10 @@ func (m Model) finalLines(w int) []string {
 				out = append(out, paint(m.st.dim, wrap(t(i18n.UIRefreshed, m.refreshedAt.Local().Format("15:04:05"), int(refreshEvery/time.Second)), w))...)
 			}
 		}
+		out = append(out, "")
+	}
+	if sum.Graph != nil {
+		out = append(out, m.serviceMapLines(sum.Graph, w)...)
 		out = append(out, "")
 	}
 	if sum.AppURL != "" {
