@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -34,10 +36,15 @@ func retryer() aws.Retryer {
 
 // awsConfig loads the SDK's configuration chain: flags, environment
 // (including AWS_ENDPOINT_URL), shared config and credentials files.
-func awsConfig(ctx context.Context, o steps.Options) (aws.Config, error) {
+func awsConfig(ctx context.Context, o steps.Options, log *slog.Logger) (aws.Config, error) {
 	lang := o.Lang
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(retryer),
+		// The SDK's own warnings go to the debug log (--log-file), never
+		// onto the terminal the TUI draws on.
+		config.WithLogger(logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+			log.Debug("aws sdk", "class", string(c), "msg", fmt.Sprintf(format, v...))
+		})),
 	}
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))

@@ -215,7 +215,7 @@ func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slo
 		}
 		return env, prepare, stop, nil
 	}
-	cfg, err := awsConfig(ctx, opts)
+	cfg, err := awsConfig(ctx, opts, log)
 	if err != nil {
 		return nil, nil, nil, err
 	}
