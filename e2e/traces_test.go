@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +105,45 @@ func TestTracesCommand(t *testing.T) {
 	r = run(t, 30*time.Second, env, "traces", "--lang", "en", "--since", "30s")
 	if r.code != 1 || !strings.Contains(r.stdout, "has no traces") || !strings.Contains(r.stdout, "--since 1h") {
 		t.Errorf("empty window: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// sandbox serve's seeded, throttled, slow X-Ray, counted by the traces
+// command: the totals it printed on stderr are the ones counted.
+func TestServeSeededThrottled(t *testing.T) {
+	cmd := exec.Command(bin, "sandbox", "serve", "--listen", "127.0.0.1:0", "--seed-traces", "2000", "--throttle-rate", "30", "--latency", "2ms")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C.UTF-8"}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	var env []string
+	sc := bufio.NewScanner(out)
+	for len(env) < 5 && sc.Scan() {
+		env = append(env, strings.TrimPrefix(sc.Text(), "export "))
+	}
+	if !strings.Contains(stderr.String(), "seeded 2000 traces: 1600 ok, 100 4xx, 100 429, 200 5xx") {
+		t.Fatalf("stderr: %s", stderr.String())
+	}
+	r := run(t, 60*time.Second, env, "traces", "--output", "json", "--since", "20m")
+	var got struct{ Traces flow.TraceCounts }
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
+		t.Fatalf("exit %d, %v\n%s\n%s", r.code, err, r.stdout, r.stderr)
+	}
+	c := got.Traces
+	if c.Total != 2000 || c.OK != 1600 || c.Error != 100 || c.Throttle != 100 || c.Fault != 200 ||
+		c.ByService["Frontend"] != 2000 || c.ByService["Product-Detail"] != 1000 {
+		t.Errorf("counted %+v", c)
+	}
+	for _, bad := range [][]string{{"--latency", "-1s"}, {"--seed-traces", "-3"}, {"--throttle-rate", "-1"}} {
+		if r := run(t, 10*time.Second, nil, append([]string{"sandbox", "serve", "--listen", "127.0.0.1:0"}, bad...)...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, r.code)
+		}
 	}
 }
