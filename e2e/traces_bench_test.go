@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -36,27 +35,7 @@ func BenchmarkTraceCountVsAWSCLI(b *testing.B) {
 	if _, err := os.Stat(cli); err != nil {
 		b.Fatalf("%s is missing: the benchmark compares against the AWS CLI v2 (apt-get install awscli)", cli)
 	}
-	serve := exec.Command(bin, "sandbox", "serve", "--listen", "127.0.0.1:0", "--latency", "5ms", "--seed-traces", strconv.Itoa(n))
-	out, err := serve.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var serveErr strings.Builder
-	serve.Stderr = &serveErr
-	if err := serve.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
-	env := map[string]string{}
-	sc := bufio.NewScanner(out)
-	for len(env) < 4 && sc.Scan() {
-		if k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "="); ok {
-			env[k] = v
-		}
-	}
-	if env["AWS_ENDPOINT_URL"] == "" {
-		b.Fatalf("sandbox serve printed no endpoint:\n%s", serveErr.String())
-	}
+	env, _ := serve(b, "--latency", "5ms", "--seed-traces", strconv.Itoa(n))
 	vars := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.TempDir(), "LANG=C.UTF-8",
 		"AWS_ACCESS_KEY_ID=" + env["AWS_ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY=" + env["AWS_SECRET_ACCESS_KEY"],
 		"AWS_REGION=" + env["AWS_REGION"], "AWS_DEFAULT_REGION=" + env["AWS_REGION"], "AWS_EC2_METADATA_DISABLED=true"}

@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -111,26 +108,11 @@ func TestTracesCommand(t *testing.T) {
 // sandbox serve's seeded, throttled, slow X-Ray, counted by the traces
 // command: the totals it printed on stderr are the ones counted.
 func TestServeSeededThrottled(t *testing.T) {
-	cmd := exec.Command(bin, "sandbox", "serve", "--listen", "127.0.0.1:0", "--seed-traces", "2000", "--throttle-rate", "30", "--latency", "2ms")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C.UTF-8"}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	vars, stderr := serve(t, "--seed-traces", "2000", "--throttle-rate", "30", "--latency", "2ms")
+	if !strings.Contains(stderr, "seeded 2000 traces: 1600 ok, 100 4xx, 100 429, 200 5xx") {
+		t.Fatalf("stderr: %s", stderr)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	var env []string
-	sc := bufio.NewScanner(out)
-	for len(env) < 5 && sc.Scan() {
-		env = append(env, strings.TrimPrefix(sc.Text(), "export "))
-	}
-	if !strings.Contains(stderr.String(), "seeded 2000 traces: 1600 ok, 100 4xx, 100 429, 200 5xx") {
-		t.Fatalf("stderr: %s", stderr.String())
-	}
+	env := environ(vars)
 	r := run(t, 60*time.Second, env, "traces", "--output", "json", "--since", "20m")
 	var got struct{ Traces flow.TraceCounts }
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
