@@ -162,7 +162,7 @@ func init() {
 		DxAppRestart:        {"%d app pods send where the daemon no longer is", "アプリ Pod %d 個が、もう daemon のいない宛先に送っています"},
 		DxAppRestartFix:     {"Restart the app's deployments: pods keep the address they started with.", "アプリの Deployment を再起動してください。Pod は起動時のアドレスを使い続けます。"},
 		DxAppRestartOK:      {"app pods send to where the daemon is", "アプリ Pod は daemon のいる宛先に送っています"},
-		DxTracesOK:          {"%d traces in the window", "期間内にトレースが %d 件あります"},
+		DxTracesOK:          {"%d traces in the window (fewer than requests is normal: by default the X-Ray SDKs record the first request each second and 5%% of the rest)", "期間内にトレースが %d 件あります (リクエスト数より少ないのは正常です: X-Ray SDK は既定で毎秒最初の 1 件と残りの 5%% を記録します)"},
 		DxSentButNone:       {"the daemon reports uploads, but X-Ray in %s shows no traces", "daemon は送信済みと言っていますが、%s の X-Ray にトレースがありません"},
 		DxSentButNoneFix:    {"Look in the region the daemon sends to (%s) and further back (--since 1h); the console must be on that region too.", "daemon の送信先リージョン (%s) で、さかのぼって (--since 1h) 見てください。コンソールもそのリージョンにしてください。"},
 		DxNoTraces:          {"X-Ray in %s has no traces in the window", "%s の X-Ray には期間内のトレースがありません"},
