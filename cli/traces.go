@@ -10,6 +10,7 @@ import (
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/report"
+	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
 	"github.com/xray-wizard/xray-wizard/ui"
 )
@@ -79,7 +80,9 @@ func runTraces(ctx context.Context, f *tracesFlags, stdin io.Reader, stdout, std
 	defer closeLog()
 	opts := steps.Options{Region: f.region, Profile: f.profile, Kubeconfig: f.kubeconfig, Context: f.kubeContext,
 		Namespace: f.namespace, Since: f.since, Filter: f.filter, TracesOnce: true, Lang: lang}
-	env, prepare, stop, err := buildEnv(ctx, f.sandbox, opts, log)
+	// The sandbox has no history: it makes up the sample app's last 15
+	// minutes of traces to look at.
+	env, prepare, stop, err := buildEnv(ctx, f.sandbox, opts, log, func(o *sandbox.Options) { o.SeedTraces = 1200 })
 	if err != nil {
 		return err
 	}

@@ -185,7 +185,7 @@ func finish(sum flow.Summary, js any, lang i18n.Lang, stdout, stderr io.Writer) 
 // buildEnv makes the steps' environment: the practice sandbox's endpoints and
 // clientset, or the person's AWS configuration and kubeconfig. prepare
 // finishes it on the steps' goroutine; stop releases what it started.
-func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slog.Logger) (env *steps.Env, prepare func(context.Context) error, stop func(), err error) {
+func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slog.Logger, sbOpts ...func(*sandbox.Options)) (env *steps.Env, prepare func(context.Context) error, stop func(), err error) {
 	if useSandbox {
 		region := opts.Region
 		if region == "" {
@@ -197,7 +197,11 @@ func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slo
 		var sb *sandbox.Sandbox
 		prepare = func(ctx context.Context) error {
 			var err error
-			sb, err = sandbox.Start(ctx, sandbox.Options{Region: region, Cluster: opts.Cluster, AppNamespace: opts.AppNamespace, Log: log})
+			so := sandbox.Options{Region: region, Cluster: opts.Cluster, AppNamespace: opts.AppNamespace, Log: log}
+			for _, f := range sbOpts {
+				f(&so)
+			}
+			sb, err = sandbox.Start(ctx, so)
 			if err != nil {
 				return fmt.Errorf("sandbox: %w", err)
 			}

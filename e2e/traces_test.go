@@ -129,3 +129,19 @@ func TestServeSeededThrottled(t *testing.T) {
 		}
 	}
 }
+
+// The traces screen in the practice sandbox has made-up history to show.
+func TestTracesCommandSandbox(t *testing.T) {
+	r := run(t, 60*time.Second, nil, "traces", "--sandbox", "--output", "json")
+	var got struct {
+		Sandbox bool
+		Traces  flow.TraceCounts
+		Graph   flow.ServiceGraph
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
+		t.Fatalf("exit %d, %v\n%s\n%s", r.code, err, r.stdout, r.stderr)
+	}
+	if !got.Sandbox || got.Traces.Total != 1200 || got.Traces.Fault != 120 || len(got.Graph.Nodes) != 4 || len(got.Graph.Edges) != 3 {
+		t.Errorf("sandbox traces: %+v, graph %d nodes %d edges", got.Traces, len(got.Graph.Nodes), len(got.Graph.Edges))
+	}
+}

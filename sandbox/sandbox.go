@@ -29,6 +29,10 @@ type Options struct {
 	PodStartDelay time.Duration
 	LBDelay       time.Duration
 	Log           *slog.Logger
+	// SeedTraces stores this many traces of the sample app in X-Ray first,
+	// over the last 15 minutes (see AWS.SeedTraces), for practising on the
+	// traces screen without sending traffic.
+	SeedTraces int
 }
 
 // Sandbox is a running practice sandbox.
@@ -54,6 +58,11 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		o.AppNamespace = "workshop"
 	}
 	a := NewAWS(AWSOptions{Region: o.Region, Clusters: []string{o.Cluster}, NoAddons: true})
+	if o.SeedTraces > 0 {
+		if _, err := a.SeedTraces(o.SeedTraces, time.Now()); err != nil {
+			return nil, fmt.Errorf("seeding traces: %w", err)
+		}
+	}
 	url, err := a.Listen("127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("AWS endpoints: %w", err)
