@@ -519,8 +519,9 @@ func (d *dx) appAddress(context.Context) flow.Finding {
 	want := fmt.Sprintf("%s.%s:2000", ServiceName, d.ns)
 	var wrong []string
 	var ev []string
-	for _, name := range sortedKeys(d.daemonAddresses()) {
-		got := d.daemonAddresses()[name]
+	addrs := d.daemonAddresses()
+	for _, name := range sortedKeys(addrs) {
+		got := addrs[name]
 		ev = append(ev, fmt.Sprintf("deployment/%s AWS_XRAY_DAEMON_ADDRESS=%q", name, got))
 		if !d.addressReachesDaemon(got) {
 			wrong = append(wrong, name)
@@ -571,6 +572,7 @@ func (d *dx) appRestart(context.Context) flow.Finding {
 		return d.skip(d.kubeErr)
 	}
 	var stale, ev []string
+	addrs := d.daemonAddresses()
 	for _, p := range d.appPods {
 		got, set := "", false
 		for _, c := range p.Spec.Containers {
@@ -592,7 +594,7 @@ func (d *dx) appRestart(context.Context) flow.Finding {
 		// The deployment changed its address since the pod started.
 		for _, dep := range d.deps {
 			if strings.HasPrefix(p.Name, dep.Name+"-") {
-				if want := d.daemonAddresses()[dep.Name]; want != got {
+				if want := addrs[dep.Name]; want != got {
 					stale = append(stale, p.Name)
 					ev = append(ev, fmt.Sprintf("pod/%s has %q, deployment/%s now %q", p.Name, got, dep.Name, want))
 				}
