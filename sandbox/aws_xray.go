@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 )
 
 // xrayActions maps X-Ray's REST paths (all POST) to its operations.
@@ -36,341 +34,6 @@ const (
 	xrayRetention   = 30 * 24 * time.Hour // trace ids older than this are refused
 	xrayDocMax      = 64 << 10            // bytes per segment document
 )
-
-// ---- segments
-
-// xraySeg is the part of a segment (or subsegment) document the sandbox
-// reads.
-type xraySeg struct {
-	ID          string                     `json:"id"`
-	TraceID     string                     `json:"trace_id"`
-	ParentID    string                     `json:"parent_id"`
-	Type        string                     `json:"type"`
-	Name        string                     `json:"name"`
-	Namespace   string                     `json:"namespace"`
-	Origin      string                     `json:"origin"`
-	StartTime   *float64                   `json:"start_time"`
-	EndTime     *float64                   `json:"end_time"`
-	InProgress  bool                       `json:"in_progress"`
-	Error       bool                       `json:"error"`
-	Fault       bool                       `json:"fault"`
-	Throttle    bool                       `json:"throttle"`
-	User        string                     `json:"user"`
-	HTTP        *xrayHTTP                  `json:"http"`
-	AWS         map[string]json.RawMessage `json:"aws"`
-	SQL         json.RawMessage            `json:"sql"`
-	Annotations map[string]any             `json:"annotations"`
-	Subsegments []*xraySeg                 `json:"subsegments"`
-
-	raw string // the document as sent
-}
-
-type xrayHTTP struct {
-	Request *struct {
-		Method    string `json:"method"`
-		URL       string `json:"url"`
-		ClientIP  string `json:"client_ip"`
-		UserAgent string `json:"user_agent"`
-	} `json:"request"`
-	Response *struct {
-		Status int `json:"status"`
-	} `json:"response"`
-}
-
-func (s *xraySeg) start() float64 {
-	if s.StartTime == nil {
-		return 0
-	}
-	return *s.StartTime
-}
-
-func (s *xraySeg) end() float64 {
-	if s.EndTime == nil {
-		return s.start()
-	}
-	return *s.EndTime
-}
-
-func (s *xraySeg) duration() float64 { return math.Max(0, s.end()-s.start()) }
-
-func (s *xraySeg) status() int {
-	if s.HTTP != nil && s.HTTP.Response != nil {
-		return s.HTTP.Response.Status
-	}
-	return 0
-}
-
-// outcome is how a request went, as X-Ray sorts them.
-type outcome struct{ err, fault, throttle bool }
-
-func (o outcome) or(p outcome) outcome {
-	return outcome{o.err || p.err, o.fault || p.fault, o.throttle || p.throttle}
-}
-
-func (o outcome) ok() bool { return !o.err && !o.fault && !o.throttle }
-
-// own is the (sub)segment's own outcome: its flags and its HTTP status
-// (4xx error, 429 error and throttle, 5xx fault).
-func (s *xraySeg) own() outcome {
-	o := outcome{s.Error, s.Fault, s.Throttle}
-	switch st := s.status(); {
-	case st == http.StatusTooManyRequests:
-		o.err, o.throttle = true, true
-	case st >= 500 && st < 600:
-		o.fault = true
-	case st >= 400 && st < 500:
-		o.err = true
-	}
-	if o.throttle {
-		o.err = true
-	}
-	return o
-}
-
-// outcome folds in the subsegments' outcomes.
-func (s *xraySeg) outcome() outcome {
-	o := s.own()
-	for _, sub := range s.Subsegments {
-		o = o.or(sub.outcome())
-	}
-	return o
-}
-
-// serviceType is the type X-Ray gives a segment's service: its origin, or
-// AWS::EKS::Container when the SDK reports EKS.
-func (s *xraySeg) serviceType() string {
-	if s.Origin != "" {
-		return s.Origin
-	}
-	if _, ok := s.AWS["eks"]; ok {
-		return "AWS::EKS::Container"
-	}
-	if _, ok := s.AWS["ecs"]; ok {
-		return "AWS::ECS::Container"
-	}
-	if _, ok := s.AWS["ec2"]; ok {
-		return "AWS::EC2::Instance"
-	}
-	return ""
-}
-
-var (
-	xrayIDRe      = regexp.MustCompile(`^[0-9a-f]{16}$`)
-	xrayTraceIDRe = regexp.MustCompile(`^1-([0-9a-f]{8})-[0-9a-f]{24}$`)
-)
-
-// validName is X-Ray's rule for names: up to 200 characters, letters,
-// numbers, white space and _ . : / % & # = + \ - @.
-func validName(n string) bool {
-	if n == "" || len([]rune(n)) > 200 {
-		return false
-	}
-	for _, r := range n {
-		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsSpace(r) && !strings.ContainsRune(`_.:/%&#=+\-@`, r) {
-			return false
-		}
-	}
-	return true
-}
-
-// traceEpoch is the epoch second a trace id carries.
-func traceEpoch(id string) (int64, bool) {
-	m := xrayTraceIDRe.FindStringSubmatch(id)
-	if m == nil {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(m[1], 16, 64)
-	return n, err == nil
-}
-
-type unprocessedSegment struct {
-	ID        string `json:"Id,omitempty"`
-	ErrorCode string `json:"ErrorCode"`
-	Message   string `json:"Message"`
-}
-
-func badSegment(id, code string, sub bool) unprocessedSegment {
-	what := "segment"
-	if sub {
-		what = "subsegment"
-	}
-	return unprocessedSegment{ID: id, ErrorCode: code, Message: fmt.Sprintf("Invalid %s. ErrorCode: %s", what, code)}
-}
-
-// checkSegment is X-Ray's validation of one document.
-func (a *AWS) checkSegment(s *xraySeg) *unprocessedSegment {
-	sub := s.Type == "subsegment"
-	fail := func(code string) *unprocessedSegment { u := badSegment(s.ID, code, sub); return &u }
-	switch {
-	case s.ID == "":
-		return fail("MissingId")
-	case !xrayIDRe.MatchString(s.ID):
-		return fail("InvalidId")
-	case s.TraceID == "":
-		return fail("MissingTraceId")
-	}
-	ep, ok := traceEpoch(s.TraceID)
-	if !ok || time.Unix(ep, 0).Before(a.o.Now().Add(-xrayRetention)) {
-		return fail("InvalidTraceId")
-	}
-	switch {
-	case s.Name == "":
-		return fail("MissingName")
-	case !validName(s.Name):
-		return fail("InvalidName")
-	case s.StartTime == nil:
-		return fail("MissingStartTime")
-	case s.EndTime == nil && !s.InProgress:
-		return fail("MissingEndTime")
-	case s.EndTime != nil && *s.EndTime < *s.StartTime:
-		return fail("InvalidEndTime")
-	case sub && s.ParentID == "":
-		return fail("MissingParentId")
-	case s.ParentID != "" && !xrayIDRe.MatchString(s.ParentID):
-		return fail("InvalidParentId")
-	}
-	var walk func(list []*xraySeg) *unprocessedSegment
-	walk = func(list []*xraySeg) *unprocessedSegment {
-		for _, c := range list {
-			switch {
-			case c.ID == "":
-				u := badSegment("", "MissingId", true)
-				return &u
-			case !xrayIDRe.MatchString(c.ID):
-				u := badSegment(c.ID, "InvalidId", true)
-				return &u
-			case !validName(c.Name):
-				u := badSegment(c.ID, "InvalidName", true)
-				return &u
-			}
-			if u := walk(c.Subsegments); u != nil {
-				return u
-			}
-		}
-		return nil
-	}
-	return walk(s.Subsegments)
-}
-
-// ---- traces
-
-type xtrace struct {
-	id    string
-	epoch int64
-	segs  []*xraySeg // segment documents, by arrival
-	subs  []*xraySeg // subsegments sent as documents of their own
-
-	// sumJSON is the trace's summary for TimeRangeType TraceId, encoded
-	// once: paging 100,000 traces then costs copies, not encodings.
-	sumJSON json.RawMessage
-
-	// derived on every change
-	start, end float64
-	root       *xraySeg
-	outcome    outcome
-	partial    bool
-}
-
-// add stores a document; a document with an id the trace has replaces it
-// (an in-progress segment completed). It reports whether the id is new.
-func (t *xtrace) add(s *xraySeg) bool {
-	list := &t.segs
-	if s.Type == "subsegment" {
-		list = &t.subs
-	}
-	isNew := true
-	for i, old := range *list {
-		if old.ID == s.ID {
-			(*list)[i], isNew = s, false
-			break
-		}
-	}
-	if isNew {
-		*list = append(*list, s)
-	}
-	t.sumJSON = nil
-	t.derive()
-	return isNew
-}
-
-func (t *xtrace) derive() {
-	t.start, t.end = math.Inf(1), math.Inf(-1)
-	t.root, t.outcome, t.partial = nil, outcome{}, false
-	all := append(append([]*xraySeg(nil), t.segs...), t.subs...)
-	for _, s := range all {
-		t.start = math.Min(t.start, s.start())
-		t.end = math.Max(t.end, s.end())
-		t.outcome = t.outcome.or(s.outcome())
-		t.partial = t.partial || s.InProgress
-	}
-	for _, s := range t.segs {
-		if s.ParentID == "" && (t.root == nil || s.start() < t.root.start()) {
-			t.root = s
-		}
-	}
-	if t.root == nil && len(t.segs) > 0 {
-		t.root = t.segs[0]
-		for _, s := range t.segs {
-			if s.start() < t.root.start() {
-				t.root = s
-			}
-		}
-	}
-}
-
-// summarizable: a trace with subsegments alone has nothing to summarize.
-func (t *xtrace) summarizable() bool { return t.root != nil }
-
-func (t *xtrace) responseTime() float64 { return t.root.duration() }
-
-func (t *xtrace) duration() float64 { return math.Max(0, t.end-t.start) }
-
-type xrayStore struct {
-	traces   map[string]*xtrace
-	segments int
-	// byEpoch is every trace newest first, by trace id epoch, then start,
-	// then id: GetTraceSummaries' order for TimeRangeType TraceId. Adding
-	// a segment marks it stale; the next query sorts it again, so a client
-	// paging 100,000 traces costs a binary search a page, not a scan.
-	byEpoch []*xtrace
-	stale   bool
-}
-
-// sorted is byEpoch, sorted again if a segment arrived since.
-func (s *xrayStore) sorted() []*xtrace {
-	if s.stale || len(s.byEpoch) != len(s.traces) {
-		s.byEpoch = s.byEpoch[:0]
-		for _, t := range s.traces {
-			s.byEpoch = append(s.byEpoch, t)
-		}
-		sort.Slice(s.byEpoch, func(i, j int) bool { return newerTrace(s.byEpoch[i], s.byEpoch[j]) })
-		s.stale = false
-	}
-	return s.byEpoch
-}
-
-// newerTrace is the newest-first order of summaries by trace id.
-func newerTrace(a, b *xtrace) bool {
-	if a.epoch != b.epoch {
-		return a.epoch > b.epoch
-	}
-	if a.start != b.start {
-		return a.start > b.start
-	}
-	return a.id > b.id
-}
-
-func (a *AWS) xrayIn(region string) *xrayStore {
-	if region == "" {
-		region = a.o.Region
-	}
-	s := a.xray[region]
-	if s == nil {
-		s = &xrayStore{traces: map[string]*xtrace{}}
-		a.xray[region] = s
-	}
-	return s
-}
 
 // ---- the handler
 
@@ -450,24 +113,17 @@ func (a *AWS) storeDoc(store *xrayStore, doc string) *unprocessedSegment {
 	if len(doc) > xrayDocMax {
 		return &unprocessedSegment{ErrorCode: "SegmentTooLarge", Message: "Invalid segment. ErrorCode: SegmentTooLarge"}
 	}
-	var s xraySeg
-	if err := json.Unmarshal([]byte(doc), &s); err != nil {
+	var d xraySegDoc
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
 		return &unprocessedSegment{ErrorCode: "JSONFormatError", Message: "Invalid segment. ErrorCode: JSONFormatError"}
 	}
-	if u := a.checkSegment(&s); u != nil {
+	if u := a.checkSegment(&d); u != nil {
 		return u
 	}
-	s.raw = doc
-	ep, _ := traceEpoch(s.TraceID)
-	t := store.traces[s.TraceID]
-	if t == nil {
-		t = &xtrace{id: s.TraceID, epoch: ep}
-		store.traces[s.TraceID] = t
-	}
-	if t.add(&s) && s.Type != "subsegment" {
-		store.segments++
-	}
-	store.stale = true
+	s := &xraySeg{}
+	store.keep(&d, doc, s)
+	ep, _ := traceEpoch(d.TraceID)
+	store.put(d.TraceID, ep, s)
 	return nil
 }
 
@@ -533,219 +189,133 @@ func (a *AWS) traceSummaries(store *xrayStore, body []byte) (any, *apiError) {
 			return nil, invalidRequest("Invalid NextToken")
 		}
 	}
-	key := func(t *xtrace) float64 {
-		if byTraceID {
-			return float64(t.epoch)
-		}
-		return t.start
-	}
-	// newer is the newest-first order: by key, then start, then id.
-	newer := func(k1, s1 float64, id1 string, k2, s2 float64, id2 string) bool {
-		if k1 != k2 {
-			return k1 > k2
-		}
-		if s1 != s2 {
-			return s1 > s2
-		}
-		return id1 > id2
-	}
+	byEpoch, byStart := store.indexes()
+	var pg summaryPage
 	if byTraceID {
-		return a.summariesByTraceID(store, start, end, filter, cur), nil
+		pg = pageByTraceID(byEpoch, start, end, filter, cur)
+	} else {
+		pg = pageByEvent(byStart, start, end, store.maxSpan, filter, cur)
 	}
-	var hits []*xtrace
-	processed := 0
-	for _, t := range store.traces {
-		if !t.summarizable() {
-			continue
-		}
-		if byTraceID {
-			if k := float64(t.epoch); k < math.Floor(start) || k > end {
-				continue
-			}
-		} else if t.start > end || t.end < start {
-			continue
-		}
-		processed++
-		if filter != nil && !filter(traceView{t}) {
-			continue
-		}
-		if cur != nil && !newer(cur.Key, cur.Start, cur.ID, key(t), t.start, t.id) {
-			continue
-		}
-		hits = append(hits, t)
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		return newer(key(hits[i]), hits[i].start, hits[i].id, key(hits[j]), hits[j].start, hits[j].id)
-	})
-	out := map[string]any{"ApproximateTime": epoch(a.o.Now()), "TracesProcessedCount": processed}
-	if len(hits) > xraySummaryPage {
-		last := hits[xraySummaryPage-1]
-		raw, _ := json.Marshal(summaryCursor{Key: key(last), Start: last.start, ID: last.id})
-		out["NextToken"] = base64.RawURLEncoding.EncodeToString(raw)
-		hits = hits[:xraySummaryPage]
-	}
-	sums := make([]map[string]any, 0, len(hits))
-	for _, t := range hits {
-		sums = append(sums, a.summary(t, !byTraceID))
-	}
-	out["TraceSummaries"] = sums
-	return out, nil
-}
-
-// summariesByTraceID is a page of GetTraceSummaries with TimeRangeType
-// TraceId: the traces whose id carries an epoch second from StartTime
-// (taken down to its second) to EndTime, both included, newest first,
-// after the cursor.
-func (a *AWS) summariesByTraceID(store *xrayStore, start, end float64, filter filterFunc, cur *summaryCursor) pooledJSON {
-	all := store.sorted()
-	lo := int64(math.Floor(start))
-	// The first trace not newer than the window's end, or than the cursor.
-	i := sort.Search(len(all), func(i int) bool { return float64(all[i].epoch) <= end })
-	if cur != nil {
-		c := &xtrace{epoch: int64(cur.Key), start: cur.Start, id: cur.ID}
-		i = max(i, sort.Search(len(all), func(i int) bool { return newerTrace(c, all[i]) }))
-	}
-	var hits []*xtrace
-	processed := 0
-	more := false
-	for ; i < len(all) && all[i].epoch >= lo; i++ {
-		t := all[i]
-		if !t.summarizable() {
-			continue
-		}
-		processed++
-		if filter != nil && !filter(traceView{t}) {
-			continue
-		}
-		if len(hits) == xraySummaryPage {
-			more = true
-			break
-		}
-		hits = append(hits, t)
-	}
-	// The page is written by hand around the summaries encoded once.
+	// The page is written by hand: a client paging 100,000 traces asks
+	// for a thousand of them, some 100 KB each.
 	b := pageBuffers.Get().(*bytes.Buffer)
 	b.Reset()
-	fmt.Fprintf(b, `{"ApproximateTime":%s,"TracesProcessedCount":%d`, fmtEpoch(epoch(a.o.Now())), processed)
-	if more {
-		last := hits[len(hits)-1]
-		raw, _ := json.Marshal(summaryCursor{Key: float64(last.epoch), Start: last.start, ID: last.id})
-		fmt.Fprintf(b, `,"NextToken":%q`, base64.RawURLEncoding.EncodeToString(raw))
-	}
-	b.WriteString(`,"TraceSummaries":[`)
-	for i, t := range hits {
-		if i > 0 {
-			b.WriteByte(',')
+	buf := b.AvailableBuffer()
+	buf = append(buf, `{"ApproximateTime":`...)
+	buf = appendJSONFloat(buf, epoch(a.o.Now()))
+	buf = append(buf, `,"TracesProcessedCount":`...)
+	buf = strconv.AppendInt(buf, int64(pg.processed), 10)
+	if pg.more {
+		last := pg.hits[len(pg.hits)-1]
+		c := summaryCursor{Key: last.start, Start: last.start, ID: last.id}
+		if byTraceID {
+			c.Key = float64(last.epoch)
 		}
-		b.Write(a.summaryJSON(t))
+		raw, _ := json.Marshal(c)
+		buf = append(buf, `,"NextToken":"`...)
+		buf = base64.RawURLEncoding.AppendEncode(buf, raw)
+		buf = append(buf, '"')
 	}
-	b.WriteString("]}")
-	return pooledJSON{b}
+	buf = append(buf, `,"TraceSummaries":[`...)
+	for i, t := range pg.hits {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = a.appendSummary(buf, t, !byTraceID)
+	}
+	buf = append(buf, "]}"...)
+	b.Write(buf)
+	return pooledJSON{b}, nil
 }
 
-// pageBuffers hold pages of summaries while they are written: a page is
-// some 100 KB, and a client paging 100,000 traces asks for a thousand.
+// summaryPage is one page of GetTraceSummaries: its traces, newest first,
+// whether more follow, and how many traces of the window it read.
+type summaryPage struct {
+	hits      []*xtrace
+	more      bool
+	processed int
+}
+
+// The window's bounds. X-Ray's API reference says only that StartTime and
+// EndTime are "the start" and "the end of the time frame", in Unix time
+// seconds, and that TimeRangeType picks the time compared with them:
+// TraceId the trace's start time as its id carries it (a whole second),
+// Event the trace's update time. It does not say whether a bound is
+// included. The sandbox includes both, so adjacent windows that share a
+// bound may both hold a trace of that instant — as clients that split a
+// window must expect (the wizard's count gives each trace id second to
+// one sub-window):
+//   - TraceId: the traces whose id second is in [floor(StartTime),
+//     EndTime] — a fractional StartTime takes in its whole second.
+//   - Event: the sandbox keeps no arrival times, so a trace's update time
+//     is the span of its segments' times: a trace is in the window when
+//     [its start, its end] overlaps [StartTime, EndTime].
+// Either way the first page holds the newest traces (by the time
+// compared, then start, then id), and the NextToken is the place of the
+// page's last trace in that order, so traces arriving while a client
+// pages land before its cursor, never shifting the pages that follow.
+
+// pageByTraceID pages byEpoch (oldest first) backwards.
+func pageByTraceID(all []*xtrace, start, end float64, filter filterFunc, cur *summaryCursor) summaryPage {
+	hi := sort.Search(len(all), func(i int) bool { return float64(all[i].epoch) > end })
+	if cur != nil {
+		c := &xtrace{epoch: int64(cur.Key), start: cur.Start, id: cur.ID}
+		hi = min(hi, sort.Search(len(all), func(i int) bool { return !olderByEpoch(all[i], c) }))
+	}
+	lo := int64(math.Floor(start))
+	return pageDown(all, hi, func(t *xtrace) (bool, bool) { return t.epoch < lo, true }, filter)
+}
+
+// pageByEvent pages byStart (oldest first) backwards: traces that start
+// in the window, then those that started up to the longest trace's span
+// before it and still reach into it.
+func pageByEvent(all []*xtrace, start, end, maxSpan float64, filter filterFunc, cur *summaryCursor) summaryPage {
+	hi := sort.Search(len(all), func(i int) bool { return all[i].start > end })
+	if cur != nil {
+		c := &xtrace{start: cur.Start, id: cur.ID}
+		hi = min(hi, sort.Search(len(all), func(i int) bool { return !olderByStart(all[i], c) }))
+	}
+	floor := start - maxSpan
+	return pageDown(all, hi, func(t *xtrace) (bool, bool) { return t.start < floor, t.end >= start }, filter)
+}
+
+// pageDown reads all[:hi] backwards until stop, for a page of the traces
+// in the window (in) that the filter takes. TracesProcessedCount is the
+// traces of the window the page read, so the pages' counts add up to the
+// window's traces, matched or not.
+func pageDown(all []*xtrace, hi int, at func(t *xtrace) (stop, in bool), filter filterFunc) summaryPage {
+	var pg summaryPage
+	for i := hi - 1; i >= 0; i-- {
+		t := all[i]
+		stop, in := at(t)
+		if stop {
+			break
+		}
+		if !in || !t.summarizable() {
+			continue
+		}
+		if filter != nil && !filter(traceView{t}) {
+			pg.processed++
+			continue
+		}
+		if len(pg.hits) == xraySummaryPage {
+			pg.more = true
+			break
+		}
+		pg.processed++
+		pg.hits = append(pg.hits, t)
+	}
+	return pg
+}
+
+// pageBuffers hold pages of summaries while they are written.
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // pooledJSON is an answer encoded in a pooled buffer; writeJSON writes it
 // and gives the buffer back.
 type pooledJSON struct{ b *bytes.Buffer }
 
-// summaryJSON is the trace's summary by trace id, encoded once.
-func (a *AWS) summaryJSON(t *xtrace) json.RawMessage {
-	if t.sumJSON == nil {
-		t.sumJSON, _ = json.Marshal(a.summary(t, false))
-	}
-	return t.sumJSON
-}
-
-func (a *AWS) serviceID(name, typ string) map[string]any {
-	id := map[string]any{"Name": name, "Names": []string{name}, "AccountId": a.o.AccountID}
-	if typ != "" {
-		id["Type"] = typ
-	}
-	return id
-}
-
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
-
-func (a *AWS) summary(t *xtrace, event bool) map[string]any {
-	root := t.root
-	type svcKey struct{ name, typ string }
-	var ids []map[string]any
-	seen := map[svcKey]bool{}
-	segs := append([]*xraySeg(nil), t.segs...)
-	sort.SliceStable(segs, func(i, j int) bool { return segs[i].start() < segs[j].start() })
-	annotations := map[string][]map[string]any{}
-	var users []map[string]any
-	for _, s := range segs {
-		k := svcKey{s.Name, s.serviceType()}
-		if !seen[k] {
-			seen[k] = true
-			ids = append(ids, a.serviceID(k.name, k.typ))
-		}
-		svc := []map[string]any{a.serviceID(k.name, k.typ)}
-		var walk func(x *xraySeg)
-		walk = func(x *xraySeg) {
-			names := make([]string, 0, len(x.Annotations))
-			for n := range x.Annotations {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			for _, n := range names {
-				v := map[string]any{}
-				switch val := x.Annotations[n].(type) {
-				case string:
-					v["StringValue"] = val
-				case float64:
-					v["NumberValue"] = val
-				case bool:
-					v["BooleanValue"] = val
-				default:
-					continue
-				}
-				annotations[n] = append(annotations[n], map[string]any{"AnnotationValue": v, "ServiceIds": svc})
-			}
-			for _, sub := range x.Subsegments {
-				walk(sub)
-			}
-		}
-		walk(s)
-		if s.User != "" {
-			users = append(users, map[string]any{"UserName": s.User, "ServiceIds": svc})
-		}
-	}
-	if users == nil {
-		users = []map[string]any{}
-	}
-	out := map[string]any{
-		"Id": t.id, "Revision": len(t.segs) + len(t.subs) - 1,
-		"Duration": round3(t.duration()), "ResponseTime": round3(t.responseTime()),
-		"HasError": t.outcome.err, "HasFault": t.outcome.fault, "HasThrottle": t.outcome.throttle, "IsPartial": t.partial,
-		"ServiceIds": ids, "EntryPoint": a.serviceID(root.Name, root.serviceType()),
-		"StartTime": t.start, "Annotations": annotations, "Users": users,
-		"ResourceARNs": []any{}, "InstanceIds": []any{}, "AvailabilityZones": []any{},
-		"FaultRootCauses": []any{}, "ErrorRootCauses": []any{}, "ResponseTimeRootCauses": []any{},
-	}
-	if event {
-		out["MatchedEventTime"] = t.start
-	}
-	if root.HTTP != nil {
-		h := map[string]any{}
-		if rq := root.HTTP.Request; rq != nil {
-			for k, v := range map[string]string{"HttpURL": rq.URL, "HttpMethod": rq.Method, "ClientIp": rq.ClientIP, "UserAgent": rq.UserAgent} {
-				if v != "" {
-					h[k] = v
-				}
-			}
-		}
-		if st := root.status(); st != 0 {
-			h["HttpStatus"] = st
-		}
-		out["Http"] = h
-	}
-	return out
-}
 
 // ---- BatchGetTraces
 
@@ -769,7 +339,7 @@ func batchGetTraces(store *xrayStore, body []byte) (any, *apiError) {
 		}
 		segs := []map[string]any{}
 		for _, s := range t.segs {
-			segs = append(segs, map[string]any{"Id": s.ID, "Document": s.raw})
+			segs = append(segs, map[string]any{"Id": segID(s.id), "Document": s.document(t.id)})
 		}
 		traces = append(traces, map[string]any{"Id": t.id, "Duration": round3(t.duration()), "LimitExceeded": false, "Segments": segs})
 	}
@@ -872,6 +442,88 @@ type graphNode struct {
 	stats     graphStats
 }
 
+// graphTrace is one trace's subsegments, each with the segment it belongs
+// to (subsegments sent on their own join their parent's), as the service
+// graph reads them. Its buffers serve trace after trace.
+type graphTrace struct {
+	subs  []graphSub
+	byID  map[uint64]int // for traces too large to search
+	segs  []*xraySeg
+	found []bool
+}
+
+type graphSub struct {
+	sub, owner *xraySeg
+	called     bool // a traced service answered it
+}
+
+func (g *graphTrace) read(t *xtrace) {
+	clear(g.subs)
+	g.subs, g.byID = g.subs[:0], nil
+	var walk func(owner *xraySeg, list []xraySeg)
+	walk = func(owner *xraySeg, list []xraySeg) {
+		for i := range list {
+			g.subs = append(g.subs, graphSub{sub: &list[i], owner: owner})
+			walk(owner, list[i].subs)
+		}
+	}
+	for _, s := range t.segs {
+		walk(s, s.subs)
+	}
+	if len(t.subs) == 0 {
+		return
+	}
+	// Subsegments sent on their own: parents may be among them too.
+	g.found = append(g.found[:0], make([]bool, len(t.subs))...)
+	for range t.subs {
+		for j, sub := range t.subs {
+			if g.found[j] || g.find(sub.id) != nil {
+				continue
+			}
+			owner := (*xraySeg)(nil)
+			for _, s := range t.segs {
+				if s.id == sub.parent {
+					owner = s
+					break
+				}
+			}
+			if owner == nil {
+				if c := g.find(sub.parent); c != nil {
+					owner = c.owner
+				}
+			}
+			if owner != nil {
+				g.found[j] = true
+				g.subs = append(g.subs, graphSub{sub: sub, owner: owner})
+				g.byID = nil
+				walk(owner, sub.subs)
+			}
+		}
+	}
+}
+
+// find is the subsegment with the id, or nil.
+func (g *graphTrace) find(id uint64) *graphSub {
+	if len(g.subs) <= 32 {
+		for i := range g.subs {
+			if g.subs[i].sub.id == id {
+				return &g.subs[i]
+			}
+		}
+		return nil
+	}
+	if g.byID == nil {
+		g.byID = make(map[uint64]int, len(g.subs))
+		for i := len(g.subs) - 1; i >= 0; i-- {
+			g.byID[g.subs[i].sub.id] = i
+		}
+	}
+	if i, ok := g.byID[id]; ok {
+		return &g.subs[i]
+	}
+	return nil
+}
+
 func (a *AWS) serviceGraph(store *xrayStore, body []byte) (any, *apiError) {
 	var in struct {
 		StartTime, EndTime *float64
@@ -902,70 +554,43 @@ func (a *AWS) serviceGraph(store *xrayStore, body []byte) (any, *apiError) {
 		}
 		return edges[k]
 	}
-	for _, t := range store.traces {
-		if !t.summarizable() || t.start > end || t.end < start {
+	var g graphTrace
+	_, byStart := store.indexes()
+	hi := sort.Search(len(byStart), func(i int) bool { return byStart[i].start > end })
+	for i := hi - 1; i >= 0 && byStart[i].start >= start-store.maxSpan; i-- {
+		t := byStart[i]
+		if !t.summarizable() || t.end < start {
 			continue
 		}
-		// Every subsegment of the trace, with the segment it belongs to;
-		// subsegments sent on their own join their parent.
-		owner := map[string]*xraySeg{}
-		subs := map[string]*xraySeg{}
-		var walk func(seg *xraySeg, list []*xraySeg)
-		walk = func(seg *xraySeg, list []*xraySeg) {
-			for _, sub := range list {
-				owner[sub.ID], subs[sub.ID] = seg, sub
-				walk(seg, sub.Subsegments)
-			}
-		}
-		segByID := map[string]*xraySeg{}
-		for _, s := range t.segs {
-			segByID[s.ID] = s
-			walk(s, s.Subsegments)
-		}
-		for range t.subs { // parents may be subsegments sent on their own too
-			for _, sub := range t.subs {
-				if _, done := subs[sub.ID]; done {
-					continue
-				}
-				if seg := segByID[sub.ParentID]; seg != nil {
-					owner[sub.ID], subs[sub.ID] = seg, sub
-					walk(seg, sub.Subsegments)
-				} else if seg := owner[sub.ParentID]; seg != nil {
-					owner[sub.ID], subs[sub.ID] = seg, sub
-					walk(seg, sub.Subsegments)
-				}
-			}
-		}
-		called := map[string]bool{} // subsegments with a traced service behind them
+		g.read(t)
 		for _, s := range t.segs {
 			o := s.outcome()
-			n := node(s.Name, s.serviceType(), false)
+			n := node(s.name, s.typ, false)
 			n.stats.add(o, s.duration(), s.start(), s.end())
-			switch parent := owner[s.ParentID]; {
-			case s.ParentID == "":
+			if !s.has(segHasParent) {
 				n.root = true
-				edge(client, s.Name).add(o, s.duration(), s.start(), s.end())
-			case parent != nil:
-				called[s.ParentID] = true
-				sub := subs[s.ParentID]
-				edge(parent.Name, s.Name).add(sub.outcome(), sub.duration(), sub.start(), sub.end())
+				edge(client, s.name).add(o, s.duration(), s.start(), s.end())
+			} else if c := g.find(s.parent); c != nil {
+				c.called = true
+				edge(c.owner.name, s.name).add(c.sub.outcome(), c.sub.duration(), c.sub.start(), c.sub.end())
 			}
 		}
 		// Remote calls with no traced service behind them: inferred nodes.
-		for id, sub := range subs {
-			if called[id] || (sub.Namespace != "remote" && sub.Namespace != "aws") {
+		for _, c := range g.subs {
+			sub := c.sub
+			if c.called || (sub.namespace != "remote" && sub.namespace != "aws") {
 				continue
 			}
 			typ := "remote"
 			switch {
-			case sub.Namespace == "aws":
-				typ = "AWS::" + sub.Name
-			case len(sub.SQL) > 0:
+			case sub.namespace == "aws":
+				typ = "AWS::" + sub.name
+			case sub.has(segSQL):
 				typ = "Database::SQL"
 			}
 			o := sub.outcome()
-			node(sub.Name, typ, true).stats.add(o, sub.duration(), sub.start(), sub.end())
-			edge(owner[id].Name, sub.Name).add(o, sub.duration(), sub.start(), sub.end())
+			node(sub.name, typ, true).stats.add(o, sub.duration(), sub.start(), sub.end())
+			edge(c.owner.name, sub.name).add(o, sub.duration(), sub.start(), sub.end())
 		}
 	}
 	names := make([]string, 0, len(nodes))
@@ -1036,7 +661,7 @@ func (v traceView) partial() bool         { return v.t.partial }
 func (v traceView) hasService(name string) []filterView {
 	out := []filterView{}
 	for _, s := range v.t.segs {
-		if s.Name == name {
+		if s.name == name {
 			out = append(out, segView{s})
 		}
 	}
@@ -1049,7 +674,7 @@ func (v segView) outcome() outcome               { return v.s.outcome() }
 func (v segView) responseTime() float64          { return v.s.duration() }
 func (v segView) duration() float64              { return v.s.duration() }
 func (v segView) status() int                    { return v.s.status() }
-func (v segView) partial() bool                  { return v.s.InProgress }
+func (v segView) partial() bool                  { return v.s.has(segInProgress) }
 func (v segView) hasService(string) []filterView { return nil }
 
 type filterFunc func(filterView) bool

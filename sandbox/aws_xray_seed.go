@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -22,23 +21,60 @@ const (
 )
 
 // SeedTraces stores n traces of the sample app in X-Ray of the account's
-// region, spread evenly over the 15 minutes before now, through the same
-// checks as PutTraceSegments. The mix is fixed: of every 20 traces 16 are
-// ok, one a 404 (error), one a 429 (throttle) and two a 500 (fault); every
-// trace is Frontend calling Product-Catalog, and every other one goes on
-// to Product-Detail, with remote-call subsegments, so the service map has
-// its edges.
+// region, spread evenly over the 15 minutes before now (to 5 s before
+// it), their ids carrying their epoch second. The mix is fixed: of every
+// 20 traces 16 are ok, one a 404 (error), one a 429 (error and throttle)
+// and two a 500 (fault); every trace is Frontend calling Product-Catalog,
+// and every other one (the even ones) goes on to Product-Detail, with
+// remote-call subsegments, so the service map has its edges.
+//
+// The traces are the ones PutTraceSegments would store for the documents
+// BatchGetTraces gives back for them, built directly: 100,000 take well
+// under a second and some 700 bytes each.
 func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
 	st := SeedStats{ByService: map[string]int{}, From: now.Add(-15 * time.Minute).Truncate(time.Second), To: now.Add(-5 * time.Second).Truncate(time.Second)}
+	if n < 0 {
+		return st, fmt.Errorf("cannot seed %d traces", n)
+	}
+	if n == 0 {
+		return st, nil
+	}
+	if time.Unix(st.From.Unix(), 0).Before(a.o.Now().Add(-xrayRetention)) {
+		return st, fmt.Errorf("seeding at %s: X-Ray keeps traces for 30 days only", now.Format(time.RFC3339))
+	}
 	span := st.To.Unix() - st.From.Unix()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	store := a.xrayIn("")
+	const (
+		eks    = "AWS::EKS::Container"
+		remote = "remote"
+	)
+	ekstype, ns := store.intern(eks), store.intern(remote)
+	front, catalog, detail := store.kind(seedFrontend, "", ekstype), store.kind(seedCatalog, "", ekstype), store.kind(seedDetail, "", ekstype)
+	callCatalog, callDetail := store.kind(seedCatalog, ns, ""), store.kind(seedDetail, ns, "")
+	get := func(url string) *segMore { return &segMore{req: &xrayRequest{Method: store.intern("GET"), URL: url}} }
+	frontReq, catalogReq, detailReq := get("http://frontend/products"), get("http://"+seedCatalog+"/"), get("http://"+seedDetail+"/")
+	const idLen = len("1-5eed5eed-000000000000000000000000")
+	ids := make([]byte, 0, n*idLen)
 	for i := range n {
-		sec := st.From.Unix() + span*int64(i)/int64(max(n, 1))
+		sec := st.From.Unix() + span*int64(i)/int64(n)
+		ids = append(ids, "1-"...)
+		ids = appendHex(ids, uint64(sec), 8)
+		ids = append(ids, '-')
+		ids = appendHex(ids, uint64(0x5eed0000+i), 24)
+	}
+	allIDs := string(ids)
+	// Three allocations for all: the traces, their segment lists, and
+	// their segments and subsegments (3 a trace, 5 for a deep one).
+	deeps := (n + 1) / 2
+	traces := make([]xtrace, n)
+	ptrs := make([]*xraySeg, 2*n+deeps)
+	block := make([]xraySeg, 3*n+2*deeps)
+	for i := range n {
+		sec := st.From.Unix() + span*int64(i)/int64(n)
 		start := float64(sec) + float64(i%1000)/1000
-		traceID := fmt.Sprintf("1-%08x-%024x", sec, 0x5eed0000+i)
-		status := 200
+		status := int32(200)
 		switch i % 20 {
 		case 16:
 			status = 404
@@ -48,45 +84,57 @@ func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
 			status = 500
 		}
 		deep := i%2 == 0
-		id := func(k int) string { return fmt.Sprintf("%08x%08x", i, k) }
-		call := func(k int, name string, s, e float64, code int) map[string]any {
-			return map[string]any{"id": id(k), "name": name, "namespace": "remote", "start_time": s, "end_time": e,
-				"http": map[string]any{"request": map[string]any{"method": "GET", "url": "http://" + name + "/"}, "response": map[string]any{"status": code}}}
+		nseg, nall := 2, 3
+		if deep {
+			nseg, nall = 3, 5
 		}
-		front := map[string]any{"trace_id": traceID, "id": id(1), "name": seedFrontend, "start_time": start, "end_time": start + 0.040,
-			"origin":      "AWS::EKS::Container",
-			"http":        map[string]any{"request": map[string]any{"method": "GET", "url": "http://frontend/products"}, "response": map[string]any{"status": status}},
-			"subsegments": []any{call(2, seedCatalog, start+0.005, start+0.030, 200)}}
+		b, p := block[:nall:nall], ptrs[:nseg:nseg]
+		block, ptrs = block[nall:], ptrs[nseg:]
+		id := func(k uint64) uint64 { return uint64(i)<<32 | k }
+		call := func(s *xraySeg, k uint64, kind *segKind, more *segMore, from, to float64) {
+			*s = xraySeg{segKind: kind, id: id(k), startT: from, endT: to, x: more, httpStatus: 200, flags: segHasEnd | segHTTP}
+		}
+		// b: Frontend, Product-Catalog, its call to Product-Catalog, then
+		// for a deep one Product-Detail and Product-Catalog's call to it.
+		b[0] = xraySeg{segKind: front, id: id(1), startT: start, endT: start + 0.040, x: frontReq, httpStatus: status,
+			flags: segHasEnd | segHTTP, subs: b[2:3:3]}
 		switch {
 		case status >= 500:
-			front["fault"] = true
+			b[0].flags |= segFault
 		case status == 429:
-			front["error"], front["throttle"] = true, true
+			b[0].flags |= segError | segThrottle
 		case status >= 400:
-			front["error"] = true
+			b[0].flags |= segError
 		}
-		catalog := map[string]any{"trace_id": traceID, "id": id(3), "parent_id": id(2), "name": seedCatalog, "start_time": start + 0.006, "end_time": start + 0.029,
-			"origin": "AWS::EKS::Container", "http": map[string]any{"response": map[string]any{"status": 200}}}
-		docs := []map[string]any{front, catalog}
-		st.ByService[seedFrontend]++
-		st.ByService[seedCatalog]++
+		call(&b[2], 2, callCatalog, catalogReq, start+0.005, start+0.030)
+		b[1] = xraySeg{segKind: catalog, id: id(3), parent: id(2), startT: start + 0.006, endT: start + 0.029, httpStatus: 200,
+			flags: segHasParent | segHasEnd | segHTTP}
+		p[0], p[1] = &b[0], &b[1]
 		if deep {
-			catalog["subsegments"] = []any{call(4, seedDetail, start+0.010, start+0.020, 200)}
-			docs = append(docs, map[string]any{"trace_id": traceID, "id": id(5), "parent_id": id(4), "name": seedDetail,
-				"start_time": start + 0.011, "end_time": start + 0.019, "origin": "AWS::EKS::Container",
-				"http": map[string]any{"response": map[string]any{"status": 200}}})
+			b[1].subs = b[4:5:5]
+			call(&b[4], 4, callDetail, detailReq, start+0.010, start+0.020)
+			b[3] = xraySeg{segKind: detail, id: id(5), parent: id(4), startT: start + 0.011, endT: start + 0.019, httpStatus: 200,
+				flags: segHasParent | segHasEnd | segHTTP}
+			p[2] = &b[3]
 			st.ByService[seedDetail]++
 		}
-		for _, d := range docs {
-			b, err := json.Marshal(d)
-			if err != nil {
-				return st, err
+		segs := p
+		traceID := allIDs[i*idLen : (i+1)*idLen]
+		if old := store.traces[traceID]; old != nil {
+			// Seeded before: the documents replace theirs, as PutTraceSegments'.
+			for _, s := range segs {
+				store.put(traceID, sec, s)
 			}
-			if u := a.storeDoc(store, string(b)); u != nil {
-				return st, fmt.Errorf("seeding trace %s: %s", traceID, u.Message)
-			}
+		} else {
+			t := &traces[i]
+			*t = xtrace{id: traceID, epoch: sec, segs: segs}
+			t.derive()
+			store.traces[traceID] = t
+			store.segments += len(segs)
+			store.touched(t, 0)
 		}
-		a.summaryJSON(store.traces[traceID]) // encoded now, not on the first read
+		st.ByService[seedFrontend]++
+		st.ByService[seedCatalog]++
 		st.Total++
 		switch {
 		case status >= 500:
@@ -99,6 +147,15 @@ func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
 			st.OK++
 		}
 	}
-	store.sorted() // sorted now, not on the first read
+	store.indexes() // placed now, not on the first read
 	return st, nil
+}
+
+// appendHex writes v as width lowercase hex digits.
+func appendHex(b []byte, v uint64, width int) []byte {
+	const digits = "0123456789abcdef"
+	for shift := (width - 1) * 4; shift >= 0; shift -= 4 {
+		b = append(b, digits[v>>uint(shift)&0xf])
+	}
+	return b
 }

@@ -124,7 +124,8 @@ func awsTSend(t *testing.T, xc *xray.Client, reqs []awsTReq) {
 	}
 }
 
-// awsTSummaries pages GetTraceSummaries with the SDK's paginator.
+// awsTSummaries pages GetTraceSummaries with the SDK's paginator; processed
+// adds up the pages' TracesProcessedCount.
 func awsTSummaries(t *testing.T, xc *xray.Client, in *xray.GetTraceSummariesInput) (sums []xraytypes.TraceSummary, pages []int, processed int64) {
 	t.Helper()
 	for p := xray.NewGetTraceSummariesPaginator(xc, in); p.HasMorePages(); {
@@ -132,9 +133,7 @@ func awsTSummaries(t *testing.T, xc *xray.Client, in *xray.GetTraceSummariesInpu
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(pages) == 0 {
-			processed = aws.ToInt64(page.TracesProcessedCount)
-		}
+		processed += aws.ToInt64(page.TracesProcessedCount)
 		pages = append(pages, len(page.TraceSummaries))
 		sums = append(sums, page.TraceSummaries...)
 	}
