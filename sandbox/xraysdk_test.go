@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
+	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
 	"github.com/aws/aws-xray-sdk-go/strategy/sampling"
 	xraysdk "github.com/aws/aws-xray-sdk-go/xray"
 
@@ -172,22 +174,59 @@ func TestRealSDKSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]int32{}
-	for _, s := range g.Services {
-		ids[aws.ToString(s.Name)] = aws.ToInt32(s.ReferenceId)
+	// The map: client → Frontend → Product-Catalog and nothing else (the
+	// xray.Client subsegment named after the host is answered by a traced
+	// service, so it is no inferred node), with the answers counted where
+	// they were given.
+	type stats struct{ total, ok, errOther, throttle, fault int64 }
+	read := func(s *xraytypes.EdgeStatistics) stats {
+		return stats{aws.ToInt64(s.TotalCount), aws.ToInt64(s.OkCount), aws.ToInt64(s.ErrorStatistics.OtherCount),
+			aws.ToInt64(s.ErrorStatistics.ThrottleCount), aws.ToInt64(s.FaultStatistics.TotalCount)}
 	}
-	found := false
+	names := map[int32]string{}
 	for _, s := range g.Services {
-		if aws.ToString(s.Name) != "Frontend" {
-			continue
-		}
+		names[aws.ToInt32(s.ReferenceId)] = aws.ToString(s.Name)
+	}
+	edges, nodes := map[string]stats{}, map[string]stats{}
+	for _, s := range g.Services {
 		for _, e := range s.Edges {
-			if aws.ToInt32(e.ReferenceId) == ids["Product-Catalog"] && e.SummaryStatistics != nil && aws.ToInt64(e.SummaryStatistics.TotalCount) == 5 {
-				found = true
+			edges[aws.ToString(s.Name)+" → "+names[aws.ToInt32(e.ReferenceId)]] = read(e.SummaryStatistics)
+		}
+		if ss := s.SummaryStatistics; ss != nil {
+			nodes[aws.ToString(s.Name)] = read(&xraytypes.EdgeStatistics{TotalCount: ss.TotalCount, OkCount: ss.OkCount,
+				ErrorStatistics: ss.ErrorStatistics, FaultStatistics: ss.FaultStatistics})
+		}
+	}
+	wantEdges := map[string]stats{
+		"client → Frontend":          {5, 2, 1, 1, 1},
+		"Frontend → Product-Catalog": {5, 5, 0, 0, 0},
+	}
+	wantNodes := map[string]stats{"Frontend": {5, 2, 1, 1, 1}, "Product-Catalog": {5, 5, 0, 0, 0}}
+	if fmt.Sprint(edges) != fmt.Sprint(wantEdges) || fmt.Sprint(nodes) != fmt.Sprint(wantNodes) || len(g.Services) != 3 {
+		t.Errorf("service map: edges %v, nodes %v (%d services)", edges, nodes, len(g.Services))
+	}
+
+	// X-Ray gives back the documents as the SDK wrote them.
+	sent := map[string]bool{}
+	for _, d := range docs {
+		sent[d] = true
+	}
+	var ids []string
+	for _, s := range sums.TraceSummaries {
+		ids = append(ids, aws.ToString(s.Id))
+	}
+	bt, err := x.BatchGetTraces(ctx, &xray.BatchGetTracesInput{TraceIds: ids})
+	if err != nil || len(bt.Traces) != 5 {
+		t.Fatalf("BatchGetTraces: %+v %v", bt, err)
+	}
+	for _, tr := range bt.Traces {
+		if len(tr.Segments) != 2 {
+			t.Errorf("trace %s: %d segments", aws.ToString(tr.Id), len(tr.Segments))
+		}
+		for _, seg := range tr.Segments {
+			if !sent[aws.ToString(seg.Document)] {
+				t.Errorf("segment %s: a document the SDK did not send: %s", aws.ToString(seg.Id), aws.ToString(seg.Document))
 			}
 		}
-	}
-	if !found {
-		t.Errorf("no Frontend → Product-Catalog edge with 5 calls in %+v", ids)
 	}
 }
