@@ -46,6 +46,9 @@ const (
 	UIMapStats        Key = "ui.map_stats"
 	UIMapClient       Key = "ui.map_client"
 	UIMapInferred     Key = "ui.map_inferred"
+	UIMapBoxStats     Key = "ui.map_box_stats"
+	UIMapOtherCalls   Key = "ui.map_other_calls"
+	UIMapMore         Key = "ui.map_more"
 	UIChartTitle      Key = "ui.chart_title"
 	UIChartPeak       Key = "ui.chart_peak"
 	UIRefreshed       Key = "ui.refreshed"
@@ -124,7 +127,10 @@ func init() {
 		UIMapClient:       {"callers outside the traced services", "トレース外からの呼び出し元"},
 		UIMapInferred:     {"(not traced)", "(未計測)"},
 		UIChartTitle:      {"traces/min", "件/分"},
-		UIChartPeak:       {"max %d", "最大 %d"},
+		UIMapBoxStats:     {"%d req\n4xx %.1f%%\n5xx %.1f%%\n%.1f ms", "%d 件\n4xx %.1f%%\n5xx %.1f%%\n%.1f ms"},
+		UIMapOtherCalls:   {"Calls not drawn above (a second caller, a cycle):", "上の図にない呼び出し (2 つ目の呼び出し元、循環):"},
+		UIMapMore:         {"+%d more services and their %d calls: see the whole map in the X-Ray console.", "+%d サービス (呼び出し %d) は省略しました。全体は X-Ray コンソールで確認できます。"},
+		UIChartPeak:       {"max %d · %d min", "最大 %d · %d 分"},
 		UIDoctorKeys:      {"↑/↓ scroll • q exit", "↑/↓ スクロール • q 終了"},
 		UIRefreshed:       {"updated %s · again every %d s", "%s 更新 · %d 秒ごとに更新"},
 		UIRefreshFailed:   {"could not update the counts: %s (trying again)", "件数を更新できませんでした: %s (再試行します)"},
