@@ -249,7 +249,17 @@ func pods(ready int) *flow.PodTable {
 
 var counts = &flow.TraceCounts{Total: 20, OK: 15, Error: 2, Fault: 1, Throttle: 2,
 	ByService: map[string]int{"Frontend": 20, "Product-Catalog": 18, "Product-Detail": 16},
-	Start:     clock.Add(-time.Minute), End: clock, Region: "us-west-2"}
+	Start:     clock.Add(-time.Minute), End: clock, Region: "us-west-2",
+	PerMinute: perMinute(clock.Add(-6*time.Minute), 0, 0, 2, 0, 11, 7)}
+
+// perMinute is a traces-per-minute series from start, a minute apart.
+func perMinute(start time.Time, n ...int) []flow.TraceRate {
+	out := make([]flow.TraceRate, len(n))
+	for i, c := range n {
+		out[i] = flow.TraceRate{Minute: start.Add(time.Duration(i) * time.Minute), Count: c}
+	}
+	return out
+}
 
 var traffic = &flow.TrafficStats{URL: appURL, Sent: 12, Total: 20, Status: map[int]int{200: 9, 404: 1, 429: 1, 500: 1}}
 

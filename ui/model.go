@@ -147,6 +147,7 @@ type Model struct {
 	load          *flow.TrafficStats
 	url           string
 	counts        *flow.TraceCounts
+	graph         *flow.ServiceGraph // the latest Traces event's map
 	ask           *ask
 	sum           *flow.Summary
 	cancelling    bool // ctrl+c: waiting for Start to return
@@ -359,8 +360,12 @@ func (m Model) refreshCmd() tea.Cmd {
 	return func() tea.Msg {
 		var got refreshedMsg
 		got.err = refresh(ctx, flow.ReporterFunc(func(e flow.Event) {
+			// Several counts in one refresh: the latest of each wins.
 			if e.Kind == flow.Traces && e.Counts != nil {
-				got.counts, got.graph = e.Counts, e.Graph
+				got.counts = e.Counts
+			}
+			if e.Kind == flow.Traces && e.Graph != nil {
+				got.graph = e.Graph
 			}
 		}))
 		got.at = now()
@@ -382,7 +387,7 @@ func (m Model) refreshed(msg refreshedMsg) (Model, tea.Cmd) {
 		sum := *m.sum
 		sum.Traces = msg.counts
 		if msg.graph != nil {
-			sum.Graph = msg.graph
+			sum.Graph, m.graph = msg.graph, msg.graph
 		}
 		m.sum = &sum
 		m.counts = msg.counts
@@ -546,7 +551,14 @@ func (m *Model) apply(e flow.Event) {
 			m.url = e.Load.URL
 		}
 	case flow.Traces:
-		m.counts = e.Counts
+		// Each count replaces the last; a count without a map (its
+		// fetch failed) keeps the last map.
+		if e.Counts != nil {
+			m.counts = e.Counts
+		}
+		if e.Graph != nil {
+			m.graph = e.Graph
+		}
 	case flow.Finished:
 		s.status, s.ended, s.detail, s.err = statusOf(e.Result), at, e.Message, e.Err
 		if s.status == stPending { // a result the UI does not know

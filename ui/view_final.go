@@ -63,7 +63,15 @@ func (m Model) finalLines(w int) []string {
 		return append(out, m.planLines(w)...)
 	}
 
-	if c := sum.Traces; c != nil {
+	// The summary's count and map, else the latest Traces event's.
+	c, g := sum.Traces, sum.Graph
+	if c == nil {
+		c = m.counts
+	}
+	if g == nil {
+		g = m.graph
+	}
+	if c != nil {
 		out = append(out, m.countLines(c, w)...)
 		if l := m.chartLine(c.PerMinute, w); l != "" && c.Total > 0 {
 			out = append(out, l)
@@ -78,8 +86,8 @@ func (m Model) finalLines(w int) []string {
 		}
 		out = append(out, "")
 	}
-	if sum.Graph != nil {
-		out = append(out, m.serviceMapLines(sum.Graph, w)...)
+	if g != nil {
+		out = append(out, m.serviceMapLines(g, w)...)
 		out = append(out, "")
 	}
 	if sum.AppURL != "" {
