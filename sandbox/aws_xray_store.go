@@ -292,6 +292,15 @@ func (s *xraySeg) outcome() outcome {
 
 // keep turns a checked document (raw) into what the store keeps.
 func (st *xrayStore) keep(d *xraySegDoc, raw string, s *xraySeg) {
+	var seen []uint64
+	st.keepSeg(d, raw, s, &seen)
+}
+
+// keepSeg keeps one (sub)segment of a document; seen are the ids of the
+// document's subsegments kept so far. An id names one subsegment: the X-Ray
+// SDK for Go, when it sends a segment twice, may list a subsegment twice in
+// the second copy, and the copy adds nothing.
+func (st *xrayStore) keepSeg(d *xraySegDoc, raw string, s *xraySeg, seen *[]uint64) {
 	s.id, _ = strconv.ParseUint(d.ID, 16, 64)
 	if d.ParentID != "" {
 		s.parent, _ = strconv.ParseUint(d.ParentID, 16, 64)
@@ -328,9 +337,15 @@ func (st *xrayStore) keep(d *xraySegDoc, raw string, s *xraySeg) {
 		s.x = &segMore{user: d.User, req: req, annotations: d.Annotations, raw: raw}
 	}
 	if len(d.Subsegments) > 0 {
-		s.subs = make([]xraySeg, len(d.Subsegments))
-		for i, c := range d.Subsegments {
-			st.keep(c, "", &s.subs[i])
+		s.subs = make([]xraySeg, 0, len(d.Subsegments))
+		for _, c := range d.Subsegments {
+			id, _ := strconv.ParseUint(c.ID, 16, 64)
+			if slices.Contains(*seen, id) {
+				continue
+			}
+			*seen = append(*seen, id)
+			s.subs = append(s.subs, xraySeg{})
+			st.keepSeg(c, "", &s.subs[len(s.subs)-1], seen)
 		}
 	}
 }

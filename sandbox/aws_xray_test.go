@@ -575,3 +575,40 @@ func TestAWSXRayServiceGraph(t *testing.T) {
 		t.Errorf("no inferred node in %+v", g.Services)
 	}
 }
+
+// The X-Ray SDK for Go, under load, sends a segment twice, the second copy
+// listing its remote call twice (the same id): one call, answered by the
+// traced service, so no inferred node beside it.
+func TestAWSXRayDuplicateSubsegment(t *testing.T) {
+	_, cfg := awsTStart(t, AWSOptions{})
+	xc, ctx := xray.NewFromConfig(cfg), context.Background()
+	now := time.Now()
+	tid := fmt.Sprintf("1-%08x-%s", now.Unix(), awsTHex(24))
+	ep := func(d time.Duration) float64 { return awsTEpoch(now.Add(d)) }
+	call := map[string]any{"id": "00000000000000c1", "name": "catalog:8080", "namespace": "remote", "start_time": ep(time.Millisecond), "end_time": ep(9 * time.Millisecond),
+		"http": map[string]any{"response": map[string]any{"status": 200}}}
+	front := func(calls ...any) string {
+		b, _ := json.Marshal(map[string]any{"trace_id": tid, "id": "00000000000000f1", "name": "Frontend", "start_time": ep(0), "end_time": ep(10 * time.Millisecond),
+			"subsegments": calls})
+		return string(b)
+	}
+	catalog, _ := json.Marshal(map[string]any{"trace_id": tid, "id": "00000000000000d1", "parent_id": "00000000000000c1", "name": "Product-Catalog",
+		"start_time": ep(2 * time.Millisecond), "end_time": ep(8 * time.Millisecond)})
+	awsTPut(t, xc, []string{string(catalog), front(call), front(call, call)})
+	g, err := xc.GetServiceGraph(ctx, &xray.GetServiceGraphInput{StartTime: aws.Time(now.Add(-time.Minute)), EndTime: aws.Time(now.Add(time.Minute))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range g.Services {
+		names = append(names, aws.ToString(s.Name))
+		for _, e := range s.Edges {
+			if n := aws.ToInt64(e.SummaryStatistics.TotalCount); n != 1 {
+				t.Errorf("%s's edge to %d: %d calls", aws.ToString(s.Name), aws.ToInt32(e.ReferenceId), n)
+			}
+		}
+	}
+	if !slices.Equal(names, []string{"client", "Frontend", "Product-Catalog"}) {
+		t.Errorf("services %v", names)
+	}
+}
