@@ -61,12 +61,6 @@ func runDoctor(ctx context.Context, f *doctorFlags, stdin io.Reader, stdout, std
 	if f.identity != steps.IdentityIRSA && f.identity != steps.IdentityPodIdentity {
 		return usagef("--identity %q: must be irsa or pod-identity", f.identity)
 	}
-	if f.region != "" && !regionName.MatchString(f.region) {
-		return usagef("--region %q is not an AWS region name (e.g. us-west-2)", f.region)
-	}
-	if f.cluster != "" && !clusterName.MatchString(f.cluster) {
-		return usagef("--cluster %q is not a valid EKS cluster name", f.cluster)
-	}
 	log, closeLog, err := openLog(f.logFile)
 	if err != nil {
 		return err

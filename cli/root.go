@@ -80,6 +80,12 @@ func (s *shared) validate() (i18n.Lang, error) {
 	if strings.TrimSpace(s.namespace) == "" {
 		return "", usagef("--namespace must not be empty")
 	}
+	if s.cluster != "" && !clusterName.MatchString(s.cluster) {
+		return "", usagef("--cluster %q is not a valid EKS cluster name (letters, digits, - and _, up to 100, starting with a letter or digit)", s.cluster)
+	}
+	if s.region != "" && !regionName.MatchString(s.region) {
+		return "", usagef("--region %q is not an AWS region name (e.g. us-west-2)", s.region)
+	}
 	return lang, nil
 }
 

@@ -70,9 +70,6 @@ func runTraces(ctx context.Context, f *tracesFlags, stdin io.Reader, stdout, std
 	if err := checkSince(f.since); err != nil {
 		return err
 	}
-	if f.region != "" && !regionName.MatchString(f.region) {
-		return usagef("--region %q is not an AWS region name (e.g. us-west-2)", f.region)
-	}
 	log, closeLog, err := openLog(f.logFile)
 	if err != nil {
 		return err

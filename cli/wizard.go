@@ -73,12 +73,6 @@ func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, std
 	if err := checkSince(w.since); err != nil {
 		return err
 	}
-	if w.cluster != "" && !clusterName.MatchString(w.cluster) {
-		return usagef("--cluster %q is not a valid EKS cluster name (letters, digits, - and _, up to 100, starting with a letter or digit)", w.cluster)
-	}
-	if w.region != "" && !regionName.MatchString(w.region) {
-		return usagef("--region %q is not an AWS region name (e.g. us-west-2)", w.region)
-	}
 	log, closeLog, err := openLog(w.logFile)
 	if err != nil {
 		return err
