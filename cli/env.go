@@ -11,11 +11,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
@@ -71,17 +71,17 @@ func awsConfig(ctx context.Context, o steps.Options, log *slog.Logger) (aws.Conf
 
 // kubeTarget is the kube context in use and a clientset for it.
 type kubeTarget struct {
-	client  kubernetes.Interface
+	client  kube.Interface
 	context string
 	cluster string
 	server  string
 	err     error
 }
 
-// kube loads the kubeconfig as kubectl does: --kubeconfig, else $KUBECONFIG,
+// kubeTargetFor loads the kubeconfig as kubectl does: --kubeconfig, else $KUBECONFIG,
 // else ~/.kube/config, and --context over the current context. A failure is
 // kept, not returned: steps that need no cluster still run.
-func kube(o steps.Options) kubeTarget {
+func kubeTargetFor(o steps.Options) kubeTarget {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	if o.Kubeconfig != "" {
 		rules.ExplicitPath = o.Kubeconfig
@@ -116,7 +116,7 @@ func kube(o steps.Options) kubeTarget {
 	// is closed by the API server and must watch again.
 	rc.ContentType = "application/vnd.kubernetes.protobuf"
 	rc.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
-	cs, err := kubernetes.NewForConfig(rc)
+	cs, err := kube.NewForConfig(rc)
 	if err != nil {
 		t.err = err
 		return t

@@ -217,7 +217,7 @@ func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slo
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	k := kube(opts)
+	k := kubeTargetFor(opts)
 	env = steps.NewEnv(cfg, k.client, opts)
 	env.KubeContext, env.KubeCluster, env.KubeServer, env.KubeErr = k.context, k.cluster, k.server, k.err
 	env.Log = log

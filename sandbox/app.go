@@ -222,7 +222,7 @@ func (a *sampleApp) catalog(w http.ResponseWriter) {
 // Ready one (during a rollout the Service still reaches the old pod until
 // the new one is Ready).
 func (c *Cluster) appPod(deploy string) *corev1.Pod {
-	pods, _ := c.inf.Core().V1().Pods().Lister().Pods(c.o.AppNamespace).List(labels.SelectorFromSet(labels.Set{"app": deploy}))
+	pods, _ := c.inf.pods(c.o.AppNamespace).List(labels.SelectorFromSet(labels.Set{"app": deploy}))
 	var best *corev1.Pod
 	for _, p := range pods {
 		if podReady(p) && p.DeletionTimestamp == nil && (best == nil || best.CreationTimestamp.Before(&p.CreationTimestamp)) {
@@ -408,7 +408,7 @@ func (a *sampleApp) socket(from, to *corev1.Pod) *net.UDPConn {
 		for k, s := range a.socks {
 			_, target, _ := strings.Cut(k, ">")
 			ns, name, _ := strings.Cut(target, "/")
-			if p, err := a.c.inf.Core().V1().Pods().Lister().Pods(ns).Get(name); err != nil || p.DeletionTimestamp != nil {
+			if p, err := a.c.inf.pods(ns).Get(name); err != nil || p.DeletionTimestamp != nil {
 				a.c.daemon.forget(s.LocalAddr().(*net.UDPAddr).Port)
 				s.Close()
 				delete(a.socks, k)
@@ -461,7 +461,7 @@ func (c *Cluster) daemonFor(from *corev1.Pod, addr string) *corev1.Pod {
 	if len(svc.Spec.Selector) == 0 {
 		return nil
 	}
-	pods, _ := c.inf.Core().V1().Pods().Lister().Pods(svc.Namespace).List(sel)
+	pods, _ := c.inf.pods(svc.Namespace).List(sel)
 	if svc.Spec.ClusterIP == corev1.ClusterIPNone {
 		// Headless: DNS answers with the Ready pods' IPs, and the SDK keeps
 		// the first answer for as long as its process runs.
@@ -529,7 +529,7 @@ func (c *Cluster) serviceFor(ns, host string) *corev1.Service {
 	if strings.Contains(svcNS, ".") {
 		return nil
 	}
-	svc, err := c.inf.Core().V1().Services().Lister().Services(svcNS).Get(name)
+	svc, err := c.inf.services(svcNS).Get(name)
 	if err != nil {
 		return nil
 	}
@@ -558,7 +558,7 @@ func targetPort(p *corev1.Pod, sp *corev1.ServicePort) int {
 // `from`: a pod with that IP, or with hostNetwork or a hostPort on a node
 // with that IP.
 func (c *Cluster) daemonAt(ip string, port int, from *corev1.Pod) *corev1.Pod {
-	pods, _ := c.inf.Core().V1().Pods().Lister().List(labels.Everything())
+	pods, _ := c.inf.allPods().List(labels.Everything())
 	for _, p := range pods {
 		if p.DeletionTimestamp != nil {
 			continue

@@ -98,7 +98,7 @@ func (l *lab) serviceAccount(role string) {
 	if role != "" {
 		sa.WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": role})
 	}
-	if _, err := l.c.Clientset().CoreV1().ServiceAccounts("default").Apply(context.Background(), sa, metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := l.c.Clientset().CoreV1().ServiceAccounts("default").Apply(context.Background(), ac(sa), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		l.t.Fatal(err)
 	}
 }
@@ -110,13 +110,13 @@ func (l *lab) applyDaemon(region string) {
 	l.t.Helper()
 	ctx, cs, opts := context.Background(), l.c.Clientset(), metav1.ApplyOptions{FieldManager: fieldManager}
 	applyDaemonConfig(l.t, cs, region)
-	if _, err := cs.CoreV1().Services("default").Apply(ctx, corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
+	if _, err := cs.CoreV1().Services("default").Apply(ctx, ac(corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
 		WithSelector(map[string]string{"app": "xray-daemon"}).
 		WithPorts(corev1ac.ServicePort().WithName("xray-ingest").WithPort(2000).WithProtocol(corev1.ProtocolUDP),
-			corev1ac.ServicePort().WithName("xray-tcp").WithPort(2000).WithProtocol(corev1.ProtocolTCP))), opts); err != nil {
+			corev1ac.ServicePort().WithName("xray-tcp").WithPort(2000).WithProtocol(corev1.ProtocolTCP)))), opts); err != nil {
 		l.t.Fatal(err)
 	}
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), opts); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), opts); err != nil {
 		l.t.Fatal(err)
 	}
 }
@@ -319,9 +319,9 @@ func TestAppWithoutDaemonNoTraces(t *testing.T) {
 
 	// The Service alone, with no pod behind it, reaches nothing either.
 	l.serviceAccount("")
-	if _, err := l.c.Clientset().CoreV1().Services("default").Apply(context.Background(), corev1ac.Service("xray-service", "default").
+	if _, err := l.c.Clientset().CoreV1().Services("default").Apply(context.Background(), ac(corev1ac.Service("xray-service", "default").
 		WithSpec(corev1ac.ServiceSpec().WithSelector(map[string]string{"app": "xray-daemon"}).
-			WithPorts(corev1ac.ServicePort().WithPort(2000).WithProtocol(corev1.ProtocolUDP))), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+			WithPorts(corev1ac.ServicePort().WithPort(2000).WithProtocol(corev1.ProtocolUDP)))), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	l.o.waitFor(t, "the Service in the cache", 2*time.Second, func() bool { _, err := l.o.svcs.Services("default").Get("xray-service"); return err == nil })
@@ -635,8 +635,8 @@ func TestDaemonDefaultBindIsUnreachable(t *testing.T) {
 	l := newLab(t, ClusterOptions{})
 	l.serviceAccount(l.irsa("default", "xray-daemon"))
 	l.deployDaemon("us-west-2")
-	if _, err := l.c.Clientset().CoreV1().ConfigMaps("default").Apply(context.Background(), corev1ac.ConfigMap("xray-config", "default").
-		WithData(map[string]string{"config.yaml": "Region: us-west-2\nVersion: 2\n"}), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := l.c.Clientset().CoreV1().ConfigMaps("default").Apply(context.Background(), ac(corev1ac.ConfigMap("xray-config", "default").
+		WithData(map[string]string{"config.yaml": "Region: us-west-2\nVersion: 2\n"})), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	// The ConfigMap is read at start: restart.
@@ -669,9 +669,9 @@ func TestDaemonHeadlessService(t *testing.T) {
 	cs, ctx, opts := l.c.Clientset(), context.Background(), metav1.ApplyOptions{FieldManager: fieldManager}
 	l.serviceAccount(l.irsa("default", "xray-daemon"))
 	applyDaemonConfig(t, cs, "us-west-2")
-	if _, err := cs.CoreV1().Services("default").Apply(ctx, corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
+	if _, err := cs.CoreV1().Services("default").Apply(ctx, ac(corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
 		WithClusterIP("None").WithSelector(map[string]string{"app": "xray-daemon"}).
-		WithPorts(corev1ac.ServicePort().WithPort(2000).WithProtocol(corev1.ProtocolUDP))), opts); err != nil {
+		WithPorts(corev1ac.ServicePort().WithPort(2000).WithProtocol(corev1.ProtocolUDP)))), opts); err != nil {
 		t.Fatal(err)
 	}
 	ready := func(what string, check func(*corev1.Pod) bool) {
@@ -701,7 +701,7 @@ func TestDaemonHeadlessService(t *testing.T) {
 	}
 
 	// Without hostNetwork: pod IPs.
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), opts); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), opts); err != nil {
 		t.Fatal(err)
 	}
 	ready("the daemon's pods", nil)
@@ -716,7 +716,7 @@ func TestDaemonHeadlessService(t *testing.T) {
 	// With hostNetwork: the node's IP, the same after a restart.
 	hostNet := daemonSetApply("default", daemonImage)
 	hostNet.Spec.Template.Spec.WithHostNetwork(true)
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, hostNet, opts); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(hostNet), opts); err != nil {
 		t.Fatal(err)
 	}
 	ready("hostNetwork pods", func(p *corev1.Pod) bool { return p.Spec.HostNetwork && p.Status.PodIP == p.Status.HostIP })

@@ -32,15 +32,13 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/version"
 	"k8s.io/apimachinery/pkg/watch"
-	fakediscovery "k8s.io/client-go/discovery/fake"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/kubernetes/fake"
-	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/listers"
 	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // ClusterOptions shape the simulated cluster. Zero values give the
@@ -82,8 +80,8 @@ const (
 // balancer for the app, the sample app and the X-Ray daemon's processes.
 type Cluster struct {
 	o   ClusterOptions
-	cs  *fake.Clientset
-	inf informers.SharedInformerFactory
+	cs  *kube.Fake
+	inf *clusterInformers
 	log *slog.Logger
 
 	// controllers is the DaemonSet and Deployment controllers' queue
@@ -184,16 +182,16 @@ func NewCluster(o ClusterOptions) *Cluster {
 		})
 	}
 	objs = append(objs, c.appObjects()...)
-	c.cs = fake.NewClientset(objs...)
+	c.cs = kube.NewFake(objs...)
 	c.apiserver()
-	c.cs.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{
+	c.cs.Version = &version.Info{
 		Major: "1", Minor: "34", GitVersion: "v1.34.4-eks-sandbox", Platform: "linux/amd64",
 	}
 	return c
 }
 
 // Clientset is the cluster's Kubernetes API.
-func (c *Cluster) Clientset() kubernetes.Interface { return c.cs }
+func (c *Cluster) Clientset() kube.Interface { return c.cs }
 
 // Nodes are the nodes' names.
 func (c *Cluster) Nodes() []string {
@@ -474,7 +472,7 @@ func (c *Cluster) patch(a k8stesting.PatchActionImpl, store k8stesting.ReactionF
 // would store it.) It applies to a scratch tracker holding a copy.
 func (c *Cluster) dryRunApply(pa k8stesting.PatchActionImpl) (bool, runtime.Object, error) {
 	gvr, ns := pa.GetResource(), pa.GetNamespace()
-	scratch := fake.NewClientset()
+	scratch := kube.NewFake()
 	if cur, err := c.cs.Tracker().Get(gvr, ns, pa.GetName()); err == nil {
 		if err := scratch.Tracker().Add(cur.DeepCopyObject()); err != nil {
 			return true, nil, err
@@ -564,7 +562,7 @@ func kindOf(gvr schema.GroupVersionResource) (schema.GroupVersionKind, bool) {
 	if k, ok := kinds.Load(gvr); ok {
 		return k.(schema.GroupVersionKind), true
 	}
-	for gvk := range scheme.Scheme.AllKnownTypes() {
+	for gvk := range kube.Scheme.AllKnownTypes() {
 		if gvk.GroupVersion() != gvr.GroupVersion() || strings.HasSuffix(gvk.Kind, "List") {
 			continue
 		}
@@ -734,13 +732,8 @@ func (c *Cluster) admitPod(p *corev1.Pod) error {
 // Stop or until ctx ends; it returns once they are ready.
 func (c *Cluster) Start(ctx context.Context) error {
 	ctx, c.cancel = context.WithCancel(ctx)
-	c.inf = informers.NewSharedInformerFactory(c.cs, 0)
-	dsInf := c.inf.Apps().V1().DaemonSets().Informer()
-	deployInf := c.inf.Apps().V1().Deployments().Informer()
-	podInf := c.inf.Core().V1().Pods().Informer()
-	saInf := c.inf.Core().V1().ServiceAccounts().Informer()
-	cmInf := c.inf.Core().V1().ConfigMaps().Informer()
-	c.inf.Core().V1().Services().Informer()
+	c.inf = newClusterInformers(c.cs)
+	dsInf, deployInf, podInf, saInf, cmInf := c.inf.dsInf, c.inf.deployInf, c.inf.podInf, c.inf.saInf, c.inf.cmInf
 	workload := func(kind string) func(any) {
 		return func(obj any) {
 			if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
@@ -785,7 +778,7 @@ func (c *Cluster) Start(ctx context.Context) error {
 			c.enqueueWorkloads(m.GetNamespace())
 			return
 		}
-		pods, _ := c.inf.Core().V1().Pods().Lister().Pods(m.GetNamespace()).List(labels.Everything())
+		pods, _ := c.inf.pods(m.GetNamespace()).List(labels.Everything())
 		for _, p := range pods {
 			if p.Status.Phase == corev1.PodPending {
 				c.kubelet.Add(p.Namespace + "/" + p.Name)
@@ -798,10 +791,8 @@ func (c *Cluster) Start(ctx context.Context) error {
 		}
 	}
 	c.inf.Start(ctx.Done())
-	for typ, ok := range c.inf.WaitForCacheSync(ctx.Done()) {
-		if !ok {
-			return fmt.Errorf("cache of %v did not sync", typ)
-		}
+	if !c.inf.WaitForCacheSync(ctx.Done()) {
+		return fmt.Errorf("the caches did not sync: %w", context.Cause(ctx))
 	}
 	var err error
 	if c.daemon, err = startDaemon(ctx, c); err != nil {
@@ -855,11 +846,11 @@ func (c *Cluster) Stop() {
 }
 
 func (c *Cluster) enqueueWorkloads(ns string) {
-	dss, _ := c.inf.Apps().V1().DaemonSets().Lister().DaemonSets(ns).List(labels.Everything())
+	dss, _ := c.inf.daemonSets(ns).List(labels.Everything())
 	for _, d := range dss {
 		c.controllers.Add("DaemonSet/" + d.Namespace + "/" + d.Name)
 	}
-	deps, _ := c.inf.Apps().V1().Deployments().Lister().Deployments(ns).List(labels.Everything())
+	deps, _ := c.inf.deployments(ns).List(labels.Everything())
 	for _, d := range deps {
 		c.controllers.Add("Deployment/" + d.Namespace + "/" + d.Name)
 	}
@@ -929,7 +920,7 @@ func (c *Cluster) ownerKey(p *corev1.Pod) string {
 
 // owned are a workload's pods, terminating ones included.
 func (c *Cluster) owned(kind, ns, name string) []*corev1.Pod {
-	pods, _ := c.inf.Core().V1().Pods().Lister().Pods(ns).List(labels.Everything())
+	pods, _ := c.inf.pods(ns).List(labels.Everything())
 	var out []*corev1.Pod
 	for _, p := range pods {
 		if c.ownerKey(p) == kind+"/"+ns+"/"+name {
@@ -951,7 +942,7 @@ func (c *Cluster) syncWorkload(ctx context.Context, kind, ns, name string) error
 	switch kind {
 	case "DaemonSet":
 		var ds *appsv1.DaemonSet
-		if ds, err = c.inf.Apps().V1().DaemonSets().Lister().DaemonSets(ns).Get(name); err == nil {
+		if ds, err = c.inf.daemonSets(ns).Get(name); err == nil {
 			w = workload{kind: kind, ns: ns, name: name, uid: ds.UID, generation: ds.Generation, template: ds.Spec.Template}
 			for _, n := range c.nodes {
 				if labels.SelectorFromSet(ds.Spec.Template.Spec.NodeSelector).Matches(c.nodeLabels(n.name)) {
@@ -961,7 +952,7 @@ func (c *Cluster) syncWorkload(ctx context.Context, kind, ns, name string) error
 		}
 	case "Deployment":
 		var d *appsv1.Deployment
-		if d, err = c.inf.Apps().V1().Deployments().Lister().Deployments(ns).Get(name); err == nil {
+		if d, err = c.inf.deployments(ns).Get(name); err == nil {
 			w = workload{kind: kind, ns: ns, name: name, uid: d.UID, generation: d.Generation, template: d.Spec.Template, replicas: 1}
 			if d.Spec.Replicas != nil {
 				w.replicas = int(*d.Spec.Replicas)
@@ -1185,7 +1176,7 @@ func (c *Cluster) writeStatus(ctx context.Context, w workload, pods []*corev1.Po
 	var err error
 	switch w.kind {
 	case "DaemonSet":
-		ds, err := c.inf.Apps().V1().DaemonSets().Lister().DaemonSets(w.ns).Get(w.name)
+		ds, err := c.inf.daemonSets(w.ns).Get(w.name)
 		if err != nil {
 			return nil
 		}
@@ -1214,7 +1205,7 @@ func (c *Cluster) writeStatus(ctx context.Context, w workload, pods []*corev1.Po
 		ds.Status = st
 		_, err = c.cs.AppsV1().DaemonSets(w.ns).UpdateStatus(ctx, ds, opts)
 	case "Deployment":
-		d, err := c.inf.Apps().V1().Deployments().Lister().Deployments(w.ns).Get(w.name)
+		d, err := c.inf.deployments(w.ns).Get(w.name)
 		if err != nil {
 			return nil
 		}
@@ -1306,7 +1297,7 @@ func (c *Cluster) processKubelet(ctx context.Context) bool {
 // Terminating → gone.
 func (c *Cluster) syncPod(ctx context.Context, ns, name string) error {
 	key := ns + "/" + name
-	p, err := c.inf.Core().V1().Pods().Lister().Pods(ns).Get(name)
+	p, err := c.inf.pods(ns).Get(name)
 	if apierrors.IsNotFound(err) {
 		c.mu.Lock()
 		if run := c.runs[key]; run != nil {
@@ -1387,7 +1378,7 @@ func (c *Cluster) syncPod(ctx context.Context, ns, name string) error {
 		if v.ConfigMap == nil || v.ConfigMap.Optional != nil && *v.ConfigMap.Optional {
 			continue
 		}
-		if _, err := c.inf.Core().V1().ConfigMaps().Lister().ConfigMaps(ns).Get(v.ConfigMap.Name); err != nil {
+		if _, err := c.inf.configMaps(ns).Get(v.ConfigMap.Name); err != nil {
 			c.event("Pod", ns, name, corev1.EventTypeWarning, "FailedMount",
 				fmt.Sprintf("MountVolume.SetUp failed for volume %q : configmap %q not found", v.Name, v.ConfigMap.Name))
 			return later(2 * c.o.PodStartDelay)
@@ -1458,7 +1449,7 @@ func (c *Cluster) schedule(p *corev1.Pod) error {
 	if p.DeletionTimestamp != nil {
 		return nil
 	}
-	pods, _ := c.inf.Core().V1().Pods().Lister().List(labels.Everything())
+	pods, _ := c.inf.allPods().List(labels.Everything())
 	load := map[string]int{}
 	for _, q := range pods {
 		load[q.Spec.NodeName]++
@@ -1734,4 +1725,45 @@ func (c *Cluster) appObjects() []runtime.Object {
 		})
 	}
 	return out
+}
+
+// clusterInformers are the controllers' and kubelets' view of the cluster.
+type clusterInformers struct {
+	kube.Informers
+	dsInf, deployInf, podInf, saInf, cmInf, svcInf cache.SharedIndexInformer
+}
+
+func newClusterInformers(kc kube.Interface) *clusterInformers {
+	i := &clusterInformers{}
+	i.dsInf = i.Add(kube.NewInformer(kc.AppsV1().DaemonSets(metav1.NamespaceAll), &appsv1.DaemonSet{}, kube.InformerOptions{}))
+	i.deployInf = i.Add(kube.NewInformer(kc.AppsV1().Deployments(metav1.NamespaceAll), &appsv1.Deployment{}, kube.InformerOptions{}))
+	i.podInf = i.Add(kube.NewInformer(kc.CoreV1().Pods(metav1.NamespaceAll), &corev1.Pod{}, kube.InformerOptions{}))
+	i.saInf = i.Add(kube.NewInformer(kc.CoreV1().ServiceAccounts(metav1.NamespaceAll), &corev1.ServiceAccount{}, kube.InformerOptions{}))
+	i.cmInf = i.Add(kube.NewInformer(kc.CoreV1().ConfigMaps(metav1.NamespaceAll), &corev1.ConfigMap{}, kube.InformerOptions{}))
+	i.svcInf = i.Add(kube.NewInformer(kc.CoreV1().Services(metav1.NamespaceAll), &corev1.Service{}, kube.InformerOptions{}))
+	return i
+}
+
+func (i *clusterInformers) allPods() listers.ResourceIndexer[*corev1.Pod] {
+	return listers.New[*corev1.Pod](i.podInf.GetIndexer(), corev1.Resource("pods"))
+}
+
+func (i *clusterInformers) pods(ns string) listers.ResourceIndexer[*corev1.Pod] {
+	return listers.NewNamespaced(i.allPods(), ns)
+}
+
+func (i *clusterInformers) daemonSets(ns string) listers.ResourceIndexer[*appsv1.DaemonSet] {
+	return listers.NewNamespaced(listers.New[*appsv1.DaemonSet](i.dsInf.GetIndexer(), appsv1.Resource("daemonsets")), ns)
+}
+
+func (i *clusterInformers) deployments(ns string) listers.ResourceIndexer[*appsv1.Deployment] {
+	return listers.NewNamespaced(listers.New[*appsv1.Deployment](i.deployInf.GetIndexer(), appsv1.Resource("deployments")), ns)
+}
+
+func (i *clusterInformers) configMaps(ns string) listers.ResourceIndexer[*corev1.ConfigMap] {
+	return listers.NewNamespaced(listers.New[*corev1.ConfigMap](i.cmInf.GetIndexer(), corev1.Resource("configmaps")), ns)
+}
+
+func (i *clusterInformers) services(ns string) listers.ResourceIndexer[*corev1.Service] {
+	return listers.NewNamespaced(listers.New[*corev1.Service](i.svcInf.GetIndexer(), corev1.Resource("services")), ns)
 }

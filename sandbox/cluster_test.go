@@ -18,16 +18,18 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
 	appslisters "k8s.io/client-go/listers/apps/v1"
 	corelisters "k8s.io/client-go/listers/core/v1"
+	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // fieldManager is the manager name the tests apply with, as the wizard does.
@@ -66,9 +68,13 @@ type observer struct {
 	ended map[string]bool      // pods seen Terminating
 }
 
-func observe(t *testing.T, cs kubernetes.Interface) *observer {
+func observe(t *testing.T, cs kube.Interface) *observer {
 	t.Helper()
-	f := informers.NewSharedInformerFactory(cs, 0)
+	var f kube.Informers
+	podInf := f.Add(kube.NewInformer(cs.CoreV1().Pods(metav1.NamespaceAll), &corev1.Pod{}, kube.InformerOptions{}))
+	dsInf := f.Add(kube.NewInformer(cs.AppsV1().DaemonSets(metav1.NamespaceAll), &appsv1.DaemonSet{}, kube.InformerOptions{}))
+	svcInf := f.Add(kube.NewInformer(cs.CoreV1().Services(metav1.NamespaceAll), &corev1.Service{}, kube.InformerOptions{}))
+	depInf := f.Add(kube.NewInformer(cs.AppsV1().Deployments(metav1.NamespaceAll), &appsv1.Deployment{}, kube.InformerOptions{}))
 	o := &observer{poke: make(chan struct{}, 1), seen: map[string][]string{}, ready: map[string]time.Time{}, ended: map[string]bool{}}
 	wake := func() {
 		select {
@@ -101,12 +107,11 @@ func observe(t *testing.T, cs kubernetes.Interface) *observer {
 		UpdateFunc: func(_, obj any) { record(obj, false) },
 		DeleteFunc: func(any) { wake() },
 	}
-	o.pods = f.Core().V1().Pods().Lister()
-	o.ds = f.Apps().V1().DaemonSets().Lister()
-	o.svcs = f.Core().V1().Services().Lister()
-	o.deps = f.Apps().V1().Deployments().Lister()
-	for _, inf := range []cache.SharedIndexInformer{f.Core().V1().Pods().Informer(), f.Apps().V1().DaemonSets().Informer(),
-		f.Core().V1().Services().Informer(), f.Apps().V1().Deployments().Informer()} {
+	o.pods = corelisters.NewPodLister(podInf.GetIndexer())
+	o.ds = appslisters.NewDaemonSetLister(dsInf.GetIndexer())
+	o.svcs = corelisters.NewServiceLister(svcInf.GetIndexer())
+	o.deps = appslisters.NewDeploymentLister(depInf.GetIndexer())
+	for _, inf := range []cache.SharedIndexInformer{podInf, dsInf, svcInf, depInf} {
 		if _, err := inf.AddEventHandler(h); err != nil {
 			t.Fatal(err)
 		}
@@ -117,10 +122,8 @@ func observe(t *testing.T, cs kubernetes.Interface) *observer {
 		close(stop)
 		f.Shutdown()
 	})
-	for typ, ok := range f.WaitForCacheSync(stop) {
-		if !ok {
-			t.Fatalf("cache of %v did not sync", typ)
-		}
+	if !f.WaitForCacheSync(stop) {
+		t.Fatal("the informers' caches did not sync")
 	}
 	return o
 }
@@ -193,21 +196,21 @@ const daemonImage = "public.ecr.aws/xray/aws-xray-daemon:3.6.6"
 
 // applyDaemonConfig applies the daemon's ConfigMap: its config file with
 // the sockets on every address and the given region ("" for none).
-func applyDaemonConfig(t *testing.T, cs kubernetes.Interface, region string) {
+func applyDaemonConfig(t *testing.T, cs kube.Interface, region string) {
 	t.Helper()
 	config := "Socket:\n  UDPAddress: \"0.0.0.0:2000\"\n  TCPAddress: \"0.0.0.0:2000\"\nVersion: 2\n"
 	if region != "" {
 		config += fmt.Sprintf("Region: %q\n", region)
 	}
-	if _, err := cs.CoreV1().ConfigMaps("default").Apply(context.Background(), corev1ac.ConfigMap("xray-config", "default").
-		WithData(map[string]string{"config.yaml": config}), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.CoreV1().ConfigMaps("default").Apply(context.Background(), ac(corev1ac.ConfigMap("xray-config", "default").
+		WithData(map[string]string{"config.yaml": config})), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // restart does what `kubectl rollout restart` does: a new annotation on
 // the pod template.
-func restart(t *testing.T, cs kubernetes.Interface, kind, ns, name string) {
+func restart(t *testing.T, cs kube.Interface, kind, ns, name string) {
 	t.Helper()
 	patch := []byte(fmt.Sprintf(`{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":%q}}}}}`, time.Now().Format(time.RFC3339Nano)))
 	var err error
@@ -313,30 +316,30 @@ func TestClusterServerSideApply(t *testing.T) {
 	opts := metav1.ApplyOptions{FieldManager: fieldManager}
 
 	// Typed apply configurations.
-	sa, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default").
-		WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/xray"}), opts)
+	sa, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, ac(corev1ac.ServiceAccount("xray-daemon", "default").
+		WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/xray"})), opts)
 	if err != nil || sa.Annotations["eks.amazonaws.com/role-arn"] == "" {
 		t.Fatalf("ServiceAccount: %v %v", sa, err)
 	}
-	cm, err := cs.CoreV1().ConfigMaps("default").Apply(ctx, corev1ac.ConfigMap("xray-config", "default").
-		WithData(map[string]string{"config.yaml": "Region: \"us-west-2\"\n"}), opts)
+	cm, err := cs.CoreV1().ConfigMaps("default").Apply(ctx, ac(corev1ac.ConfigMap("xray-config", "default").
+		WithData(map[string]string{"config.yaml": "Region: \"us-west-2\"\n"})), opts)
 	if err != nil || cm.Data["config.yaml"] == "" {
 		t.Fatalf("ConfigMap: %v %v", cm, err)
 	}
-	svc, err := cs.CoreV1().Services("default").Apply(ctx, corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
+	svc, err := cs.CoreV1().Services("default").Apply(ctx, ac(corev1ac.Service("xray-service", "default").WithSpec(corev1ac.ServiceSpec().
 		WithSelector(map[string]string{"app": "xray-daemon"}).
 		WithPorts(corev1ac.ServicePort().WithName("xray-ingest").WithPort(2000).WithProtocol(corev1.ProtocolUDP),
-			corev1ac.ServicePort().WithName("xray-tcp").WithPort(2000).WithProtocol(corev1.ProtocolTCP))), opts)
+			corev1ac.ServicePort().WithName("xray-tcp").WithPort(2000).WithProtocol(corev1.ProtocolTCP)))), opts)
 	if err != nil || len(svc.Spec.Ports) != 2 {
 		t.Fatalf("Service: %v %v", svc, err)
 	}
-	ds, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), opts)
+	ds, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), opts)
 	if err != nil || ds.Spec.Template.Spec.Containers[0].Image != daemonImage {
 		t.Fatalf("DaemonSet: %v %v", ds, err)
 	}
-	crb, err := cs.RbacV1().ClusterRoleBindings().Apply(ctx, rbacv1ac.ClusterRoleBinding("xray-daemon").
+	crb, err := cs.RbacV1().ClusterRoleBindings().Apply(ctx, ac(rbacv1ac.ClusterRoleBinding("xray-daemon").
 		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup("rbac.authorization.k8s.io").WithKind("ClusterRole").WithName("view")).
-		WithSubjects(rbacv1ac.Subject().WithKind("ServiceAccount").WithName("xray-daemon").WithNamespace("default")), opts)
+		WithSubjects(rbacv1ac.Subject().WithKind("ServiceAccount").WithName("xray-daemon").WithNamespace("default"))), opts)
 	if err != nil || crb.RoleRef.Name != "view" {
 		t.Fatalf("ClusterRoleBinding: %v %v", crb, err)
 	}
@@ -396,11 +399,11 @@ func TestClusterServerSideApply(t *testing.T) {
 	// Another manager changing an owned field conflicts; with force it
 	// takes the field over.
 	other := daemonSetApply("default", "amazon/aws-xray-daemon:3.3.7")
-	_, err = cs.AppsV1().DaemonSets("default").Apply(ctx, other, metav1.ApplyOptions{FieldManager: "kubectl"})
+	_, err = cs.AppsV1().DaemonSets("default").Apply(ctx, ac(other), metav1.ApplyOptions{FieldManager: "kubectl"})
 	if !apierrors.IsConflict(err) || !strings.Contains(err.Error(), "image") {
 		t.Fatalf("a second manager's change: %v, want a conflict on the image", err)
 	}
-	forced, err := cs.AppsV1().DaemonSets("default").Apply(ctx, other, metav1.ApplyOptions{FieldManager: "kubectl", Force: true})
+	forced, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(other), metav1.ApplyOptions{FieldManager: "kubectl", Force: true})
 	if err != nil || forced.Spec.Template.Spec.Containers[0].Image != "amazon/aws-xray-daemon:3.3.7" {
 		t.Fatalf("forced apply: %v", err)
 	}
@@ -414,7 +417,7 @@ func TestClusterServerSideApply(t *testing.T) {
 
 	// A server-side dry run answers with the object as it would be and
 	// stores nothing.
-	dry, err := cs.CoreV1().ConfigMaps("default").Apply(ctx, corev1ac.ConfigMap("dry-run", "default").WithData(map[string]string{"a": "b"}),
+	dry, err := cs.CoreV1().ConfigMaps("default").Apply(ctx, ac(corev1ac.ConfigMap("dry-run", "default").WithData(map[string]string{"a": "b"})),
 		metav1.ApplyOptions{FieldManager: fieldManager, DryRun: []string{metav1.DryRunAll}})
 	if err != nil || dry.Data["a"] != "b" {
 		t.Fatalf("dry run: %v %v", dry, err)
@@ -429,12 +432,12 @@ func TestClusterDaemonSetPods(t *testing.T) {
 	c := startCluster(t, ClusterOptions{})
 	cs, ctx := c.Clientset(), context.Background()
 	o := observe(t, cs)
-	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default"), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, ac(corev1ac.ServiceAccount("xray-daemon", "default")), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	applyDaemonConfig(t, cs, "us-west-2")
 	applied := time.Now()
-	ds, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager})
+	ds, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), metav1.ApplyOptions{FieldManager: fieldManager})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -517,7 +520,7 @@ func TestClusterDaemonSetPods(t *testing.T) {
 	o.mu.Lock()
 	createdBefore := len(o.added)
 	o.mu.Unlock()
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(600 * time.Millisecond) // three start delays: time enough for any replacement to show
@@ -532,7 +535,7 @@ func TestClusterDaemonSetPods(t *testing.T) {
 
 	// A new template (a new image) rolls new pods out and removes the old.
 	newImage := "public.ecr.aws/xray/aws-xray-daemon:3.6.5"
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", newImage), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", newImage)), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	o.waitFor(t, "pods of the new template", 5*time.Second, func() bool {
@@ -591,22 +594,22 @@ func TestClusterPodIdentityWebhook(t *testing.T) {
 	applyDaemonConfig(t, cs, "eu-west-1")
 	// No service account yet: as the real controller, no pods (the
 	// admission of each pod fails), until there is one.
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(400 * time.Millisecond)
 	if pods := o.daemonPods("default", "xray-daemon"); len(pods) != 0 {
 		t.Fatalf("pods without their service account: %v", names(pods))
 	}
-	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default"), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, ac(corev1ac.ServiceAccount("xray-daemon", "default")), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	o.waitFor(t, "pods once the service account exists", 5*time.Second, func() bool { return allReady(o.daemonPods("default", "xray-daemon"), 3, nil) })
 	before := o.daemonPods("default", "xray-daemon")
 
 	role := "arn:aws:iam::123456789012:role/eksctl-eksworkshop-eksctl-addon-iamserviceaccount-Role1"
-	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default").
-		WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": role}), metav1.ApplyOptions{FieldManager: "eksctl"}); err != nil {
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, ac(corev1ac.ServiceAccount("xray-daemon", "default").
+		WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": role})), metav1.ApplyOptions{FieldManager: "eksctl"}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(400 * time.Millisecond)
@@ -732,15 +735,15 @@ func TestClusterBehavesLikeAnAPIServer(t *testing.T) {
 		t.Fatalf("create from generateName: %+v %v", cm.ObjectMeta, err)
 	}
 
-	ds, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager})
+	ds, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), metav1.ApplyOptions{FieldManager: fieldManager})
 	if err != nil || ds.UID == "" || ds.CreationTimestamp.IsZero() || ds.Generation != 1 {
 		t.Fatalf("apply-create: uid %q created %v generation %d: %v", ds.UID, ds.CreationTimestamp, ds.Generation, err)
 	}
 	uid := ds.UID
-	if ds, _ = cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); ds.Generation != 1 || ds.UID != uid {
+	if ds, _ = cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), metav1.ApplyOptions{FieldManager: fieldManager}); ds.Generation != 1 || ds.UID != uid {
 		t.Errorf("an unchanged apply: generation %d uid %q", ds.Generation, ds.UID)
 	}
-	if ds, _ = cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", "amazon/aws-xray-daemon:3.3.7"), metav1.ApplyOptions{FieldManager: fieldManager}); ds.Generation != 2 || ds.UID != uid {
+	if ds, _ = cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", "amazon/aws-xray-daemon:3.3.7")), metav1.ApplyOptions{FieldManager: fieldManager}); ds.Generation != 2 || ds.UID != uid {
 		t.Errorf("a changed apply: generation %d uid %q", ds.Generation, ds.UID)
 	}
 	// An update of the object leaves its status; the status subresource
@@ -764,9 +767,10 @@ func TestClusterBehavesLikeAnAPIServer(t *testing.T) {
 	if !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), "fieldManager: Required value") {
 		t.Errorf("apply without a field manager: %v", err)
 	}
-	_, err = cs.RbacV1beta1().ClusterRoleBindings().Patch(ctx, "xray-daemon", types.ApplyPatchType,
+	_, err = c.cs.Invokes(k8stesting.NewRootPatchActionWithOptions(schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1beta1", Resource: "clusterrolebindings"},
+		"xray-daemon", types.ApplyPatchType,
 		[]byte(`{"apiVersion":"rbac.authorization.k8s.io/v1beta1","kind":"ClusterRoleBinding","metadata":{"name":"xray-daemon"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"}}`),
-		metav1.PatchOptions{FieldManager: fieldManager})
+		metav1.PatchOptions{FieldManager: fieldManager}), nil)
 	if !apierrors.IsNotFound(err) || !strings.Contains(err.Error(), "the server could not find the requested resource") {
 		t.Errorf("rbac v1beta1: %v", err)
 	}
@@ -813,10 +817,10 @@ func TestClusterPodsWaitForTheirConfigMap(t *testing.T) {
 	c := startCluster(t, ClusterOptions{})
 	cs, ctx := c.Clientset(), context.Background()
 	o := observe(t, cs)
-	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default"), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, ac(corev1ac.ServiceAccount("xray-daemon", "default")), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(800 * time.Millisecond) // four start delays
@@ -850,7 +854,7 @@ func TestClusterCrashLoops(t *testing.T) {
 	c := startCluster(t, ClusterOptions{PodStartDelay: 100 * time.Millisecond})
 	cs, ctx := c.Clientset(), context.Background()
 	o := observe(t, cs)
-	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("xray-daemon", "default"), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, ac(corev1ac.ServiceAccount("xray-daemon", "default")), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	applyDaemonConfig(t, cs, "")
@@ -869,7 +873,7 @@ func TestClusterCrashLoops(t *testing.T) {
 	// The ECR Public image with the Docker Hub image's command.
 	wrong := daemonSetApply("default", daemonImage)
 	wrong.Spec.Template.Spec.Containers[0].Command = []string{"/usr/bin/xray", "-c", "/aws/xray/config.yaml"}
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, wrong, metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(wrong), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	o.waitFor(t, "CrashLoopBackOff on a missing executable", 5*time.Second, allCrash(func(p *corev1.Pod) bool {
@@ -880,7 +884,7 @@ func TestClusterCrashLoops(t *testing.T) {
 	o.waitFor(t, "restarts", 5*time.Second, allCrash(func(p *corev1.Pod) bool { return p.Status.ContainerStatuses[0].RestartCount >= 2 }))
 
 	// The right command, but no region anywhere: the daemon exits.
-	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, daemonSetApply("default", daemonImage), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	o.waitFor(t, "CrashLoopBackOff without a region", 5*time.Second, allCrash(func(p *corev1.Pod) bool {
@@ -961,8 +965,8 @@ func TestClusterRunsBarePods(t *testing.T) {
 	c := startCluster(t, ClusterOptions{})
 	cs, ctx := c.Clientset(), context.Background()
 	o := observe(t, cs)
-	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, corev1ac.ServiceAccount("debug", "default").
-		WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/debug"}), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, ac(corev1ac.ServiceAccount("debug", "default").
+		WithAnnotations(map[string]string{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/debug"})), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := cs.CoreV1().Pods("default").Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "aws-cli"}, Spec: corev1.PodSpec{

@@ -284,7 +284,7 @@ func (c *Cluster) mountedFile(p *corev1.Pod, ct corev1.Container, file string) (
 			if v.Name != m.Name || v.ConfigMap == nil {
 				continue
 			}
-			cm, err := c.inf.Core().V1().ConfigMaps().Lister().ConfigMaps(p.Namespace).Get(v.ConfigMap.Name)
+			cm, err := c.inf.configMaps(p.Namespace).Get(v.ConfigMap.Name)
 			if err != nil {
 				return nil, err
 			}

@@ -15,7 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"k8s.io/client-go/kubernetes"
+
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // Options shape a sandbox. Zero values give the workshop's setup.
@@ -110,7 +111,7 @@ func (s *Sandbox) AWSConfig() aws.Config {
 }
 
 // Clientset is the simulated cluster's Kubernetes API.
-func (s *Sandbox) Clientset() kubernetes.Interface { return s.Cluster.Clientset() }
+func (s *Sandbox) Clientset() kube.Interface { return s.Cluster.Clientset() }
 
 // KubeContext is the kube context name the sandbox stands for.
 func (s *Sandbox) KubeContext() string {

@@ -14,11 +14,12 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/client-go/informers"
+	"k8s.io/client-go/listers"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // App finds the sample app's load balancer URL and sends it traffic, so the
@@ -108,11 +109,11 @@ func waitForURL(ctx context.Context, env *Env, r flow.Reporter) (string, error) 
 	ns := env.Opts.AppNamespace
 	ctx, cancel := context.WithTimeout(ctx, env.Opts.AppTimeout)
 	defer cancel()
-	f := informers.NewSharedInformerFactoryWithOptions(env.Kube, 0, informers.WithNamespace(ns),
-		informers.WithTweakListOptions(func(o *metav1.ListOptions) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", AppServiceName).String()
-		}))
-	inf := f.Core().V1().Services()
+	var f kube.Informers
+	inf := f.Add(kube.NewInformer(env.Kube.CoreV1().Services(ns), &corev1.Service{}, kube.InformerOptions{Tweak: func(o *metav1.ListOptions) {
+		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", AppServiceName).String()
+	}}))
+	lister := listers.NewNamespaced(listers.New[*corev1.Service](inf.GetIndexer(), corev1.Resource("services")), ns)
 	changed := make(chan struct{}, 1)
 	poke := func() {
 		select {
@@ -120,7 +121,7 @@ func waitForURL(ctx context.Context, env *Env, r flow.Reporter) (string, error) 
 		default:
 		}
 	}
-	if _, err := inf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: func(any) { poke() }, UpdateFunc: func(any, any) { poke() }, DeleteFunc: func(any) { poke() },
 	}); err != nil {
 		return "", err
@@ -136,7 +137,7 @@ func waitForURL(ctx context.Context, env *Env, r flow.Reporter) (string, error) 
 	f.WaitForCacheSync(ctx.Done())
 	said := false
 	for {
-		if svc, err := inf.Lister().Services(ns).Get(AppServiceName); err == nil {
+		if svc, err := lister.Get(AppServiceName); err == nil {
 			if u := AppURL(svc); u != "" {
 				return u, nil
 			}

@@ -25,7 +25,7 @@ func TestApplyConflictAndForce(t *testing.T) {
 		t.Fatalf("first apply: %+v", s)
 	}
 	other := corev1ac.ConfigMap("xray-config", "default").WithData(map[string]string{"config.yaml": "Region: eu-west-1\n"})
-	if _, err := sb.Clientset().CoreV1().ConfigMaps("default").Apply(ctx, other, metav1.ApplyOptions{FieldManager: "helm", Force: true}); err != nil {
+	if _, err := sb.Clientset().CoreV1().ConfigMaps("default").Apply(ctx, ac(other), metav1.ApplyOptions{FieldManager: "helm", Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	env := newEnv(sb, steps.Options{})
@@ -112,7 +112,7 @@ func TestCrashLoopIsExplained(t *testing.T) {
 		WithTemplate(corev1ac.PodTemplateSpec().WithLabels(map[string]string{"app": "xray-daemon"}).WithSpec(corev1ac.PodSpec().
 			WithServiceAccountName("xray-daemon").WithContainers(corev1ac.Container().WithName("xray-daemon").
 			WithImage("public.ecr.aws/xray/aws-xray-daemon:3.6.6").WithCommand("/usr/bin/xray", "-c", "/aws/xray/config.yaml")))))
-	if _, err := sb.Clientset().AppsV1().DaemonSets("default").Apply(ctx, bad, metav1.ApplyOptions{FieldManager: "kubectl", Force: true}); err != nil {
+	if _, err := sb.Clientset().AppsV1().DaemonSets("default").Apply(ctx, ac(bad), metav1.ApplyOptions{FieldManager: "kubectl", Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	ev := &events{}

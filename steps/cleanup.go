@@ -12,10 +12,10 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // IDCleanup names the cleanup step.
@@ -69,36 +69,24 @@ type kindClient struct {
 	delete func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error
 }
 
-func kindClients(kc kubernetes.Interface) map[string]kindClient {
+func kindClients(kc kube.Interface) map[string]kindClient {
 	return map[string]kindClient{
-		"DaemonSet": {
-			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return kc.AppsV1().DaemonSets(metav1.NamespaceAll).List(ctx, o)
-			},
-			func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
-				return kc.AppsV1().DaemonSets(ns).Delete(ctx, name, o)
-			}},
-		"Service": {
-			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return kc.CoreV1().Services(metav1.NamespaceAll).List(ctx, o)
-			},
-			func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
-				return kc.CoreV1().Services(ns).Delete(ctx, name, o)
-			}},
-		"ConfigMap": {
-			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return kc.CoreV1().ConfigMaps(metav1.NamespaceAll).List(ctx, o)
-			},
-			func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
-				return kc.CoreV1().ConfigMaps(ns).Delete(ctx, name, o)
-			}},
-		"ServiceAccount": {
-			func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return kc.CoreV1().ServiceAccounts(metav1.NamespaceAll).List(ctx, o)
-			},
-			func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
-				return kc.CoreV1().ServiceAccounts(ns).Delete(ctx, name, o)
-			}},
+		"DaemonSet":      kindClientOf(kc.AppsV1().DaemonSets),
+		"Service":        kindClientOf(kc.CoreV1().Services),
+		"ConfigMap":      kindClientOf(kc.CoreV1().ConfigMaps),
+		"ServiceAccount": kindClientOf(kc.CoreV1().ServiceAccounts),
+	}
+}
+
+// kindClientOf is the kindClient of one resource's clients.
+func kindClientOf[T, L runtime.Object](client func(namespace string) kube.Client[T, L]) kindClient {
+	return kindClient{
+		list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return client(metav1.NamespaceAll).List(ctx, o)
+		},
+		delete: func(ctx context.Context, ns, name string, o metav1.DeleteOptions) error {
+			return client(ns).Delete(ctx, name, o)
+		},
 	}
 }
 

@@ -9,10 +9,10 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // DaemonSet deploys the X-Ray daemon: its ConfigMap, Service and DaemonSet,
@@ -211,7 +211,7 @@ func (DaemonSet) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 	// controller could not create any pod, so make a plain one and say so.
 	if _, err := env.Kube.CoreV1().ServiceAccounts(ns).Get(ctx, ServiceAccountName, metav1.GetOptions{}); apierrors.IsNotFound(err) {
 		warn(env, r, flow.IDDaemonSet, env.T(i18n.MsgSAMissingMade, ns, ServiceAccountName))
-		ac := corev1ac.ServiceAccount(ServiceAccountName, ns).WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
+		ac := kube.NewObject("v1", "ServiceAccount", ns, ServiceAccountName).WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
 		if _, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, opts); err != nil {
 			return "", env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 		}

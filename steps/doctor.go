@@ -149,7 +149,7 @@ func (d *dx) podLog(ctx context.Context, p corev1.Pod) string {
 	var parts []string
 	for _, prev := range []bool{true, false} {
 		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		b, err := d.env.Kube.CoreV1().Pods(p.Namespace).GetLogs(p.Name, &corev1.PodLogOptions{TailLines: &tail, Previous: prev}).DoRaw(lctx)
+		b, err := d.env.Kube.CoreV1().Pods(p.Namespace).Logs(lctx, p.Name, &corev1.PodLogOptions{TailLines: &tail, Previous: prev})
 		cancel()
 		if err == nil {
 			parts = append(parts, string(b))

@@ -15,10 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // Names the lab uses.
@@ -79,7 +79,7 @@ type Env struct {
 	IAM  *iam.Client
 	EKS  *eks.Client
 	XRay *xray.Client
-	Kube kubernetes.Interface
+	Kube kube.Interface
 	// KubeContext is the name of the kube context in use, and KubeCluster
 	// the cluster it points at (for preflight to show and match).
 	KubeContext string
@@ -134,7 +134,7 @@ func (c *ClusterInfo) IssuerHostPath() string {
 }
 
 // NewEnv builds an Env from an AWS config and a clientset.
-func NewEnv(cfg aws.Config, kube kubernetes.Interface, opts Options) *Env {
+func NewEnv(cfg aws.Config, kc kube.Interface, opts Options) *Env {
 	if opts.Namespace == "" {
 		opts.Namespace = "default"
 	}
@@ -161,7 +161,7 @@ func NewEnv(cfg aws.Config, kube kubernetes.Interface, opts Options) *Env {
 	}
 	e := &Env{
 		Opts: opts,
-		Kube: kube,
+		Kube: kc,
 		HTTP: &http.Client{Timeout: 10 * time.Second},
 		Now:  time.Now,
 		Log:  slog.New(slog.DiscardHandler),

@@ -17,10 +17,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // IAMServiceAccount gives the daemon's service account an IAM role that may
@@ -324,7 +324,7 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (
 	}
 	if s.sa == nil || !s.saAnnotated {
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAnnotatingSA, ns, ServiceAccountName))
-		ac := corev1ac.ServiceAccount(ServiceAccountName, ns).
+		ac := kube.NewObject("v1", "ServiceAccount", ns, ServiceAccountName).
 			WithLabels(map[string]string{ManagedByLabel: ManagedByValue}).
 			WithAnnotations(map[string]string{RoleARNAnnotation: s.roleARN})
 		_, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})

@@ -14,10 +14,10 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // The iamsa step with --identity pod-identity: EKS Pod Identity instead of
@@ -189,7 +189,7 @@ func (s *piState) apply(ctx context.Context, env *Env, r flow.Reporter) (string,
 		}
 	}
 	if !s.saExists {
-		ac := corev1ac.ServiceAccount(ServiceAccountName, ns).WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
+		ac := kube.NewObject("v1", "ServiceAccount", ns, ServiceAccountName).WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
 		if _, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager}); err != nil {
 			return "", env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 		}

@@ -5,18 +5,18 @@ import (
 	"fmt"
 	"strings"
 
-	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
-	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/xray-wizard/xray-wizard/assets"
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
-// DaemonObjects are the daemon's objects, ready for server-side apply.
+// DaemonObjects are the daemon's objects, ready for server-side apply: the
+// manifest's fields as written, as kubectl apply --server-side sends them.
 type DaemonObjects struct {
-	ConfigMap *corev1ac.ConfigMapApplyConfiguration
-	Service   *corev1ac.ServiceApplyConfiguration
-	DaemonSet *appsv1ac.DaemonSetApplyConfiguration
+	ConfigMap *kube.Object
+	Service   *kube.Object
+	DaemonSet *kube.Object
 }
 
 // LoadDaemonManifest reads the shipped manifest and puts the daemon in
@@ -24,43 +24,33 @@ type DaemonObjects struct {
 func LoadDaemonManifest(ns, region string) (*DaemonObjects, error) {
 	var out DaemonObjects
 	for _, doc := range bytes.Split(assets.DaemonManifest, []byte("\n---\n")) {
-		var head struct {
-			Kind string `json:"kind"`
-		}
-		if err := yaml.Unmarshal(doc, &head); err != nil {
+		obj := &kube.Object{}
+		if err := yaml.Unmarshal(doc, &obj.Map); err != nil {
 			return nil, fmt.Errorf("manifest: %w", err)
 		}
-		var err error
-		switch head.Kind {
-		case "ConfigMap":
-			out.ConfigMap = &corev1ac.ConfigMapApplyConfiguration{}
-			err = yaml.Unmarshal(doc, out.ConfigMap)
-			out.ConfigMap.WithNamespace(ns)
-		case "Service":
-			out.Service = &corev1ac.ServiceApplyConfiguration{}
-			err = yaml.Unmarshal(doc, out.Service)
-			out.Service.WithNamespace(ns)
-		case "DaemonSet":
-			out.DaemonSet = &appsv1ac.DaemonSetApplyConfiguration{}
-			err = yaml.Unmarshal(doc, out.DaemonSet)
-			out.DaemonSet.WithNamespace(ns)
-		case "":
+		if obj.Map == nil || obj.Kind() == "" {
 			continue
-		default:
-			return nil, fmt.Errorf("manifest: unexpected kind %q", head.Kind)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("manifest %s: %w", head.Kind, err)
+		obj.SetNamespace(ns)
+		switch obj.Kind() {
+		case "ConfigMap":
+			out.ConfigMap = obj
+		case "Service":
+			out.Service = obj
+		case "DaemonSet":
+			out.DaemonSet = obj
+		default:
+			return nil, fmt.Errorf("manifest: unexpected kind %q", obj.Kind())
 		}
 	}
 	if out.ConfigMap == nil || out.Service == nil || out.DaemonSet == nil {
 		return nil, fmt.Errorf("manifest: needs a ConfigMap, a Service and a DaemonSet")
 	}
-	cfg, err := withRegion(out.ConfigMap.Data["config.yaml"], region)
+	cfg, err := withRegion(out.ConfigMap.String("data", "config.yaml"), region)
 	if err != nil {
 		return nil, err
 	}
-	out.ConfigMap.Data["config.yaml"] = cfg
+	out.ConfigMap.SetString(cfg, "data", "config.yaml")
 	return &out, nil
 }
 
@@ -80,8 +70,8 @@ func withRegion(config, region string) (string, error) {
 // and for people who want to apply it themselves.
 func (o *DaemonObjects) ManifestYAML() (string, error) {
 	var b strings.Builder
-	for i, obj := range []any{o.ConfigMap, o.Service, o.DaemonSet} {
-		y, err := yaml.Marshal(obj)
+	for i, obj := range []*kube.Object{o.ConfigMap, o.Service, o.DaemonSet} {
+		y, err := yaml.Marshal(obj.Map)
 		if err != nil {
 			return "", err
 		}

@@ -24,10 +24,10 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/internal/peers"
+	"github.com/xray-wizard/xray-wizard/kube"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
@@ -115,10 +115,10 @@ func TestAWSStepsOnMoto(t *testing.T) {
 	c := motoCluster(t, m, "eksworkshop-eksctl")
 	issuer := aws.ToString(c.Identity.Oidc.Issuer)
 	hostPath := strings.TrimPrefix(issuer, "https://")
-	kube := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "default"}})
+	kc := kube.NewFake(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "default"}})
 	rec := &calls{}
 	newEnv := func() *steps.Env {
-		env := steps.NewEnv(config(m.URL, rec), kube, steps.Options{})
+		env := steps.NewEnv(config(m.URL, rec), kc, steps.Options{})
 		env.Thumbprint = func(context.Context, string) (string, error) { return "9e99a48a9960b14926bb7f3b02e22da2b0ab7280", nil }
 		return env
 	}
@@ -168,7 +168,7 @@ func TestAWSStepsOnMoto(t *testing.T) {
 	if len(pols) != 1 || pols[0].(map[string]any)["PolicyArn"] != "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" {
 		t.Errorf("attached = %v", pols)
 	}
-	sa, err := kube.CoreV1().ServiceAccounts("default").Get(context.Background(), "xray-daemon", metav1.GetOptions{})
+	sa, err := kc.CoreV1().ServiceAccounts("default").Get(context.Background(), "xray-daemon", metav1.GetOptions{})
 	if err != nil || sa.Annotations["eks.amazonaws.com/role-arn"] != role["Arn"] || sa.Labels["app.kubernetes.io/managed-by"] != "xray-wizard" {
 		t.Errorf("service account = %+v, %v", sa, err)
 	}

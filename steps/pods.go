@@ -12,11 +12,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/informers"
+	"k8s.io/client-go/listers"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // Pods watches the daemon's pods come up, one per node, as
@@ -108,11 +109,12 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	ns := env.Opts.Namespace
 	ctx, cancel := context.WithTimeout(ctx, env.Opts.PodsTimeout)
 	defer cancel()
-	f := informers.NewSharedInformerFactoryWithOptions(env.Kube, 0, informers.WithNamespace(ns),
-		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = DaemonLabel }),
-		informers.WithTransform(leanPod))
-	podInf := f.Core().V1().Pods()
-	dsInf := f.Apps().V1().DaemonSets()
+	var f kube.Informers
+	only := kube.InformerOptions{Tweak: func(o *metav1.ListOptions) { o.LabelSelector = DaemonLabel }, Transform: leanPod}
+	podInf := f.Add(kube.NewInformer(env.Kube.CoreV1().Pods(ns), &corev1.Pod{}, only))
+	dsInf := f.Add(kube.NewInformer(env.Kube.AppsV1().DaemonSets(ns), &appsv1.DaemonSet{}, kube.InformerOptions{Tweak: only.Tweak}))
+	podLister := listers.NewNamespaced(listers.New[*corev1.Pod](podInf.GetIndexer(), corev1.Resource("pods")), ns)
+	dsLister := listers.NewNamespaced(listers.New[*appsv1.DaemonSet](dsInf.GetIndexer(), appsv1.Resource("daemonsets")), ns)
 	changed := make(chan struct{}, 1)
 	poke := func() {
 		select {
@@ -125,14 +127,14 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 		UpdateFunc: func(any, any) { poke() },
 		DeleteFunc: func(any) { poke() },
 	}
-	if _, err := podInf.Informer().AddEventHandler(h); err != nil {
+	if _, err := podInf.AddEventHandler(h); err != nil {
 		return "", err
 	}
-	if _, err := dsInf.Informer().AddEventHandler(h); err != nil {
+	if _, err := dsInf.AddEventHandler(h); err != nil {
 		return "", err
 	}
 	watchErr := make(chan error, 1)
-	for _, inf := range []cache.SharedIndexInformer{podInf.Informer(), dsInf.Informer()} {
+	for _, inf := range []cache.SharedIndexInformer{podInf, dsInf} {
 		_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 			select {
 			case watchErr <- err:
@@ -154,11 +156,7 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	syncStop := make(chan struct{})
 	defer close(syncStop)
 	go func() {
-		ok := true
-		for _, s := range f.WaitForCacheSync(syncStop) {
-			ok = ok && s
-		}
-		synced <- ok
+		synced <- f.WaitForCacheSync(syncStop)
 	}()
 	select {
 	case ok := <-synced:
@@ -189,8 +187,8 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 			}
 		}
 		shown = time.Now()
-		pods, _ := podInf.Lister().Pods(ns).List(sel)
-		ds, _ := dsInf.Lister().DaemonSets(ns).Get(DaemonSetName)
+		pods, _ := podLister.List(sel)
+		ds, _ := dsLister.Get(DaemonSetName)
 		last = PodTableOf(pods, ds)
 		explainStuck(ctx, env, r, last, &told)
 		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
@@ -346,7 +344,7 @@ func lastLog(ctx context.Context, env *Env, pod string) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	tail := int64(3)
-	b, err := env.Kube.CoreV1().Pods(env.Opts.Namespace).GetLogs(pod, &corev1.PodLogOptions{TailLines: &tail, Previous: true}).DoRaw(ctx)
+	b, err := env.Kube.CoreV1().Pods(env.Opts.Namespace).Logs(ctx, pod, &corev1.PodLogOptions{TailLines: &tail, Previous: true})
 	if err != nil {
 		return err.Error()
 	}

@@ -9,6 +9,9 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 func TestRoleNameFitsIAM(t *testing.T) {
@@ -45,33 +48,41 @@ func TestDaemonManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *o.DaemonSet.Namespace != "tracing" || *o.Service.Namespace != "tracing" || *o.ConfigMap.Namespace != "tracing" {
+	var ds appsv1.DaemonSet
+	var svc corev1.Service
+	var cm corev1.ConfigMap
+	for obj, into := range map[*kube.Object]runtime.Object{o.DaemonSet: &ds, o.Service: &svc, o.ConfigMap: &cm} {
+		if err := obj.Into(into); err != nil {
+			t.Fatalf("the manifest's %s is not a valid one: %v", obj.Kind(), err)
+		}
+	}
+	if ds.Namespace != "tracing" || svc.Namespace != "tracing" || cm.Namespace != "tracing" {
 		t.Error("namespace not set on every object")
 	}
-	cfg := o.ConfigMap.Data["config.yaml"]
+	cfg := cm.Data["config.yaml"]
 	for _, want := range []string{`Region: "eu-west-1"`, `UDPAddress: "0.0.0.0:2000"`, `TCPAddress: "0.0.0.0:2000"`} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("config.yaml lacks %s:\n%s", want, cfg)
 		}
 	}
-	c := o.DaemonSet.Spec.Template.Spec.Containers[0]
-	if *o.DaemonSet.Spec.Template.Spec.ServiceAccountName != ServiceAccountName {
+	c := ds.Spec.Template.Spec.Containers[0]
+	if ds.Spec.Template.Spec.ServiceAccountName != ServiceAccountName {
 		t.Error("daemon does not run as its service account")
 	}
 	// The ECR image is built FROM scratch: only /xray exists in it.
-	if strings.HasPrefix(*c.Image, "public.ecr.aws/") && c.Command[0] != "/xray" {
-		t.Errorf("image %s with command %v: the command does not exist in that image", *c.Image, c.Command)
+	if strings.HasPrefix(c.Image, "public.ecr.aws/") && c.Command[0] != "/xray" {
+		t.Errorf("image %s with command %v: the command does not exist in that image", c.Image, c.Command)
 	}
-	if !strings.Contains(*c.Image, ":") || strings.HasSuffix(*c.Image, ":latest") {
-		t.Errorf("image %s is not pinned", *c.Image)
+	if !strings.Contains(c.Image, ":") || strings.HasSuffix(c.Image, ":latest") {
+		t.Errorf("image %s is not pinned", c.Image)
 	}
-	if c.Resources == nil || c.Resources.Limits == nil || c.Resources.Requests == nil {
+	if c.Resources.Limits == nil || c.Resources.Requests == nil {
 		t.Error("no requests and limits")
 	}
 	protos := map[corev1.Protocol]bool{}
-	for _, p := range o.Service.Spec.Ports {
-		if *p.Port == 2000 {
-			protos[*p.Protocol] = true
+	for _, p := range svc.Spec.Ports {
+		if p.Port == 2000 {
+			protos[p.Protocol] = true
 		}
 	}
 	if !protos[corev1.ProtocolUDP] || !protos[corev1.ProtocolTCP] {

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/kube"
 	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
@@ -81,7 +81,7 @@ func mutatingAWS(calls map[string]int) map[string]int {
 
 // wizardWrites lists the Kubernetes writes the wizard made (the simulated
 // cluster's own controllers write pods and statuses; those are not ours).
-func wizardWrites(cs *fake.Clientset) []string {
+func wizardWrites(cs *kube.Fake) []string {
 	var out []string
 	for _, a := range cs.Actions() {
 		switch a.GetVerb() {
@@ -157,7 +157,7 @@ func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
 
 	// Second run: every change step is already done, no mutating call.
 	before := sb.AWS.Calls()
-	cs := sb.Clientset().(*fake.Clientset)
+	cs := sb.Clientset().(*kube.Fake)
 	cs.ClearActions()
 	env2 := newEnv(sb, steps.Options{Requests: 5})
 	sum2 := (&steps.Runner{Env: env2, Steps: steps.All()}).Run(context.Background(), &events{})
@@ -187,7 +187,7 @@ func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
 // --dry-run reads but never writes.
 func TestDryRunWritesNothing(t *testing.T) {
 	sb := startSandbox(t)
-	cs := sb.Clientset().(*fake.Clientset)
+	cs := sb.Clientset().(*kube.Fake)
 	cs.ClearActions()
 	env := newEnv(sb, steps.Options{})
 	sum := (&steps.Runner{Env: env, Steps: steps.All(), DryRun: true}).Run(context.Background(), &events{})

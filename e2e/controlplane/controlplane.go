@@ -33,6 +33,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // Version is the Kubernetes version that build.sh builds and /version reports.
@@ -85,6 +87,7 @@ type ControlPlane struct {
 	Kubeconfig string               // path of a cluster-admin kubeconfig (O=system:masters)
 	Config     *rest.Config         // the same identity, for client-go
 	Client     kubernetes.Interface // a clientset on Config
+	Kube       kube.Interface       // the wizard's clientset on Config
 	Server     string               // https://127.0.0.1:PORT
 	Dir        string               // certificates, kubeconfigs, etcd data, one log per process; kept if the test fails
 
@@ -201,6 +204,9 @@ func Start(t testing.TB, o Options) *ControlPlane {
 	c.Config = cfg
 	c.Client, err = kubernetes.NewForConfig(cfg)
 	if err != nil {
+		c.fatalf("clientset: %v", err)
+	}
+	if c.Kube, err = kube.NewForConfig(cfg); err != nil {
 		c.fatalf("clientset: %v", err)
 	}
 	c.waitFor("kube-apiserver's /readyz to be ok", 90*time.Second, c.apiReady)

@@ -43,7 +43,7 @@ func TestDoctorOnRealPeers(t *testing.T) {
 		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-1", "subnet-2"}}}); err != nil {
 		t.Fatalf("moto CreateCluster: %v", err)
 	}
-	env := steps.NewEnv(cfg, cp.Client, steps.Options{Cluster: "doctor", PodsTimeout: 90 * time.Second, AppNamespace: "workshop"})
+	env := steps.NewEnv(cfg, cp.Kube, steps.Options{Cluster: "doctor", PodsTimeout: 90 * time.Second, AppNamespace: "workshop"})
 	env.Thumbprint = func(context.Context, string) (string, error) { return "9e99a48a9960b14926bb7f3b02e22da2b0ab7280", nil }
 	ss, _ := steps.Select("preflight,oidc,iamsa,daemonset,pods")
 	sum := (&steps.Runner{Env: env, Steps: ss}).Run(ctx, &events{})

@@ -14,11 +14,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/xray-wizard/xray-wizard/e2e/controlplane"
 	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/kube"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
@@ -40,14 +40,14 @@ func (e *events) last(kind flow.Kind) *flow.Event {
 	return nil
 }
 
-func env(kube kubernetes.Interface, o steps.Options) *steps.Env {
+func env(kc kube.Interface, o steps.Options) *steps.Env {
 	if o.PodsTimeout == 0 {
 		o.PodsTimeout = 90 * time.Second
 	}
 	if o.AppTimeout == 0 {
 		o.AppTimeout = 30 * time.Second
 	}
-	return steps.NewEnv(aws.Config{Region: "us-west-2"}, kube, o)
+	return steps.NewEnv(aws.Config{Region: "us-west-2"}, kc, o)
 }
 
 func run(e *steps.Env, ids string, rep flow.Reporter) flow.Summary {
@@ -60,7 +60,7 @@ func run(e *steps.Env, ids string, rep flow.Reporter) flow.Summary {
 func TestDaemonOnRealControlPlane(t *testing.T) {
 	cp := controlplane.Start(t, controlplane.Options{Nodes: 3})
 	ev := &events{}
-	sum := run(env(cp.Client, steps.Options{}), "daemonset,pods", ev)
+	sum := run(env(cp.Kube, steps.Options{}), "daemonset,pods", ev)
 	for _, s := range sum.Steps {
 		if s.Status != flow.Done {
 			t.Fatalf("%s: %s %s (%s)", s.ID, s.Status, s.Detail, s.Fix)
@@ -91,7 +91,7 @@ func TestDaemonOnRealControlPlane(t *testing.T) {
 	}
 	gen, mine := owned()
 	time.Sleep(1100 * time.Millisecond) // managed-field times have whole seconds
-	sum = run(env(cp.Client, steps.Options{}), "daemonset", &events{})
+	sum = run(env(cp.Kube, steps.Options{}), "daemonset", &events{})
 	if s := sum.Steps[0]; s.Status != flow.Done || !strings.Contains(s.Detail, "already") {
 		t.Errorf("re-apply: %+v", s)
 	}
@@ -106,7 +106,7 @@ func TestDaemonOnRealControlPlane(t *testing.T) {
 func TestAppOnRealControlPlane(t *testing.T) {
 	cp := controlplane.Start(t, controlplane.Options{})
 	ctx := context.Background()
-	sum := run(env(cp.Client, steps.Options{}), "app", &events{})
+	sum := run(env(cp.Kube, steps.Options{}), "app", &events{})
 	if s := sum.Steps[0]; s.Status != flow.Failed || !strings.Contains(s.Detail, "no sample app") || !strings.Contains(s.Fix, "kubectl get svc -n workshop") {
 		t.Fatalf("missing app: %+v", s)
 	}
@@ -141,7 +141,7 @@ func TestAppOnRealControlPlane(t *testing.T) {
 		_, _ = cp.Client.CoreV1().Services("workshop").UpdateStatus(ctx, s, metav1.UpdateOptions{})
 	}()
 	ev := &events{}
-	sum = run(env(cp.Client, steps.Options{Requests: 7}), "app", ev)
+	sum = run(env(cp.Kube, steps.Options{Requests: 7}), "app", ev)
 	if s := sum.Steps[0]; s.Status != flow.Done {
 		t.Fatalf("app: %+v", s)
 	}
@@ -164,14 +164,14 @@ func TestRBACAndLostAPIServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := run(env(kubernetes.NewForConfigOrDie(cfg), steps.Options{}), "daemonset", &events{})
+	sum := run(env(must(kube.NewForConfig(cfg)), steps.Options{}), "daemonset", &events{})
 	if s := sum.Steps[0]; s.Status != flow.Failed || !strings.Contains(s.Detail, "RBAC forbids") || s.Fix == "" {
 		t.Errorf("restricted user: %+v", s)
 	}
 	// The pods step waits for a DaemonSet that is not there yet; the API
 	// server stops during the watch. The reflector keeps retrying; the
 	// person is told, and the wait ends at its deadline with a clear line.
-	e := env(cp.Client, steps.Options{PodsTimeout: 12 * time.Second})
+	e := env(cp.Kube, steps.Options{PodsTimeout: 12 * time.Second})
 	go func() {
 		time.Sleep(3 * time.Second)
 		cp.StopAPIServer()
@@ -187,8 +187,15 @@ func TestRBACAndLostAPIServer(t *testing.T) {
 	}
 	// With the API server down from the start, the step fails at once.
 	start = time.Now()
-	s = run(env(cp.Client, steps.Options{PodsTimeout: 60 * time.Second}), "pods", &events{}).Steps[0]
+	s = run(env(cp.Kube, steps.Options{PodsTimeout: 60 * time.Second}), "pods", &events{}).Steps[0]
 	if s.Status != flow.Failed || time.Since(start) > 15*time.Second || !strings.Contains(s.Detail, "Kubernetes API") {
 		t.Errorf("pods with no API server: %+v after %s", s, time.Since(start))
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

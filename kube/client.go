@@ -1,0 +1,165 @@
+package kube
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/version"
+	"k8s.io/client-go/gentype"
+	"k8s.io/client-go/rest"
+)
+
+// Clientset talks to an API server.
+type Clientset struct {
+	core, apps, rbac rest.Interface
+}
+
+// NewForConfig makes a clientset from a rest config, as client-go's
+// kubernetes.NewForConfig does for its groups.
+func NewForConfig(c *rest.Config) (*Clientset, error) {
+	httpClient, err := rest.HTTPClientFor(c)
+	if err != nil {
+		return nil, err
+	}
+	client := func(gv schema.GroupVersion, apiPath string) (rest.Interface, error) {
+		cfg := *c
+		cfg.GroupVersion = &gv
+		cfg.APIPath = apiPath
+		cfg.NegotiatedSerializer = Codecs.WithoutConversion()
+		if cfg.UserAgent == "" {
+			cfg.UserAgent = rest.DefaultKubernetesUserAgent()
+		}
+		return rest.RESTClientForConfigAndClient(&cfg, httpClient)
+	}
+	var cs Clientset
+	if cs.core, err = client(corev1.SchemeGroupVersion, "/api"); err != nil {
+		return nil, err
+	}
+	if cs.apps, err = client(appsv1.SchemeGroupVersion, "/apis"); err != nil {
+		return nil, err
+	}
+	if cs.rbac, err = client(rbacv1.SchemeGroupVersion, "/apis"); err != nil {
+		return nil, err
+	}
+	return &cs, nil
+}
+
+type withMeta interface {
+	runtime.Object
+	metav1.Object
+}
+
+func typed[T withMeta, L runtime.Object](rc rest.Interface, resource, ns string, newT func() T, newL func() L) Client[T, L] {
+	return gentype.NewClientWithListAndApply[T, L, *Object](resource, rc, ParameterCodec, ns, newT, newL, gentype.PrefersProtobuf[T]())
+}
+
+func (c *Clientset) CoreV1() CoreV1       { return realCore{c.core} }
+func (c *Clientset) AppsV1() AppsV1       { return realApps{c.apps} }
+func (c *Clientset) RbacV1() RbacV1       { return realRbac{c.rbac} }
+func (c *Clientset) Discovery() Discovery { return realDiscovery{c.core} }
+
+type realCore struct{ rc rest.Interface }
+
+type realPods struct {
+	Client[*corev1.Pod, *corev1.PodList]
+	rc rest.Interface
+	ns string
+}
+
+func (p realPods) Logs(ctx context.Context, name string, opts *corev1.PodLogOptions) ([]byte, error) {
+	return p.rc.Get().Namespace(p.ns).Resource("pods").Name(name).SubResource("log").
+		VersionedParams(opts, ParameterCodec).DoRaw(ctx)
+}
+
+func (c realCore) Pods(ns string) Pods {
+	return realPods{typed(c.rc, "pods", ns, func() *corev1.Pod { return &corev1.Pod{} }, func() *corev1.PodList { return &corev1.PodList{} }), c.rc, ns}
+}
+func (c realCore) Services(ns string) Client[*corev1.Service, *corev1.ServiceList] {
+	return typed(c.rc, "services", ns, func() *corev1.Service { return &corev1.Service{} }, func() *corev1.ServiceList { return &corev1.ServiceList{} })
+}
+func (c realCore) ConfigMaps(ns string) Client[*corev1.ConfigMap, *corev1.ConfigMapList] {
+	return typed(c.rc, "configmaps", ns, func() *corev1.ConfigMap { return &corev1.ConfigMap{} }, func() *corev1.ConfigMapList { return &corev1.ConfigMapList{} })
+}
+func (c realCore) ServiceAccounts(ns string) Client[*corev1.ServiceAccount, *corev1.ServiceAccountList] {
+	return typed(c.rc, "serviceaccounts", ns, func() *corev1.ServiceAccount { return &corev1.ServiceAccount{} }, func() *corev1.ServiceAccountList { return &corev1.ServiceAccountList{} })
+}
+func (c realCore) Events(ns string) Client[*corev1.Event, *corev1.EventList] {
+	return typed(c.rc, "events", ns, func() *corev1.Event { return &corev1.Event{} }, func() *corev1.EventList { return &corev1.EventList{} })
+}
+func (c realCore) Nodes() Client[*corev1.Node, *corev1.NodeList] {
+	return typed(c.rc, "nodes", "", func() *corev1.Node { return &corev1.Node{} }, func() *corev1.NodeList { return &corev1.NodeList{} })
+}
+func (c realCore) Namespaces() Client[*corev1.Namespace, *corev1.NamespaceList] {
+	return typed(c.rc, "namespaces", "", func() *corev1.Namespace { return &corev1.Namespace{} }, func() *corev1.NamespaceList { return &corev1.NamespaceList{} })
+}
+
+type realApps struct{ rc rest.Interface }
+
+func (c realApps) DaemonSets(ns string) Client[*appsv1.DaemonSet, *appsv1.DaemonSetList] {
+	return typed(c.rc, "daemonsets", ns, func() *appsv1.DaemonSet { return &appsv1.DaemonSet{} }, func() *appsv1.DaemonSetList { return &appsv1.DaemonSetList{} })
+}
+func (c realApps) Deployments(ns string) Client[*appsv1.Deployment, *appsv1.DeploymentList] {
+	return typed(c.rc, "deployments", ns, func() *appsv1.Deployment { return &appsv1.Deployment{} }, func() *appsv1.DeploymentList { return &appsv1.DeploymentList{} })
+}
+func (c realApps) ReplicaSets(ns string) Client[*appsv1.ReplicaSet, *appsv1.ReplicaSetList] {
+	return typed(c.rc, "replicasets", ns, func() *appsv1.ReplicaSet { return &appsv1.ReplicaSet{} }, func() *appsv1.ReplicaSetList { return &appsv1.ReplicaSetList{} })
+}
+
+type realRbac struct{ rc rest.Interface }
+
+func (c realRbac) ClusterRoleBindings() Client[*rbacv1.ClusterRoleBinding, *rbacv1.ClusterRoleBindingList] {
+	return typed(c.rc, "clusterrolebindings", "", func() *rbacv1.ClusterRoleBinding { return &rbacv1.ClusterRoleBinding{} }, func() *rbacv1.ClusterRoleBindingList { return &rbacv1.ClusterRoleBindingList{} })
+}
+func (c realRbac) ClusterRoles() Client[*rbacv1.ClusterRole, *rbacv1.ClusterRoleList] {
+	return typed(c.rc, "clusterroles", "", func() *rbacv1.ClusterRole { return &rbacv1.ClusterRole{} }, func() *rbacv1.ClusterRoleList { return &rbacv1.ClusterRoleList{} })
+}
+
+type realDiscovery struct{ rc rest.Interface }
+
+func (d realDiscovery) getJSON(path string, into any) error {
+	b, err := d.rc.Get().AbsPath(path).SetHeader("Accept", "application/json").Do(context.TODO()).Raw()
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, into); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+func (d realDiscovery) ServerVersion() (*version.Info, error) {
+	var v version.Info
+	if err := d.getJSON("/version", &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// ServerGroups lists the groups as kubectl api-versions sees them: the
+// legacy core group from /api first, then /apis.
+func (d realDiscovery) ServerGroups() (*metav1.APIGroupList, error) {
+	var legacy metav1.APIVersions
+	if err := d.getJSON("/api", &legacy); err != nil {
+		return nil, err
+	}
+	var groups metav1.APIGroupList
+	if err := d.getJSON("/apis", &groups); err != nil {
+		return nil, err
+	}
+	if len(legacy.Versions) > 0 {
+		core := metav1.APIGroup{Name: ""}
+		for _, v := range legacy.Versions {
+			core.Versions = append(core.Versions, metav1.GroupVersionForDiscovery{GroupVersion: v, Version: v})
+		}
+		core.PreferredVersion = core.Versions[0]
+		groups.Groups = append([]metav1.APIGroup{core}, groups.Groups...)
+	}
+	return &groups, nil
+}
