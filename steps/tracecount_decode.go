@@ -1,17 +1,15 @@
 package steps
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/xray"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
-	"github.com/valyala/fastjson"
+	jsoniter "github.com/json-iterator/go"
 )
 
 // A count reads five fields of each trace summary, and X-Ray sends some
@@ -51,46 +49,81 @@ func (s *slimSummary) serviceNames() []string {
 
 type slimKey struct{}
 
-// parsers and bodies are reused from page to page.
-var (
-	parsers fastjson.ParserPool
-	bodies  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-)
-
-// decodeSlim reads a GetTraceSummaries answer with fastjson, which parses a
-// page several times faster than encoding/json and reuses its memory, and
-// keeps the fields the count reads.
+// decodeSlim reads a GetTraceSummaries answer as a stream of tokens, keeping
+// the fields the count reads and skipping the rest as they pass: its
+// memory is a small read buffer, whatever the size of the page, where a
+// parser building the whole document held some half a megabyte a page for
+// each of the sub-windows paged at once.
 func decodeSlim(r io.Reader) (*slimPage, error) {
-	buf := bodies.Get().(*bytes.Buffer)
-	defer bodies.Put(buf)
-	buf.Reset()
-	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, err
-	}
-	p := parsers.Get()
-	defer parsers.Put(p)
-	v, err := p.ParseBytes(buf.Bytes())
-	if err != nil {
-		return nil, err
-	}
+	it := jsoniter.Parse(jsoniter.ConfigDefault, r, 4096)
 	page := &slimPage{}
-	if nt := v.GetStringBytes("NextToken"); nt != nil {
-		s := string(nt)
-		page.NextToken = &s
-	}
-	sums := v.GetArray("TraceSummaries")
-	page.TraceSummaries = make([]slimSummary, len(sums))
-	for i, sv := range sums {
-		s := &page.TraceSummaries[i]
-		s.Id = string(sv.GetStringBytes("Id"))
-		s.HasError, s.HasFault, s.HasThrottle = sv.GetBool("HasError"), sv.GetBool("HasFault"), sv.GetBool("HasThrottle")
-		ids := sv.GetArray("ServiceIds")
-		s.ServiceIds = make([]struct{ Name string }, len(ids))
-		for j, id := range ids {
-			s.ServiceIds[j].Name = string(id.GetStringBytes("Name"))
+	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
+		switch field {
+		case "NextToken":
+			if it.WhatIsNext() == jsoniter.NilValue {
+				it.Skip()
+				break
+			}
+			nt := it.ReadString()
+			page.NextToken = &nt
+		case "TraceSummaries":
+			it.ReadArrayCB(func(it *jsoniter.Iterator) bool {
+				page.TraceSummaries = append(page.TraceSummaries, readSummary(it))
+				return it.Error == nil
+			})
+		default:
+			it.Skip()
 		}
+		return it.Error == nil
+	})
+	if it.Error != nil {
+		return nil, it.Error
 	}
 	return page, nil
+}
+
+// readSummary reads one trace summary's Id, outcome flags and service names.
+func readSummary(it *jsoniter.Iterator) slimSummary {
+	var s slimSummary
+	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
+		switch field {
+		case "Id":
+			s.Id = it.ReadString()
+		case "HasError":
+			s.HasError = readBool(it)
+		case "HasFault":
+			s.HasFault = readBool(it)
+		case "HasThrottle":
+			s.HasThrottle = readBool(it)
+		case "ServiceIds":
+			it.ReadArrayCB(func(it *jsoniter.Iterator) bool {
+				var name string
+				it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
+					if field == "Name" && it.WhatIsNext() == jsoniter.StringValue {
+						name = it.ReadString()
+					} else {
+						it.Skip()
+					}
+					return it.Error == nil
+				})
+				s.ServiceIds = append(s.ServiceIds, struct{ Name string }{name})
+				return it.Error == nil
+			})
+		default:
+			it.Skip()
+		}
+		return it.Error == nil
+	})
+	return s
+}
+
+// readBool reads a boolean, false for null.
+func readBool(it *jsoniter.Iterator) bool {
+	if it.WhatIsNext() == jsoniter.BoolValue {
+		return it.ReadBool()
+	}
+	it.Skip()
+	return false
 }
 
 // slimSummaries adds the two middlewares: one next to the transport that
