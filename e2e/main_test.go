@@ -26,7 +26,9 @@ func TestMain(m *testing.M) {
 	bin = filepath.Join(dir, "xray-wizard")
 	_, file, _, _ := runtime.Caller(0)
 	root := filepath.Dir(filepath.Dir(file))
-	build := exec.Command("go", "build", "-o", bin, ".")
+	// As make build builds it: static, trimmed, stripped.
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Dir = root
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
