@@ -184,6 +184,15 @@ func NewCluster(o ClusterOptions) *Cluster {
 	objs = append(objs, c.appObjects()...)
 	c.cs = kube.NewFake(objs...)
 	c.apiserver()
+	// kubectl logs: the daemon's log, its earlier runs included, to the
+	// lines asked for.
+	c.cs.LogFunc = func(ns, pod string, o *corev1.PodLogOptions) ([]byte, error) {
+		lines := c.PodLog(ns, pod)
+		if o != nil && o.TailLines != nil && int(*o.TailLines) < len(lines) {
+			lines = lines[len(lines)-int(*o.TailLines):]
+		}
+		return []byte(strings.Join(lines, "\n")), nil
+	}
 	c.cs.Version = &version.Info{
 		Major: "1", Minor: "34", GitVersion: "v1.34.4-eks-sandbox", Platform: "linux/amd64",
 	}

@@ -985,3 +985,40 @@ func TestClusterRunsBarePods(t *testing.T) {
 		t.Errorf("a pod without its service account: %v", err)
 	}
 }
+
+// kubectl logs on a sandbox pod reads the simulated daemon's log.
+func TestClusterPodLogs(t *testing.T) {
+	t.Parallel()
+	c := NewCluster(ClusterOptions{})
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	cs := c.Clientset()
+	applyDaemonConfig(t, cs, "us-west-2")
+	if _, err := cs.CoreV1().ServiceAccounts("default").Apply(ctx, ac(corev1ac.ServiceAccount("xray-daemon", "default")), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.AppsV1().DaemonSets("default").Apply(ctx, ac(daemonSetApply("default", daemonImage)), metav1.ApplyOptions{FieldManager: fieldManager}); err != nil {
+		t.Fatal(err)
+	}
+	o := observe(t, cs)
+	var pod string
+	o.waitFor(t, "a daemon pod with a log", 20*time.Second, func() bool {
+		pods, _ := o.pods.Pods("default").List(labels.Everything())
+		for _, p := range pods {
+			if len(c.PodLog("default", p.Name)) > 1 {
+				pod = p.Name
+				return true
+			}
+		}
+		return false
+	})
+	one := int64(1)
+	b, err := cs.CoreV1().Pods("default").Logs(ctx, pod, &corev1.PodLogOptions{TailLines: &one})
+	all := c.PodLog("default", pod)
+	if err != nil || string(b) != all[len(all)-1] {
+		t.Fatalf("logs --tail=1 = %q, %v; want %q", b, err, all[len(all)-1])
+	}
+}
