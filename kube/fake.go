@@ -202,8 +202,12 @@ var rbac = rbacv1.SchemeGroupVersion
 
 func (c fakeRbac) ClusterRoleBindings() Client[*rbacv1.ClusterRoleBinding, *rbacv1.ClusterRoleBindingList] {
 	return fakeTyped(c.f, rbac, "clusterrolebindings", "ClusterRoleBinding", "", func() *rbacv1.ClusterRoleBinding { return &rbacv1.ClusterRoleBinding{} }, func() *rbacv1.ClusterRoleBindingList { return &rbacv1.ClusterRoleBindingList{} },
-		func(l *rbacv1.ClusterRoleBindingList) []*rbacv1.ClusterRoleBinding { return gentype.ToPointerSlice(l.Items) },
-		func(l *rbacv1.ClusterRoleBindingList, v []*rbacv1.ClusterRoleBinding) { l.Items = gentype.FromPointerSlice(v) })
+		func(l *rbacv1.ClusterRoleBindingList) []*rbacv1.ClusterRoleBinding {
+			return gentype.ToPointerSlice(l.Items)
+		},
+		func(l *rbacv1.ClusterRoleBindingList, v []*rbacv1.ClusterRoleBinding) {
+			l.Items = gentype.FromPointerSlice(v)
+		})
 }
 func (c fakeRbac) ClusterRoles() Client[*rbacv1.ClusterRole, *rbacv1.ClusterRoleList] {
 	return fakeTyped(c.f, rbac, "clusterroles", "ClusterRole", "", func() *rbacv1.ClusterRole { return &rbacv1.ClusterRole{} }, func() *rbacv1.ClusterRoleList { return &rbacv1.ClusterRoleList{} },
