@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -56,8 +57,14 @@ type withMeta interface {
 	metav1.Object
 }
 
-func typed[T withMeta, L runtime.Object](rc rest.Interface, resource, ns string, newT func() T, newL func() L) Client[T, L] {
-	return gentype.NewClientWithListAndApply[T, L, *Object](resource, rc, ParameterCodec, ns, newT, newL, gentype.PrefersProtobuf[T]())
+// typed is a client of one resource, as client-go's generated ones are.
+func typed[T withMeta, L runtime.Object](rc rest.Interface, resource, ns string) Client[T, L] {
+	return gentype.NewClientWithListAndApply[T, L, *Object](resource, rc, ParameterCodec, ns, newOf[T], newOf[L], gentype.PrefersProtobuf[T]())
+}
+
+// newOf makes an empty object of a pointer type.
+func newOf[T any]() T {
+	return reflect.New(reflect.TypeFor[T]().Elem()).Interface().(T)
 }
 
 func (c *Clientset) CoreV1() CoreV1       { return realCore{c.core} }
@@ -79,46 +86,46 @@ func (p realPods) Logs(ctx context.Context, name string, opts *corev1.PodLogOpti
 }
 
 func (c realCore) Pods(ns string) Pods {
-	return realPods{typed(c.rc, "pods", ns, func() *corev1.Pod { return &corev1.Pod{} }, func() *corev1.PodList { return &corev1.PodList{} }), c.rc, ns}
+	return realPods{typed[*corev1.Pod, *corev1.PodList](c.rc, "pods", ns), c.rc, ns}
 }
 func (c realCore) Services(ns string) Client[*corev1.Service, *corev1.ServiceList] {
-	return typed(c.rc, "services", ns, func() *corev1.Service { return &corev1.Service{} }, func() *corev1.ServiceList { return &corev1.ServiceList{} })
+	return typed[*corev1.Service, *corev1.ServiceList](c.rc, "services", ns)
 }
 func (c realCore) ConfigMaps(ns string) Client[*corev1.ConfigMap, *corev1.ConfigMapList] {
-	return typed(c.rc, "configmaps", ns, func() *corev1.ConfigMap { return &corev1.ConfigMap{} }, func() *corev1.ConfigMapList { return &corev1.ConfigMapList{} })
+	return typed[*corev1.ConfigMap, *corev1.ConfigMapList](c.rc, "configmaps", ns)
 }
 func (c realCore) ServiceAccounts(ns string) Client[*corev1.ServiceAccount, *corev1.ServiceAccountList] {
-	return typed(c.rc, "serviceaccounts", ns, func() *corev1.ServiceAccount { return &corev1.ServiceAccount{} }, func() *corev1.ServiceAccountList { return &corev1.ServiceAccountList{} })
+	return typed[*corev1.ServiceAccount, *corev1.ServiceAccountList](c.rc, "serviceaccounts", ns)
 }
 func (c realCore) Events(ns string) Client[*corev1.Event, *corev1.EventList] {
-	return typed(c.rc, "events", ns, func() *corev1.Event { return &corev1.Event{} }, func() *corev1.EventList { return &corev1.EventList{} })
+	return typed[*corev1.Event, *corev1.EventList](c.rc, "events", ns)
 }
 func (c realCore) Nodes() Client[*corev1.Node, *corev1.NodeList] {
-	return typed(c.rc, "nodes", "", func() *corev1.Node { return &corev1.Node{} }, func() *corev1.NodeList { return &corev1.NodeList{} })
+	return typed[*corev1.Node, *corev1.NodeList](c.rc, "nodes", "")
 }
 func (c realCore) Namespaces() Client[*corev1.Namespace, *corev1.NamespaceList] {
-	return typed(c.rc, "namespaces", "", func() *corev1.Namespace { return &corev1.Namespace{} }, func() *corev1.NamespaceList { return &corev1.NamespaceList{} })
+	return typed[*corev1.Namespace, *corev1.NamespaceList](c.rc, "namespaces", "")
 }
 
 type realApps struct{ rc rest.Interface }
 
 func (c realApps) DaemonSets(ns string) Client[*appsv1.DaemonSet, *appsv1.DaemonSetList] {
-	return typed(c.rc, "daemonsets", ns, func() *appsv1.DaemonSet { return &appsv1.DaemonSet{} }, func() *appsv1.DaemonSetList { return &appsv1.DaemonSetList{} })
+	return typed[*appsv1.DaemonSet, *appsv1.DaemonSetList](c.rc, "daemonsets", ns)
 }
 func (c realApps) Deployments(ns string) Client[*appsv1.Deployment, *appsv1.DeploymentList] {
-	return typed(c.rc, "deployments", ns, func() *appsv1.Deployment { return &appsv1.Deployment{} }, func() *appsv1.DeploymentList { return &appsv1.DeploymentList{} })
+	return typed[*appsv1.Deployment, *appsv1.DeploymentList](c.rc, "deployments", ns)
 }
 func (c realApps) ReplicaSets(ns string) Client[*appsv1.ReplicaSet, *appsv1.ReplicaSetList] {
-	return typed(c.rc, "replicasets", ns, func() *appsv1.ReplicaSet { return &appsv1.ReplicaSet{} }, func() *appsv1.ReplicaSetList { return &appsv1.ReplicaSetList{} })
+	return typed[*appsv1.ReplicaSet, *appsv1.ReplicaSetList](c.rc, "replicasets", ns)
 }
 
 type realRbac struct{ rc rest.Interface }
 
 func (c realRbac) ClusterRoleBindings() Client[*rbacv1.ClusterRoleBinding, *rbacv1.ClusterRoleBindingList] {
-	return typed(c.rc, "clusterrolebindings", "", func() *rbacv1.ClusterRoleBinding { return &rbacv1.ClusterRoleBinding{} }, func() *rbacv1.ClusterRoleBindingList { return &rbacv1.ClusterRoleBindingList{} })
+	return typed[*rbacv1.ClusterRoleBinding, *rbacv1.ClusterRoleBindingList](c.rc, "clusterrolebindings", "")
 }
 func (c realRbac) ClusterRoles() Client[*rbacv1.ClusterRole, *rbacv1.ClusterRoleList] {
-	return typed(c.rc, "clusterroles", "", func() *rbacv1.ClusterRole { return &rbacv1.ClusterRole{} }, func() *rbacv1.ClusterRoleList { return &rbacv1.ClusterRoleList{} })
+	return typed[*rbacv1.ClusterRole, *rbacv1.ClusterRoleList](c.rc, "clusterroles", "")
 }
 
 type realDiscovery struct{ rc rest.Interface }

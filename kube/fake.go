@@ -13,6 +13,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -97,9 +98,10 @@ var typeConverter = sync.OnceValues(func() (managedfields.TypeConverter, error) 
 // once from the embedded definitions.
 func TypeConverter() (managedfields.TypeConverter, error) { return typeConverter() }
 
-func fakeTyped[T withMeta, L runtime.Object](f *Fake, gv schema.GroupVersion, resource, kind, ns string, newT func() T, newL func() L,
-	items func(L) []T, setItems func(L, []T)) Client[T, L] {
-	return gentype.NewFakeClientWithListAndApply[T, L, *Object](&f.Fake, ns, gv.WithResource(resource), gv.WithKind(kind), newT, newL,
+// fakeTyped is a fake client of one resource. Lists are read and built
+// through their Items by reflection (meta.ExtractList, meta.SetList).
+func fakeTyped[T withMeta, L runtime.Object](f *Fake, gv schema.GroupVersion, resource, kind, ns string) Client[T, L] {
+	return gentype.NewFakeClientWithListAndApply[T, L, *Object](&f.Fake, ns, gv.WithResource(resource), gv.WithKind(kind), newOf[T], newOf[L],
 		func(dst, src L) {
 			d, _ := any(dst).(metav1.ListInterface)
 			s, _ := any(src).(metav1.ListInterface)
@@ -107,7 +109,24 @@ func fakeTyped[T withMeta, L runtime.Object](f *Fake, gv schema.GroupVersion, re
 				d.SetResourceVersion(s.GetResourceVersion())
 				d.SetContinue(s.GetContinue())
 			}
-		}, items, setItems)
+		},
+		func(l L) []T {
+			objs, _ := meta.ExtractList(l)
+			out := make([]T, 0, len(objs))
+			for _, o := range objs {
+				if t, ok := o.(T); ok {
+					out = append(out, t)
+				}
+			}
+			return out
+		},
+		func(l L, items []T) {
+			objs := make([]runtime.Object, len(items))
+			for i, t := range items {
+				objs[i] = t
+			}
+			_ = meta.SetList(l, objs)
+		})
 }
 
 func (f *Fake) CoreV1() CoreV1       { return fakeCore{f} }
@@ -141,39 +160,25 @@ func (p fakePods) Logs(_ context.Context, name string, opts *corev1.PodLogOption
 var core = corev1.SchemeGroupVersion
 
 func (c fakeCore) Pods(ns string) Pods {
-	return fakePods{fakeTyped(c.f, core, "pods", "Pod", ns, func() *corev1.Pod { return &corev1.Pod{} }, func() *corev1.PodList { return &corev1.PodList{} },
-		func(l *corev1.PodList) []*corev1.Pod { return gentype.ToPointerSlice(l.Items) },
-		func(l *corev1.PodList, v []*corev1.Pod) { l.Items = gentype.FromPointerSlice(v) }), c.f, ns}
+	return fakePods{fakeTyped[*corev1.Pod, *corev1.PodList](c.f, core, "pods", "Pod", ns), c.f, ns}
 }
 func (c fakeCore) Services(ns string) Client[*corev1.Service, *corev1.ServiceList] {
-	return fakeTyped(c.f, core, "services", "Service", ns, func() *corev1.Service { return &corev1.Service{} }, func() *corev1.ServiceList { return &corev1.ServiceList{} },
-		func(l *corev1.ServiceList) []*corev1.Service { return gentype.ToPointerSlice(l.Items) },
-		func(l *corev1.ServiceList, v []*corev1.Service) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*corev1.Service, *corev1.ServiceList](c.f, core, "services", "Service", ns)
 }
 func (c fakeCore) ConfigMaps(ns string) Client[*corev1.ConfigMap, *corev1.ConfigMapList] {
-	return fakeTyped(c.f, core, "configmaps", "ConfigMap", ns, func() *corev1.ConfigMap { return &corev1.ConfigMap{} }, func() *corev1.ConfigMapList { return &corev1.ConfigMapList{} },
-		func(l *corev1.ConfigMapList) []*corev1.ConfigMap { return gentype.ToPointerSlice(l.Items) },
-		func(l *corev1.ConfigMapList, v []*corev1.ConfigMap) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*corev1.ConfigMap, *corev1.ConfigMapList](c.f, core, "configmaps", "ConfigMap", ns)
 }
 func (c fakeCore) ServiceAccounts(ns string) Client[*corev1.ServiceAccount, *corev1.ServiceAccountList] {
-	return fakeTyped(c.f, core, "serviceaccounts", "ServiceAccount", ns, func() *corev1.ServiceAccount { return &corev1.ServiceAccount{} }, func() *corev1.ServiceAccountList { return &corev1.ServiceAccountList{} },
-		func(l *corev1.ServiceAccountList) []*corev1.ServiceAccount { return gentype.ToPointerSlice(l.Items) },
-		func(l *corev1.ServiceAccountList, v []*corev1.ServiceAccount) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*corev1.ServiceAccount, *corev1.ServiceAccountList](c.f, core, "serviceaccounts", "ServiceAccount", ns)
 }
 func (c fakeCore) Events(ns string) Client[*corev1.Event, *corev1.EventList] {
-	return fakeTyped(c.f, core, "events", "Event", ns, func() *corev1.Event { return &corev1.Event{} }, func() *corev1.EventList { return &corev1.EventList{} },
-		func(l *corev1.EventList) []*corev1.Event { return gentype.ToPointerSlice(l.Items) },
-		func(l *corev1.EventList, v []*corev1.Event) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*corev1.Event, *corev1.EventList](c.f, core, "events", "Event", ns)
 }
 func (c fakeCore) Nodes() Client[*corev1.Node, *corev1.NodeList] {
-	return fakeTyped(c.f, core, "nodes", "Node", "", func() *corev1.Node { return &corev1.Node{} }, func() *corev1.NodeList { return &corev1.NodeList{} },
-		func(l *corev1.NodeList) []*corev1.Node { return gentype.ToPointerSlice(l.Items) },
-		func(l *corev1.NodeList, v []*corev1.Node) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*corev1.Node, *corev1.NodeList](c.f, core, "nodes", "Node", "")
 }
 func (c fakeCore) Namespaces() Client[*corev1.Namespace, *corev1.NamespaceList] {
-	return fakeTyped(c.f, core, "namespaces", "Namespace", "", func() *corev1.Namespace { return &corev1.Namespace{} }, func() *corev1.NamespaceList { return &corev1.NamespaceList{} },
-		func(l *corev1.NamespaceList) []*corev1.Namespace { return gentype.ToPointerSlice(l.Items) },
-		func(l *corev1.NamespaceList, v []*corev1.Namespace) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*corev1.Namespace, *corev1.NamespaceList](c.f, core, "namespaces", "Namespace", "")
 }
 
 type fakeApps struct{ f *Fake }
@@ -181,19 +186,13 @@ type fakeApps struct{ f *Fake }
 var apps = appsv1.SchemeGroupVersion
 
 func (c fakeApps) DaemonSets(ns string) Client[*appsv1.DaemonSet, *appsv1.DaemonSetList] {
-	return fakeTyped(c.f, apps, "daemonsets", "DaemonSet", ns, func() *appsv1.DaemonSet { return &appsv1.DaemonSet{} }, func() *appsv1.DaemonSetList { return &appsv1.DaemonSetList{} },
-		func(l *appsv1.DaemonSetList) []*appsv1.DaemonSet { return gentype.ToPointerSlice(l.Items) },
-		func(l *appsv1.DaemonSetList, v []*appsv1.DaemonSet) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*appsv1.DaemonSet, *appsv1.DaemonSetList](c.f, apps, "daemonsets", "DaemonSet", ns)
 }
 func (c fakeApps) Deployments(ns string) Client[*appsv1.Deployment, *appsv1.DeploymentList] {
-	return fakeTyped(c.f, apps, "deployments", "Deployment", ns, func() *appsv1.Deployment { return &appsv1.Deployment{} }, func() *appsv1.DeploymentList { return &appsv1.DeploymentList{} },
-		func(l *appsv1.DeploymentList) []*appsv1.Deployment { return gentype.ToPointerSlice(l.Items) },
-		func(l *appsv1.DeploymentList, v []*appsv1.Deployment) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*appsv1.Deployment, *appsv1.DeploymentList](c.f, apps, "deployments", "Deployment", ns)
 }
 func (c fakeApps) ReplicaSets(ns string) Client[*appsv1.ReplicaSet, *appsv1.ReplicaSetList] {
-	return fakeTyped(c.f, apps, "replicasets", "ReplicaSet", ns, func() *appsv1.ReplicaSet { return &appsv1.ReplicaSet{} }, func() *appsv1.ReplicaSetList { return &appsv1.ReplicaSetList{} },
-		func(l *appsv1.ReplicaSetList) []*appsv1.ReplicaSet { return gentype.ToPointerSlice(l.Items) },
-		func(l *appsv1.ReplicaSetList, v []*appsv1.ReplicaSet) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*appsv1.ReplicaSet, *appsv1.ReplicaSetList](c.f, apps, "replicasets", "ReplicaSet", ns)
 }
 
 type fakeRbac struct{ f *Fake }
@@ -201,18 +200,10 @@ type fakeRbac struct{ f *Fake }
 var rbac = rbacv1.SchemeGroupVersion
 
 func (c fakeRbac) ClusterRoleBindings() Client[*rbacv1.ClusterRoleBinding, *rbacv1.ClusterRoleBindingList] {
-	return fakeTyped(c.f, rbac, "clusterrolebindings", "ClusterRoleBinding", "", func() *rbacv1.ClusterRoleBinding { return &rbacv1.ClusterRoleBinding{} }, func() *rbacv1.ClusterRoleBindingList { return &rbacv1.ClusterRoleBindingList{} },
-		func(l *rbacv1.ClusterRoleBindingList) []*rbacv1.ClusterRoleBinding {
-			return gentype.ToPointerSlice(l.Items)
-		},
-		func(l *rbacv1.ClusterRoleBindingList, v []*rbacv1.ClusterRoleBinding) {
-			l.Items = gentype.FromPointerSlice(v)
-		})
+	return fakeTyped[*rbacv1.ClusterRoleBinding, *rbacv1.ClusterRoleBindingList](c.f, rbac, "clusterrolebindings", "ClusterRoleBinding", "")
 }
 func (c fakeRbac) ClusterRoles() Client[*rbacv1.ClusterRole, *rbacv1.ClusterRoleList] {
-	return fakeTyped(c.f, rbac, "clusterroles", "ClusterRole", "", func() *rbacv1.ClusterRole { return &rbacv1.ClusterRole{} }, func() *rbacv1.ClusterRoleList { return &rbacv1.ClusterRoleList{} },
-		func(l *rbacv1.ClusterRoleList) []*rbacv1.ClusterRole { return gentype.ToPointerSlice(l.Items) },
-		func(l *rbacv1.ClusterRoleList, v []*rbacv1.ClusterRole) { l.Items = gentype.FromPointerSlice(v) })
+	return fakeTyped[*rbacv1.ClusterRole, *rbacv1.ClusterRoleList](c.f, rbac, "clusterroles", "ClusterRole", "")
 }
 
 type fakeDiscovery struct{ f *Fake }
