@@ -12,8 +12,10 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -107,6 +109,11 @@ type Cluster struct {
 	runs     map[string]*podRun // the kubelets' state, by ns/name
 	ips      map[string]bool    // pod IPs in use
 	events   map[string]*corev1.Event
+
+	// seq counts deletions; tombs are the latest (see list and delete).
+	seq    atomic.Int64
+	tombMu sync.Mutex
+	tombs  []tombstone
 }
 
 type simNode struct{ name, ip, zone string }
@@ -236,8 +243,13 @@ func (c *Cluster) apiserver() {
 			return c.patch(a, store)
 		case k8stesting.DeleteActionImpl:
 			if a.GetResource().Resource == "pods" && a.GetSubresource() == "" {
-				return c.deletePod(a)
+				if handled, obj, err := c.deletePod(a); handled {
+					return handled, obj, err
+				}
 			}
+			return c.delete(a, store)
+		case k8stesting.ListActionImpl:
+			return c.list(a, store)
 		}
 		return false, nil, nil
 	})
@@ -250,6 +262,78 @@ func (c *Cluster) apiserver() {
 		return false, nil, nil
 	})
 	c.cs.PrependWatchReactor("*", c.watch)
+}
+
+// The tracker has no resourceVersions, so an informer could miss an object
+// deleted between its list and its watch, and keep it for good. As the
+// apiserver does, lists carry a version (a count of the cluster's
+// deletions, c.seq) and a watch from that version first replays the
+// deletions since (tombstones); an informer ignores a deletion of an object
+// it never had.
+
+// tombstone is an object deleted, and the count of deletions then.
+type tombstone struct {
+	seq int64
+	gvr schema.GroupVersionResource
+	obj runtime.Object
+}
+
+// keepTombstones is how many deletions a watch can replay.
+const keepTombstones = 4096
+
+// list answers a list with its version.
+func (c *Cluster) list(a k8stesting.ListActionImpl, store k8stesting.ReactionFunc) (bool, runtime.Object, error) {
+	seq := c.seq.Load()
+	handled, obj, err := store(a)
+	if err == nil && obj != nil {
+		if l, lerr := meta.ListAccessor(obj); lerr == nil {
+			l.SetResourceVersion(strconv.FormatInt(seq, 10))
+		}
+	}
+	return handled, obj, err
+}
+
+// delete removes an object and keeps its tombstone.
+func (c *Cluster) delete(a k8stesting.DeleteActionImpl, store k8stesting.ReactionFunc) (bool, runtime.Object, error) {
+	if a.GetSubresource() != "" {
+		return false, nil, nil
+	}
+	if len(a.DeleteOptions.DryRun) > 0 { // checked, not done
+		_, err := c.cs.Tracker().Get(a.GetResource(), a.GetNamespace(), a.GetName())
+		return true, nil, err
+	}
+	old, getErr := c.cs.Tracker().Get(a.GetResource(), a.GetNamespace(), a.GetName())
+	handled, obj, err := store(a)
+	if err == nil && getErr == nil {
+		c.tombMu.Lock()
+		c.tombs = append(c.tombs, tombstone{seq: c.seq.Add(1), gvr: a.GetResource(), obj: old})
+		if len(c.tombs) > keepTombstones {
+			c.tombs = slices.Clone(c.tombs[len(c.tombs)-keepTombstones/2:])
+		}
+		c.tombMu.Unlock()
+	}
+	return handled, obj, err
+}
+
+// deletedSince are the objects of a resource (in a namespace, "" for all)
+// deleted after version rv.
+func (c *Cluster) deletedSince(gvr schema.GroupVersionResource, ns, rv string) []runtime.Object {
+	since, err := strconv.ParseInt(rv, 10, 64)
+	if err != nil {
+		return nil
+	}
+	c.tombMu.Lock()
+	defer c.tombMu.Unlock()
+	var out []runtime.Object
+	for _, t := range c.tombs {
+		if t.seq <= since || t.gvr != gvr {
+			continue
+		}
+		if m, err := meta.Accessor(t.obj); err == nil && (ns == "" || m.GetNamespace() == ns) {
+			out = append(out, t.obj)
+		}
+	}
+	return out
 }
 
 // removedAPIs are API versions earlier Kubernetes served and 1.34 does not:
@@ -551,6 +635,10 @@ func (c *Cluster) watch(action k8stesting.Action) (bool, watch.Interface, error)
 		}
 		sel = s
 	}
+	var gone []runtime.Object
+	if wa, ok := action.(k8stesting.WatchActionImpl); ok {
+		gone = c.deletedSince(gvr, ns, wa.ListOptions.ResourceVersion)
+	}
 	src, err := c.cs.Tracker().Watch(gvr, ns)
 	if err != nil {
 		return true, nil, err
@@ -561,7 +649,7 @@ func (c *Cluster) watch(action k8stesting.Action) (bool, watch.Interface, error)
 			snapshot, _ = meta.ExtractList(list)
 		}
 	}
-	return true, newReplayWatch(src, snapshot, sel), nil
+	return true, newReplayWatch(src, gone, snapshot, sel), nil
 }
 
 var kinds sync.Map // GroupVersionResource → GroupVersionKind
@@ -590,7 +678,7 @@ type replayWatch struct {
 	once sync.Once
 }
 
-func newReplayWatch(src watch.Interface, snapshot []runtime.Object, sel labels.Selector) *replayWatch {
+func newReplayWatch(src watch.Interface, gone, snapshot []runtime.Object, sel labels.Selector) *replayWatch {
 	w := &replayWatch{src: src, out: make(chan watch.Event), stop: make(chan struct{})}
 	shown := map[string]bool{} // objects the reader was told exist
 	keyOf := func(o runtime.Object) (string, labels.Set) {
@@ -628,7 +716,14 @@ func newReplayWatch(src watch.Interface, snapshot []runtime.Object, sel labels.S
 		}
 		return []watch.Event{ev}
 	}
+	// The deletions since the reader's list first: a reader that never had
+	// the object ignores them.
 	var queue []watch.Event
+	for _, o := range gone {
+		if _, lbls := keyOf(o); sel.Matches(lbls) {
+			queue = append(queue, watch.Event{Type: watch.Deleted, Object: o})
+		}
+	}
 	for _, o := range snapshot {
 		queue = append(queue, filter(watch.Event{Type: watch.Added, Object: o})...)
 	}
@@ -1055,7 +1150,14 @@ func (c *Cluster) syncDaemonSetPods(ctx context.Context, w workload, live []*cor
 		}
 	}
 	for _, node := range w.nodes {
-		if byNode[node] != nil || c.pending(owner, w.hash, node, live) > 0 {
+		if byNode[node] != nil {
+			continue
+		}
+		if c.pending(owner, w.hash, node, live) > 0 {
+			// A pod made for this node has not shown up yet: look again
+			// soon, for the expectation may lapse with nothing else
+			// changing.
+			c.controllers.AddAfter(owner, time.Second)
 			continue
 		}
 		if err := c.createPod(ctx, w, node); err != nil {
@@ -1089,7 +1191,11 @@ func (c *Cluster) syncDeploymentPods(ctx context.Context, w workload, live []*co
 			_ = c.cs.CoreV1().Pods(w.ns).Delete(ctx, p.Name, metav1.DeleteOptions{})
 		}
 	}
-	for n := len(current) + c.pending(owner, w.hash, "", live); n < w.replicas; n++ {
+	waiting := c.pending(owner, w.hash, "", live)
+	if waiting > 0 {
+		c.controllers.AddAfter(owner, time.Second) // as for a DaemonSet's pods
+	}
+	for n := len(current) + waiting; n < w.replicas; n++ {
 		// Spread over the nodes, fewest of this workload's pods first.
 		load := map[string]int{}
 		for _, p := range live {

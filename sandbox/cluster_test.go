@@ -1022,3 +1022,47 @@ func TestClusterPodLogs(t *testing.T) {
 		t.Fatalf("logs --tail=1 = %q, %v; want %q", b, err, all[len(all)-1])
 	}
 }
+
+// An informer whose list saw an object deleted before its watch began
+// still hears of the deletion, as from an API server's resourceVersion;
+// a dry-run delete deletes nothing.
+func TestClusterWatchFromListVersion(t *testing.T) {
+	t.Parallel()
+	c := NewCluster(ClusterOptions{})
+	cs, ctx := c.Clientset(), context.Background()
+	for _, name := range []string{"a", "b"} {
+		if _, err := cs.CoreV1().ConfigMaps("default").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := cs.CoreV1().ConfigMaps("default").List(ctx, metav1.ListOptions{})
+	if err != nil || len(list.Items) != 2 || list.ResourceVersion == "" {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	if err := cs.CoreV1().ConfigMaps("default").Delete(ctx, "b", metav1.DeleteOptions{DryRun: []string{metav1.DryRunAll}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().ConfigMaps("default").Get(ctx, "b", metav1.GetOptions{}); err != nil {
+		t.Fatalf("a dry-run delete deleted: %v", err)
+	}
+	if err := cs.CoreV1().ConfigMaps("default").Delete(ctx, "a", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := cs.CoreV1().ConfigMaps("default").Watch(ctx, metav1.ListOptions{ResourceVersion: list.ResourceVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	var got []string
+	for len(got) < 2 {
+		select {
+		case ev := <-w.ResultChan():
+			got = append(got, string(ev.Type)+" "+ev.Object.(*corev1.ConfigMap).Name)
+		case <-time.After(2 * time.Second):
+			t.Fatalf("events: %v", got)
+		}
+	}
+	if want := []string{"DELETED a", "ADDED b"}; !slices.Equal(got, want) {
+		t.Errorf("events = %v, want %v", got, want)
+	}
+}

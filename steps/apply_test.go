@@ -135,5 +135,15 @@ func TestCrashLoopIsExplained(t *testing.T) {
 	// The fix: apply the manifest again (kubectl owned the template now).
 	if s := runSteps(t, newEnv(sb, steps.Options{Force: true}), "daemonset,pods", nil); s.Failed() {
 		t.Errorf("after re-applying the manifest: %+v", s.Steps)
+		pods, _ := sb.Clientset().CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
+		for _, p := range pods.Items {
+			t.Logf("pod %s: deleting %v, %s, generation %s, node %s, command %v, containers %+v", p.Name, p.DeletionTimestamp, p.Status.Phase, p.Labels["pod-template-generation"], p.Spec.NodeName, p.Spec.Containers[0].Command, p.Status.ContainerStatuses)
+		}
+		ds, _ := sb.Clientset().AppsV1().DaemonSets("default").Get(ctx, "xray-daemon", metav1.GetOptions{})
+		t.Logf("DaemonSet: generation %d, status %+v", ds.Generation, ds.Status)
+		evs, _ := sb.Clientset().CoreV1().Events("default").List(ctx, metav1.ListOptions{})
+		for _, e := range evs.Items {
+			t.Logf("event %s %s %s ×%d %s", e.LastTimestamp.Format("15:04:05.000"), e.Reason, e.InvolvedObject.Name, e.Count, e.Message)
+		}
 	}
 }
