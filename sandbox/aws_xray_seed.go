@@ -20,9 +20,14 @@ const (
 	seedDetail   = "Product-Detail"
 )
 
+// seedSpan is how far back seeded traces go.
+const seedSpan = 14*time.Minute + 30*time.Second
+
 // SeedTraces stores n traces of the sample app in X-Ray of the account's
-// region, spread evenly over the 15 minutes before now (to 5 s before
-// it), their ids carrying their epoch second. The mix is fixed: of every
+// region, spread evenly over the last 15 minutes: from 14½ minutes before
+// now (so a 15-minute count begun up to half a minute later, as the traces
+// screen's is, finds them all) to 5 s before it, their ids carrying their
+// epoch second. The mix is fixed: of every
 // 20 traces 16 are ok, one a 404 (error), one a 429 (error and throttle)
 // and two a 500 (fault); every trace is Frontend calling Product-Catalog,
 // and every other one (the even ones) goes on to Product-Detail, with
@@ -32,7 +37,7 @@ const (
 // BatchGetTraces gives back for them, built directly: 100,000 take well
 // under a second and some 700 bytes each.
 func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
-	st := SeedStats{ByService: map[string]int{}, From: now.Add(-15 * time.Minute).Truncate(time.Second), To: now.Add(-5 * time.Second).Truncate(time.Second)}
+	st := SeedStats{ByService: map[string]int{}, From: now.Add(-seedSpan).Truncate(time.Second), To: now.Add(-5 * time.Second).Truncate(time.Second)}
 	if n < 0 {
 		return st, fmt.Errorf("cannot seed %d traces", n)
 	}

@@ -48,7 +48,7 @@ func TestSeedTraces(t *testing.T) {
 		fmt.Sprint(st.ByService) != fmt.Sprint(want.ByService) {
 		t.Errorf("seeded %+v, want %+v", st, want)
 	}
-	if d := now.Sub(st.From); d < 15*time.Minute || d > 15*time.Minute+time.Second || st.To.After(now) {
+	if d := now.Sub(st.From); d < seedSpan || d > seedSpan+time.Second || st.To.After(now) {
 		t.Errorf("window %s – %s for now %s", st.From, st.To, now)
 	}
 	if a.Segments() != 5000 {
