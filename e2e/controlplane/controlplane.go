@@ -249,9 +249,9 @@ func Start(t testing.TB, o Options) *ControlPlane {
 	return c
 }
 
-// AddNodes creates n more kwok nodes and waits until they are Ready. Each
-// is named kwok-node-N and has the label type=kwok, the usual
-// kubernetes.io/{hostname,os,arch} labels, and no taint.
+// AddNodes creates n more kwok nodes and waits until they are Ready and
+// untainted. Each is named kwok-node-N and has the label type=kwok, the
+// usual kubernetes.io/{hostname,os,arch} labels, and no taint of its own.
 func (c *ControlPlane) AddNodes(n int) error {
 	c.mu.Lock()
 	first := c.nodes
@@ -296,6 +296,13 @@ func (c *ControlPlane) AddNodes(n int) error {
 			for _, nd := range nodes.Items {
 				var i int
 				if _, e := fmt.Sscanf(nd.Name, "kwok-node-%d", &i); e != nil || i < first || i >= first+n {
+					continue
+				}
+				// Ready, and without the not-ready taint the node lifecycle
+				// controller put on it at registration and removes a while
+				// after: DaemonSet pods do not tolerate it, so a node that
+				// still has it is not yet one a DaemonSet wants.
+				if len(nd.Spec.Taints) > 0 {
 					continue
 				}
 				for _, cond := range nd.Status.Conditions {
