@@ -66,3 +66,12 @@ func TestObject(t *testing.T) {
 		t.Error("a field the kind lacks decoded")
 	}
 }
+
+// The pods' log options become the query kubectl logs sends.
+func TestLogOptionsQuery(t *testing.T) {
+	tail := int64(3)
+	q, err := kube.ParameterCodec.EncodeParameters(&corev1.PodLogOptions{TailLines: &tail, Previous: true}, corev1.SchemeGroupVersion)
+	if err != nil || q.Get("tailLines") != "3" || q.Get("previous") != "true" {
+		t.Fatalf("query %v, %v", q, err)
+	}
+}
