@@ -42,7 +42,7 @@ type Fake struct {
 
 // NewFake makes a cluster in memory holding objs.
 func NewFake(objs ...runtime.Object) *Fake {
-	tc, err := TypeConverter()
+	tc, err := typeConverter()
 	if err != nil {
 		panic(err)
 	}
@@ -78,6 +78,8 @@ func (f *Fake) Tracker() k8stesting.ObjectTracker { return f.tracker }
 //go:embed openapi.json.gz
 var openapi []byte
 
+// typeConverter is the schema-aware converter server-side apply uses, built
+// once from the embedded definitions.
 var typeConverter = sync.OnceValues(func() (managedfields.TypeConverter, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(openapi))
 	if err != nil {
@@ -93,10 +95,6 @@ var typeConverter = sync.OnceValues(func() (managedfields.TypeConverter, error) 
 	}
 	return managedfields.NewTypeConverter(defs, false)
 })
-
-// TypeConverter is the schema-aware converter server-side apply uses, built
-// once from the embedded definitions.
-func TypeConverter() (managedfields.TypeConverter, error) { return typeConverter() }
 
 // fakeTyped is a fake client of one resource. Lists are read and built
 // through their Items by reflection (meta.ExtractList, meta.SetList).

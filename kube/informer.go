@@ -6,7 +6,9 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/listers"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -44,6 +46,12 @@ func NewInformer[T runtime.Object, L runtime.Object](c Client[T, L], example T, 
 		_ = inf.SetTransform(o.Transform)
 	}
 	return inf
+}
+
+// Lister reads an informer's cache of one resource in a namespace ("" for
+// every namespace), as client-go's generated listers do.
+func Lister[T runtime.Object](inf cache.SharedIndexInformer, resource schema.GroupResource, namespace string) listers.ResourceIndexer[T] {
+	return listers.NewNamespaced(listers.New[T](inf.GetIndexer(), resource), namespace)
 }
 
 // Informers run together: started at once, synced, and waited for after

@@ -558,7 +558,7 @@ func targetPort(p *corev1.Pod, sp *corev1.ServicePort) int {
 // `from`: a pod with that IP, or with hostNetwork or a hostPort on a node
 // with that IP.
 func (c *Cluster) daemonAt(ip string, port int, from *corev1.Pod) *corev1.Pod {
-	pods, _ := c.inf.allPods().List(labels.Everything())
+	pods, _ := c.inf.pods("").List(labels.Everything())
 	for _, p := range pods {
 		if p.DeletionTimestamp != nil {
 			continue

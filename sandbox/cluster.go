@@ -1564,7 +1564,7 @@ func (c *Cluster) schedule(p *corev1.Pod) error {
 	if p.DeletionTimestamp != nil {
 		return nil
 	}
-	pods, _ := c.inf.allPods().List(labels.Everything())
+	pods, _ := c.inf.pods("").List(labels.Everything())
 	load := map[string]int{}
 	for _, q := range pods {
 		load[q.Spec.NodeName]++
@@ -1859,26 +1859,23 @@ func newClusterInformers(kc kube.Interface) *clusterInformers {
 	return i
 }
 
-func (i *clusterInformers) allPods() listers.ResourceIndexer[*corev1.Pod] {
-	return listers.New[*corev1.Pod](i.podInf.GetIndexer(), corev1.Resource("pods"))
-}
-
+// pods are the pods in a namespace ("" for all), and so on.
 func (i *clusterInformers) pods(ns string) listers.ResourceIndexer[*corev1.Pod] {
-	return listers.NewNamespaced(i.allPods(), ns)
+	return kube.Lister[*corev1.Pod](i.podInf, corev1.Resource("pods"), ns)
 }
 
 func (i *clusterInformers) daemonSets(ns string) listers.ResourceIndexer[*appsv1.DaemonSet] {
-	return listers.NewNamespaced(listers.New[*appsv1.DaemonSet](i.dsInf.GetIndexer(), appsv1.Resource("daemonsets")), ns)
+	return kube.Lister[*appsv1.DaemonSet](i.dsInf, appsv1.Resource("daemonsets"), ns)
 }
 
 func (i *clusterInformers) deployments(ns string) listers.ResourceIndexer[*appsv1.Deployment] {
-	return listers.NewNamespaced(listers.New[*appsv1.Deployment](i.deployInf.GetIndexer(), appsv1.Resource("deployments")), ns)
+	return kube.Lister[*appsv1.Deployment](i.deployInf, appsv1.Resource("deployments"), ns)
 }
 
 func (i *clusterInformers) configMaps(ns string) listers.ResourceIndexer[*corev1.ConfigMap] {
-	return listers.NewNamespaced(listers.New[*corev1.ConfigMap](i.cmInf.GetIndexer(), corev1.Resource("configmaps")), ns)
+	return kube.Lister[*corev1.ConfigMap](i.cmInf, corev1.Resource("configmaps"), ns)
 }
 
 func (i *clusterInformers) services(ns string) listers.ResourceIndexer[*corev1.Service] {
-	return listers.NewNamespaced(listers.New[*corev1.Service](i.svcInf.GetIndexer(), corev1.Resource("services")), ns)
+	return kube.Lister[*corev1.Service](i.svcInf, corev1.Resource("services"), ns)
 }

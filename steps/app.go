@@ -14,7 +14,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/client-go/listers"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -113,7 +112,7 @@ func waitForURL(ctx context.Context, env *Env, r flow.Reporter) (string, error) 
 	inf := f.Add(kube.NewInformer(env.Kube.CoreV1().Services(ns), &corev1.Service{}, kube.InformerOptions{Tweak: func(o *metav1.ListOptions) {
 		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", AppServiceName).String()
 	}}))
-	lister := listers.NewNamespaced(listers.New[*corev1.Service](inf.GetIndexer(), corev1.Resource("services")), ns)
+	lister := kube.Lister[*corev1.Service](inf, corev1.Resource("services"), ns)
 	changed := make(chan struct{}, 1)
 	poke := func() {
 		select {

@@ -12,7 +12,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/listers"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -113,8 +112,8 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	only := kube.InformerOptions{Tweak: func(o *metav1.ListOptions) { o.LabelSelector = DaemonLabel }, Transform: leanPod}
 	podInf := f.Add(kube.NewInformer(env.Kube.CoreV1().Pods(ns), &corev1.Pod{}, only))
 	dsInf := f.Add(kube.NewInformer(env.Kube.AppsV1().DaemonSets(ns), &appsv1.DaemonSet{}, kube.InformerOptions{Tweak: only.Tweak}))
-	podLister := listers.NewNamespaced(listers.New[*corev1.Pod](podInf.GetIndexer(), corev1.Resource("pods")), ns)
-	dsLister := listers.NewNamespaced(listers.New[*appsv1.DaemonSet](dsInf.GetIndexer(), appsv1.Resource("daemonsets")), ns)
+	podLister := kube.Lister[*corev1.Pod](podInf, corev1.Resource("pods"), ns)
+	dsLister := kube.Lister[*appsv1.DaemonSet](dsInf, appsv1.Resource("daemonsets"), ns)
 	changed := make(chan struct{}, 1)
 	poke := func() {
 		select {
