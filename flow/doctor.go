@@ -13,6 +13,20 @@ const (
 	CheckSkip CheckStatus = "skip"
 )
 
+// Mark is the check's sign — ✓ ok, ! warn, ✗ fail, – skipped — and its
+// Level, the same on screen and in plain lines.
+func (s CheckStatus) Mark() (string, Level) {
+	switch s {
+	case CheckWarn:
+		return "!", LevelWarn
+	case CheckFail:
+		return "✗", LevelBad
+	case CheckSkip:
+		return "–", LevelDim
+	}
+	return "✓", LevelOK
+}
+
 // Finding is one doctor check: what it looked at, what it saw and, when
 // something is wrong, the fix as a sentence and a command.
 type Finding struct {

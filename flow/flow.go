@@ -33,9 +33,51 @@ type StepInfo struct {
 	Commands []string
 }
 
+// Action is what a plan would do to one thing.
+type Action string
+
+// The actions a plan names.
+const (
+	ActCreate   Action = "create"
+	ActUpdate   Action = "update"
+	ActAttach   Action = "attach"
+	ActDelete   Action = "delete"
+	ActRestart  Action = "restart"
+	ActConflict Action = "conflict" // another field manager owns a field
+	ActNone     Action = "none"     // already as planned: nothing to do
+)
+
+// Changes reports whether the action changes anything.
+func (a Action) Changes() bool { return a != ActNone && a != "" }
+
+// Sign is the action's sign in a plan — + adds, - removes, ↻ restarts, ~
+// changes — and its Level how alarming it is.
+func (a Action) Sign() (string, Level) {
+	switch a {
+	case ActCreate, ActAttach:
+		return "+", LevelOK
+	case ActDelete:
+		return "-", LevelBad
+	case ActRestart:
+		return "↻", LevelWarn
+	}
+	return "~", LevelWarn
+}
+
+// Level is how a mark is coloured: good, worth a look, bad, or neutral.
+type Level int
+
+const (
+	LevelOK Level = iota
+	LevelWarn
+	LevelBad
+	LevelInfo
+	LevelDim
+)
+
 // Change is one thing a step would create or modify.
 type Change struct {
-	Action string `json:"action"` // create, update, attach, apply, none
+	Action Action `json:"action"`
 	Kind   string `json:"kind"`   // IAM OIDC provider, IAM role, ServiceAccount, ...
 	Name   string `json:"name"`
 	Detail string `json:"detail,omitempty"`
@@ -53,7 +95,7 @@ type Plan struct {
 // Mutates reports whether the plan changes anything, so a confirmation is due.
 func (p Plan) Mutates() bool {
 	for _, c := range p.Changes {
-		if c.Action != "none" && c.Action != "" {
+		if c.Action.Changes() {
 			return true
 		}
 	}
@@ -69,6 +111,22 @@ const (
 	Failed  Result = "failed"
 	Planned Result = "planned" // --dry-run: the plan was shown, nothing ran
 )
+
+// Mark is the result's sign — ✓ done, – skipped, ✗ failed, • planned, ○ not
+// yet — and its Level, the same on screen and in plain lines.
+func (r Result) Mark() (string, Level) {
+	switch r {
+	case Done:
+		return "✓", LevelOK
+	case Skipped:
+		return "–", LevelWarn
+	case Failed:
+		return "✗", LevelBad
+	case Planned:
+		return "•", LevelInfo
+	}
+	return "○", LevelDim
+}
 
 // Kind tells what an Event carries.
 type Kind int

@@ -9,9 +9,6 @@ import (
 	"github.com/xray-wizard/xray-wizard/i18n"
 )
 
-// Marks of the doctor's statuses, for plain text.
-var checkMarks = map[flow.CheckStatus]string{flow.CheckOK: "✓", flow.CheckWarn: "!", flow.CheckFail: "✗", flow.CheckSkip: "–"}
-
 // Diagnosis writes what the doctor found for a person: a line per check,
 // and under each that is not ok what it saw, the fix and the command.
 func Diagnosis(w io.Writer, d flow.Diagnosis, lang i18n.Lang) {
@@ -28,7 +25,8 @@ func Diagnosis(w io.Writer, d flow.Diagnosis, lang i18n.Lang) {
 		fmt.Fprintf(w, "  %s: %s (%s)\n", t(i18n.CLICluster), d.Cluster, d.Region)
 	}
 	for _, f := range d.Findings {
-		fmt.Fprintf(w, "%s %-13s %s — %s\n", checkMarks[f.Status], f.ID, f.Title, f.Summary)
+		mark, _ := f.Status.Mark()
+		fmt.Fprintf(w, "%s %-13s %s — %s\n", mark, f.ID, f.Title, f.Summary)
 		if f.Status == flow.CheckOK {
 			continue
 		}

@@ -40,7 +40,7 @@ func (l *Lines) Report(e flow.Event) {
 		fmt.Fprintf(l.W, "▶ %s — %s\n", e.Step, l.Titles[e.Step])
 	case flow.Planning:
 		for _, c := range e.Plan.Changes {
-			if c.Action == "none" {
+			if !c.Action.Changes() {
 				continue
 			}
 			line := fmt.Sprintf("  %s: %s %s %s", t(i18n.CLIPlan), c.Action, c.Kind, c.Name)
@@ -200,14 +200,14 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		width = max(width, len(st.ID))
 	}
 	for _, st := range s.Steps {
-		mark := map[flow.Result]string{flow.Done: "✓", flow.Skipped: "–", flow.Failed: "✗", flow.Planned: "•"}[st.Status]
+		mark, _ := st.Status.Mark()
 		fmt.Fprintf(w, "  %s %-*s  %s\n", mark, width, st.ID, st.Detail)
 		if st.Fix != "" {
 			fmt.Fprintf(w, "    %s: %s\n", t(i18n.CLIFix), st.Fix)
 		}
 		if st.Plan != nil {
 			for _, c := range st.Plan.Changes {
-				if c.Action != "none" {
+				if c.Action.Changes() {
 					fmt.Fprintf(w, "    %s %s %s\n", c.Action, c.Kind, c.Name)
 				}
 			}

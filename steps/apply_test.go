@@ -39,7 +39,7 @@ func TestApplyConflictAndForce(t *testing.T) {
 			conflict = &plan.Changes[i]
 		}
 	}
-	if conflict == nil || conflict.Action != "conflict" || !strings.Contains(conflict.Detail, "helm") {
+	if conflict == nil || conflict.Action != flow.ActConflict || !strings.Contains(conflict.Detail, "helm") {
 		t.Fatalf("plan = %+v", plan.Changes)
 	}
 	s := runSteps(t, env, "daemonset", nil).Steps[0]
@@ -83,7 +83,7 @@ func TestRestartOfPodsWithoutRole(t *testing.T) {
 			t.Fatalf("%s: %s %s (%s)", s.ID, s.Status, s.Detail, s.Fix)
 		}
 	}
-	if len(asked) != 1 || asked[0].Changes[0].Action != "restart" || !strings.Contains(asked[0].Commands[0], "rollout restart") {
+	if len(asked) != 1 || asked[0].Changes[0].Action != flow.ActRestart || !strings.Contains(asked[0].Commands[0], "rollout restart") {
 		t.Fatalf("asked %+v", asked)
 	}
 	if sum.Traces == nil || sum.Traces.Total != 5 {

@@ -210,18 +210,18 @@ func (c Cleanup) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 	}
 	p := flow.Plan{Commands: c.Info(env).Commands}
 	for _, o := range l.objects {
-		p.Changes = append(p.Changes, flow.Change{Action: "delete", Kind: o.kind, Name: o.namespace + "/" + o.name})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActDelete, Kind: o.kind, Name: o.namespace + "/" + o.name})
 	}
 	for _, id := range l.assocs {
-		p.Changes = append(p.Changes, flow.Change{Action: "delete", Kind: "EKS pod identity association", Name: id})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActDelete, Kind: "EKS pod identity association", Name: id})
 	}
 	if l.role != "" {
-		p.Changes = append(p.Changes, flow.Change{Action: "delete", Kind: "IAM role", Name: l.role,
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActDelete, Kind: "IAM role", Name: l.role,
 			Detail: env.T(i18n.MsgCleanupDetach, strings.Join(l.policies, ", "))})
 		p.Commands = append(p.Commands, fmt.Sprintf("aws iam detach-role-policy --role-name %s --policy-arn ...; aws iam delete-role --role-name %s", l.role, l.role))
 	}
 	if l.provider != "" {
-		p.Changes = append(p.Changes, flow.Change{Action: "delete", Kind: "IAM OIDC provider", Name: l.provider})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActDelete, Kind: "IAM OIDC provider", Name: l.provider})
 		p.Commands = append(p.Commands, "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn "+l.provider)
 	} else if !c.IncludeOIDC {
 		l.kept = append(l.kept, env.T(i18n.MsgCleanupKeepsOIDC))

@@ -182,13 +182,13 @@ func (st DaemonSet) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 	for _, d := range drift {
 		switch {
 		case d.missing:
-			p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: d.kind, Name: d.name})
+			p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: d.kind, Name: d.name})
 		case d.conflict != "":
-			p.Changes = append(p.Changes, flow.Change{Action: "conflict", Kind: d.kind, Name: d.name, Detail: d.conflict})
+			p.Changes = append(p.Changes, flow.Change{Action: flow.ActConflict, Kind: d.kind, Name: d.name, Detail: d.conflict})
 		case d.diff != "":
-			p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: d.kind, Name: d.name, Detail: d.diff})
+			p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: d.kind, Name: d.name, Detail: d.diff})
 		default:
-			p.Changes = append(p.Changes, flow.Change{Action: "none", Kind: d.kind, Name: d.name})
+			p.Changes = append(p.Changes, flow.Change{Action: flow.ActNone, Kind: d.kind, Name: d.name})
 		}
 	}
 	p.Note = env.T(i18n.MsgNoClusterAdmin)

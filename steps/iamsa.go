@@ -253,20 +253,20 @@ func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, erro
 	}
 	switch {
 	case !s.roleExists:
-		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "IAM role", Name: s.roleName,
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "IAM role", Name: s.roleName,
 			Detail: fmt.Sprintf("trust %s:sub = system:serviceaccount:%s:%s", s.cluster.IssuerHostPath(), ns, ServiceAccountName)})
 	case s.trustDiff != "":
-		p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: "IAM role trust policy", Name: s.roleName, Detail: s.trustDiff})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "IAM role trust policy", Name: s.roleName, Detail: s.trustDiff})
 		p.Note = env.T(i18n.MsgTrustNeedsYou)
 	}
 	if !s.attached {
-		p.Changes = append(p.Changes, flow.Change{Action: "attach", Kind: "IAM policy", Name: XRayWritePolicy, Detail: s.roleName})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActAttach, Kind: "IAM policy", Name: XRayWritePolicy, Detail: s.roleName})
 	}
 	switch {
 	case s.sa == nil:
-		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName, Detail: RoleARNAnnotation + "=" + s.roleARN})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName, Detail: RoleARNAnnotation + "=" + s.roleARN})
 	case !s.saAnnotated:
-		p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName, Detail: RoleARNAnnotation + "=" + s.roleARN})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName, Detail: RoleARNAnnotation + "=" + s.roleARN})
 		if s.saForeign && !env.Opts.OverrideExistingSA {
 			p.Note = env.T(i18n.MsgSAForeign, ns, ServiceAccountName)
 		}

@@ -129,27 +129,27 @@ func (s *piState) plan(env *Env) flow.Plan {
 		fmt.Sprintf("aws eks create-pod-identity-association --cluster-name %s --namespace %s --service-account %s --role-arn %s", s.cluster.Name, ns, ServiceAccountName, s.roleARN),
 	}}
 	if s.addon == "" {
-		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "EKS add-on", Name: podIdentityAgent})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "EKS add-on", Name: podIdentityAgent})
 	}
 	switch {
 	case !s.roleExists:
-		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "IAM role", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com"})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "IAM role", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com"})
 	case !s.trustOK:
-		p.Changes = append(p.Changes, flow.Change{Action: "update", Kind: "IAM role trust policy", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com"})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "IAM role trust policy", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com"})
 		p.Note = env.T(i18n.MsgTrustNeedsYou)
 	}
 	if !s.attached {
-		p.Changes = append(p.Changes, flow.Change{Action: "attach", Kind: "IAM policy", Name: XRayWritePolicy, Detail: s.roleName})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActAttach, Kind: "IAM policy", Name: XRayWritePolicy, Detail: s.roleName})
 	}
 	if s.assocRole != s.roleARN {
-		act := "create"
+		act := flow.ActCreate
 		if s.assocRole != "" {
-			act = "update"
+			act = flow.ActUpdate
 		}
 		p.Changes = append(p.Changes, flow.Change{Action: act, Kind: "EKS Pod Identity association", Name: ns + "/" + ServiceAccountName, Detail: s.roleARN})
 	}
 	if !s.saExists {
-		p.Changes = append(p.Changes, flow.Change{Action: "create", Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName})
 	}
 	return p
 }

@@ -409,7 +409,7 @@ func podsWithoutRole(ctx context.Context, env *Env, pods []*corev1.Pod) []string
 func restartDaemon(ctx context.Context, env *Env, r flow.Reporter, n int) (bool, error) {
 	ns := env.Opts.Namespace
 	plan := flow.Plan{
-		Changes:  []flow.Change{{Action: "restart", Kind: "DaemonSet", Name: ns + "/" + DaemonSetName, Detail: env.T(i18n.MsgPodsWithoutRole, n, ns, DaemonSetName)}},
+		Changes:  []flow.Change{{Action: flow.ActRestart, Kind: "DaemonSet", Name: ns + "/" + DaemonSetName, Detail: env.T(i18n.MsgPodsWithoutRole, n, ns, DaemonSetName)}},
 		Commands: []string{fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", ns, DaemonSetName)},
 	}
 	ok, err := env.confirm(ctx, Pods{}.Info(env), plan)

@@ -132,16 +132,8 @@ func (m doctorModel) findingLines(w int) []string {
 	}
 	out = append(out, "")
 	for _, f := range m.diag.Findings {
-		mark, st := "✓", m.st.ok
-		switch f.Status {
-		case flow.CheckWarn:
-			mark, st = "!", m.st.warn
-		case flow.CheckFail:
-			mark, st = "✗", m.st.bad
-		case flow.CheckSkip:
-			mark, st = "–", m.st.dim
-		}
-		out = append(out, fit(st.Render(mark)+" "+m.st.head.Render(f.Title), w))
+		mark, level := f.Status.Mark()
+		out = append(out, fit(m.st.level(level).Render(mark)+" "+m.st.head.Render(f.Title), w))
 		out = append(out, paint(m.st.text, indent("  ", wrap(f.Summary, w-2)))...)
 		if f.Status == flow.CheckOK {
 			continue

@@ -70,7 +70,7 @@ func info(l i18n.Lang, id string) flow.StepInfo {
 var plans = map[string]flow.Plan{
 	flow.IDPreflight: {Commands: []string{"aws sts get-caller-identity", "aws eks describe-cluster --name eksworkshop-eksctl --region us-west-2", "kubectl config current-context"}},
 	flow.IDOIDC: {
-		Changes: []flow.Change{{Action: "create", Kind: "IAM OIDC provider", Name: oidcARN, Detail: "client ID sts.amazonaws.com"}},
+		Changes: []flow.Change{{Action: flow.ActCreate, Kind: "IAM OIDC provider", Name: oidcARN, Detail: "client ID sts.amazonaws.com"}},
 		Commands: []string{
 			"eksctl utils associate-iam-oidc-provider --cluster eksworkshop-eksctl --region us-west-2 --approve",
 			"aws iam create-open-id-connect-provider --url https://oidc.eks.us-west-2.amazonaws.com/id/9E822D19928BF7CB036E0F37CBD74820 --client-id-list sts.amazonaws.com --thumbprint-list <sha1 of the issuer's root CA>",
@@ -78,9 +78,9 @@ var plans = map[string]flow.Plan{
 	},
 	flow.IDIAMSA: {
 		Changes: []flow.Change{
-			{Action: "create", Kind: "IAM role", Name: role, Detail: "trust oidc.eks.us-west-2.amazonaws.com/id/9E822D19928BF7CB036E0F37CBD74820:sub = system:serviceaccount:default:xray-daemon"},
-			{Action: "attach", Kind: "IAM policy", Name: "AWSXRayDaemonWriteAccess", Detail: role},
-			{Action: "create", Kind: "ServiceAccount", Name: "default/xray-daemon", Detail: "eks.amazonaws.com/role-arn=arn:aws:iam::123456789012:role/" + role},
+			{Action: flow.ActCreate, Kind: "IAM role", Name: role, Detail: "trust oidc.eks.us-west-2.amazonaws.com/id/9E822D19928BF7CB036E0F37CBD74820:sub = system:serviceaccount:default:xray-daemon"},
+			{Action: flow.ActAttach, Kind: "IAM policy", Name: "AWSXRayDaemonWriteAccess", Detail: role},
+			{Action: flow.ActCreate, Kind: "ServiceAccount", Name: "default/xray-daemon", Detail: "eks.amazonaws.com/role-arn=arn:aws:iam::123456789012:role/" + role},
 		},
 		Commands: []string{
 			"eksctl create iamserviceaccount --name xray-daemon --namespace default --cluster eksworkshop-eksctl --region us-west-2 --attach-policy-arn arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess --approve --override-existing-serviceaccounts",
@@ -92,9 +92,9 @@ var plans = map[string]flow.Plan{
 	},
 	flow.IDDaemonSet: {
 		Changes: []flow.Change{
-			{Action: "create", Kind: "ConfigMap", Name: "default/xray-config"},
-			{Action: "create", Kind: "Service", Name: "default/xray-service"},
-			{Action: "create", Kind: "DaemonSet", Name: "default/xray-daemon"},
+			{Action: flow.ActCreate, Kind: "ConfigMap", Name: "default/xray-config"},
+			{Action: flow.ActCreate, Kind: "Service", Name: "default/xray-service"},
+			{Action: flow.ActCreate, Kind: "DaemonSet", Name: "default/xray-daemon"},
 		},
 		Commands: []string{"kubectl apply -f ./manifests/xray-k8s-daemonset.yaml", "kubectl apply --server-side --field-manager=xray-wizard -f xray-daemon.yaml"},
 		Note:     "Unlike the lab's manifest, no ClusterRoleBinding to cluster-admin: the daemon never calls the Kubernetes API.",

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/progress"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/xray-wizard/xray-wizard/flow"
 )
 
 // styles is every style the UI draws with, in one place. Without colours
@@ -134,4 +136,19 @@ func (s styles) huhTheme() huh.Theme {
 	t.Help = s.help
 	// The field asks for its theme on every render: build it once.
 	return huh.ThemeFunc(func(bool) *huh.Styles { return t })
+}
+
+// level is the style of a mark's level.
+func (s styles) level(l flow.Level) lipgloss.Style {
+	switch l {
+	case flow.LevelOK:
+		return s.ok
+	case flow.LevelWarn:
+		return s.warn
+	case flow.LevelBad:
+		return s.bad
+	case flow.LevelInfo:
+		return s.info
+	}
+	return s.dim
 }

@@ -211,13 +211,13 @@ func (m Model) mark(i int) string {
 	s := m.steps[i]
 	switch s.status {
 	case stDone:
-		return m.st.ok.Render("✓")
+		return m.resultMark(flow.Done)
 	case stSkipped:
-		return m.st.warn.Render("–")
+		return m.resultMark(flow.Skipped)
 	case stFailed:
-		return m.st.bad.Render("✗")
+		return m.resultMark(flow.Failed)
 	case stPlanned:
-		return m.st.info.Render("•")
+		return m.resultMark(flow.Planned)
 	case stRunning:
 		if m.ask != nil && i == m.cur {
 			return m.st.warn.Render("?")
@@ -364,15 +364,6 @@ func barWidth(pane int) int {
 
 // resultMark is a mark for a result the UI may not have seen as an event.
 func (m Model) resultMark(r flow.Result) string {
-	switch r {
-	case flow.Done:
-		return m.st.ok.Render("✓")
-	case flow.Skipped:
-		return m.st.warn.Render("–")
-	case flow.Failed:
-		return m.st.bad.Render("✗")
-	case flow.Planned:
-		return m.st.info.Render("•")
-	}
-	return m.st.dim.Render("○")
+	mark, level := r.Mark()
+	return m.st.level(level).Render(mark)
 }

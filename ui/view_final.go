@@ -180,24 +180,19 @@ func (m Model) planLines(w int) []string {
 		}
 		changed := false
 		for _, c := range p.Changes {
-			if c.Action == "none" || c.Action == "" {
+			if !c.Action.Changes() {
 				continue
 			}
 			changed = true
-			sym, level := actionMark(c.Action)
-			st := m.st.ok
-			switch level {
-			case 1:
-				st = m.st.warn
-			case 2:
-				st = m.st.bad
-			}
-			lines := wrapCode(c.Kind+" "+c.Name, w-4-lipgloss.Width(c.Action)-3, "", "")
+			sym, level := c.Action.Sign()
+			st := m.st.level(level)
+			act := string(c.Action)
+			lines := wrapCode(c.Kind+" "+c.Name, w-4-lipgloss.Width(act)-3, "", "")
 			for i, l := range lines {
 				if i == 0 {
-					out = append(out, "  "+st.Render(sym+" "+c.Action)+" "+l)
+					out = append(out, "  "+st.Render(sym+" "+act)+" "+l)
 				} else {
-					out = append(out, strings.Repeat(" ", 5+lipgloss.Width(c.Action))+l)
+					out = append(out, strings.Repeat(" ", 5+lipgloss.Width(act))+l)
 				}
 			}
 			if c.Detail != "" {

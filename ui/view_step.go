@@ -253,13 +253,13 @@ func (m Model) confirmLines(w, n int) []string {
 	}
 	var changes []flow.Change
 	for _, c := range p.Changes {
-		if c.Action != "none" && c.Action != "" {
+		if c.Action.Changes() {
 			changes = append(changes, c)
 		}
 	}
 	actW := 0
 	for _, c := range changes {
-		actW = max(actW, lipgloss.Width(c.Action))
+		actW = max(actW, lipgloss.Width(string(c.Action)))
 	}
 	var note []string
 	if p.Note != "" {
@@ -316,15 +316,8 @@ func (m Model) confirmLines(w, n int) []string {
 		out = append(out, "  "+m.st.dim.Render(t(i18n.UINoChanges)))
 	}
 	for _, c := range changes[:shown] {
-		sym, st := actionMark(c.Action)
-		style := m.st.ok
-		switch st {
-		case 1:
-			style = m.st.warn
-		case 2:
-			style = m.st.bad
-		}
-		line := "  " + style.Render(sym+" "+pad(c.Action, actW)) + " " + c.Kind + "  " + c.Name
+		sym, level := c.Action.Sign()
+		line := "  " + m.st.level(level).Render(sym+" "+pad(string(c.Action), actW)) + " " + c.Kind + "  " + c.Name
 		out = append(out, fit(line, w))
 		if details && c.Detail != "" {
 			out = append(out, m.st.dim.Render(fit(strings.Repeat(" ", actW+5)+c.Detail, w)))
@@ -338,20 +331,6 @@ func (m Model) confirmLines(w, n int) []string {
 		out = append(out, "")
 	}
 	return append(out, prompt...)
-}
-
-// actionMark is the sign of a change, as a plan shows it: + adds, ~
-// changes, - removes; and how alarming it is (0 adds, 1 changes, 2 removes).
-func actionMark(action string) (string, int) {
-	switch strings.ToLower(action) {
-	case "create", "attach", "add", "associate", "install":
-		return "+", 0
-	case "delete", "remove", "detach":
-		return "-", 2
-	case "restart":
-		return "↻", 1
-	}
-	return "~", 1
 }
 
 // podLines are the daemon's pods: a bar of how many are Ready, a table as
