@@ -78,7 +78,7 @@ const (
 // Change is one thing a step would create or modify.
 type Change struct {
 	Action Action `json:"action"`
-	Kind   string `json:"kind"`   // IAM OIDC provider, IAM role, ServiceAccount, ...
+	Kind   string `json:"kind"` // IAM OIDC provider, IAM role, ServiceAccount, ...
 	Name   string `json:"name"`
 	Detail string `json:"detail,omitempty"`
 }
