@@ -1,0 +1,83 @@
+// Package iostreams is the one place that decides how the wizard talks to
+// the person: the streams, whether they are terminals, whether a prompt can
+// be shown, colour and accessibility. It is made once in main and passed
+// down; nothing else reads the terminal or these environment variables.
+package iostreams
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+)
+
+// IOStreams are the standard streams and what is known of them.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// Getenv reads the environment (os.Getenv, or a map in tests).
+	Getenv func(string) string
+
+	stdinTTY, stdoutTTY bool
+}
+
+// System is the process's own streams and environment.
+func System() *IOStreams {
+	return New(os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+}
+
+// New wraps streams; each is a terminal when it is a file on one.
+func New(in io.Reader, out, errOut io.Writer, getenv func(string) string) *IOStreams {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, Getenv: getenv,
+		stdinTTY: isTerminal(in), stdoutTTY: isTerminal(out)}
+}
+
+// Test is streams of buffers, no terminal and an empty environment; env
+// sets variables in it.
+func Test(env map[string]string) (ios *IOStreams, in, out, errOut *bytes.Buffer) {
+	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return New(in, out, errOut, func(k string) string { return env[k] }), in, out, errOut
+}
+
+func isTerminal(x any) bool {
+	f, ok := x.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// SetStdinTTY and SetStdoutTTY say what the streams are, for tests.
+func (s *IOStreams) SetStdinTTY(v bool)  { s.stdinTTY = v }
+func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
+
+// IsStdinTTY and IsStdoutTTY report whether the streams are terminals.
+func (s *IOStreams) IsStdinTTY() bool  { return s.stdinTTY }
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// CI reports whether the CI variable says this runs in automation.
+func (s *IOStreams) CI() bool {
+	v := strings.ToLower(s.Getenv("CI"))
+	return v != "" && v != "false" && v != "0"
+}
+
+// CanPrompt reports whether a person can be asked: a terminal on both stdin
+// and stdout, and not CI. The full-screen UI needs the same.
+func (s *IOStreams) CanPrompt() bool {
+	return s.stdinTTY && s.stdoutTTY && !s.CI()
+}
+
+// ColorEnabled is false when NO_COLOR (https://no-color.org) is set to
+// anything. Whether the terminal itself has colours, the UI learns from it.
+func (s *IOStreams) ColorEnabled() bool {
+	return s.Getenv("NO_COLOR") == ""
+}
+
+// Accessible reports whether prompts should use their accessible mode
+// (plain questions and answers, for screen readers): ACCESSIBLE is set.
+func (s *IOStreams) Accessible() bool {
+	return s.Getenv("ACCESSIBLE") != ""
+}

@@ -1,0 +1,49 @@
+package iostreams
+
+import "testing"
+
+func TestDecisions(t *testing.T) {
+	cases := []struct {
+		name           string
+		env            map[string]string
+		stdin, stdout  bool
+		prompt, colour bool
+		accessible, ci bool
+	}{
+		{name: "two terminals", stdin: true, stdout: true, prompt: true, colour: true},
+		{name: "piped out", stdin: true, stdout: false, prompt: false, colour: true},
+		{name: "piped in", stdin: false, stdout: true, prompt: false, colour: true},
+		{name: "CI=true", env: map[string]string{"CI": "true"}, stdin: true, stdout: true, prompt: false, colour: true, ci: true},
+		{name: "CI=1", env: map[string]string{"CI": "1"}, stdin: true, stdout: true, prompt: false, colour: true, ci: true},
+		{name: "CI=false", env: map[string]string{"CI": "false"}, stdin: true, stdout: true, prompt: true, colour: true},
+		{name: "CI=0", env: map[string]string{"CI": "0"}, stdin: true, stdout: true, prompt: true, colour: true},
+		{name: "NO_COLOR", env: map[string]string{"NO_COLOR": "1"}, stdin: true, stdout: true, prompt: true, colour: false},
+		{name: "ACCESSIBLE", env: map[string]string{"ACCESSIBLE": "1"}, stdin: true, stdout: true, prompt: true, colour: true, accessible: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ios, _, _, _ := Test(c.env)
+			ios.SetStdinTTY(c.stdin)
+			ios.SetStdoutTTY(c.stdout)
+			if got := ios.CanPrompt(); got != c.prompt {
+				t.Errorf("CanPrompt = %v, want %v", got, c.prompt)
+			}
+			if got := ios.ColorEnabled(); got != c.colour {
+				t.Errorf("ColorEnabled = %v, want %v", got, c.colour)
+			}
+			if got := ios.Accessible(); got != c.accessible {
+				t.Errorf("Accessible = %v, want %v", got, c.accessible)
+			}
+			if got := ios.CI(); got != c.ci {
+				t.Errorf("CI = %v, want %v", got, c.ci)
+			}
+		})
+	}
+}
+
+func TestBuffersAreNotTerminals(t *testing.T) {
+	ios, _, _, _ := Test(nil)
+	if ios.IsStdinTTY() || ios.IsStdoutTTY() || ios.CanPrompt() {
+		t.Fatal("buffers were taken for terminals")
+	}
+}
