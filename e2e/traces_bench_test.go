@@ -101,6 +101,9 @@ func BenchmarkTraceCountVsAWSCLI(b *testing.B) {
 	if ratio > 0.1 {
 		b.Errorf("wizard %.2fs is %.3f × the CLI's %.2fs, goal ≤ 0.1", wizTime.Seconds(), ratio, awsTime.Seconds())
 	}
+	if wizRSS.total > 40 {
+		b.Errorf("wizard peak RSS %.1f MB, goal ≤ 40 MB", wizRSS.total)
+	}
 }
 
 // peak is a process's peak resident memory in MB, and at that moment how
