@@ -9,11 +9,12 @@ import (
 	"syscall"
 
 	"github.com/xray-wizard/xray-wizard/cli"
+	"github.com/xray-wizard/xray-wizard/iostreams"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := cli.Main(ctx, iostreams.System(), os.Args[1:])
 	stop()
 	os.Exit(code)
 }

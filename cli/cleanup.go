@@ -1,15 +1,25 @@
 package cli
 
 import (
-	"io"
+	"context"
 
 	"github.com/spf13/cobra"
 
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
-func newCleanup(w *wizardFlags, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	var includeOIDC, sandbox, dryRun bool
+// CleanupOptions are cleanup's own flags; the rest are the wizard's.
+type CleanupOptions struct {
+	IncludeOIDC bool
+	Sandbox     bool
+	DryRun      bool
+}
+
+// NewCmdCleanup runs the wizard with the cleanup step in place of the lab's.
+// w are the wizard's options (its shared flags and defaults); runF, when
+// set, replaces the run and gets the wizard options cleanup made.
+func NewCmdCleanup(f *Factory, w *WizardOptions, runF func(context.Context, *WizardOptions) error) *cobra.Command {
+	var c CleanupOptions
 	cmd := &cobra.Command{
 		Use:   "cleanup",
 		Short: "Remove what the wizard made, and nothing else",
@@ -26,15 +36,27 @@ finds nothing and changes nothing.`,
   xray-wizard cleanup -y --include-oidc-provider`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c := *w
-			c.sandbox, c.dryRun, c.stepList = sandbox, dryRun, ""
-			c.only = []steps.Step{steps.Cleanup{IncludeOIDC: includeOIDC}}
-			c.command = "cleanup"
-			return runWizard(cmd.Context(), &c, stdin, stdout, stderr)
+			o := c.wizard(w)
+			if err := o.validate(f); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runWizard(cmd.Context(), f, o)
 		},
 	}
-	cmd.Flags().BoolVar(&includeOIDC, "include-oidc-provider", false, "remove the cluster's IAM OIDC provider too, if the wizard made it")
-	cmd.Flags().BoolVar(&sandbox, "sandbox", false, "in the practice sandbox")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would go, remove nothing")
+	cmd.Flags().BoolVar(&c.IncludeOIDC, "include-oidc-provider", false, "remove the cluster's IAM OIDC provider too, if the wizard made it")
+	cmd.Flags().BoolVar(&c.Sandbox, "sandbox", false, "in the practice sandbox")
+	cmd.Flags().BoolVar(&c.DryRun, "dry-run", false, "show what would go, remove nothing")
 	return cmd
+}
+
+// wizard is the wizard's run that cleans up: w's flags, cleanup's step.
+func (c CleanupOptions) wizard(w *WizardOptions) *WizardOptions {
+	o := *w
+	o.Sandbox, o.DryRun, o.StepList = c.Sandbox, c.DryRun, ""
+	o.Steps = []steps.Step{steps.Cleanup{IncludeOIDC: c.IncludeOIDC}}
+	o.Command = "cleanup"
+	return &o
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,16 +13,19 @@ import (
 	"github.com/xray-wizard/xray-wizard/ui"
 )
 
-type doctorFlags struct {
-	*shared
-	sandbox      bool
-	appNamespace string
-	identity     string
-	since        time.Duration
+// DoctorOptions are the doctor's flags.
+type DoctorOptions struct {
+	Shared       *SharedOptions
+	Sandbox      bool
+	AppNamespace string
+	Identity     string
+	Since        time.Duration
 }
 
-func newDoctor(sh *shared, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	f := doctorFlags{shared: sh}
+// NewCmdDoctor runs the read-only checks. sh are the shared flags (the
+// root's); runF, when set, replaces the run.
+func NewCmdDoctor(f *Factory, sh *SharedOptions, runF func(context.Context, *DoctorOptions) error) *cobra.Command {
+	o := &DoctorOptions{Shared: sh}
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Find out why traces do not arrive, changing nothing",
@@ -40,50 +42,52 @@ Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage.`,
   xray-wizard doctor --sandbox          the practice sandbox, before anything is set up`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDoctor(cmd.Context(), &f, stdin, stdout, stderr)
+			if err := o.validate(f); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runDoctor(cmd.Context(), f, o)
 		},
 	}
-	cmd.Flags().BoolVar(&f.sandbox, "sandbox", false, "check the practice sandbox")
-	cmd.Flags().StringVar(&f.appNamespace, "app-namespace", "workshop", "namespace of the sample app")
-	cmd.Flags().StringVar(&f.identity, "identity", "irsa", "how the daemon gets its IAM role: irsa or pod-identity")
-	cmd.Flags().DurationVar(&f.since, "since", 15*time.Minute, "how far back to look for traces")
+	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "check the practice sandbox")
+	cmd.Flags().StringVar(&o.AppNamespace, "app-namespace", "workshop", "namespace of the sample app")
+	cmd.Flags().StringVar(&o.Identity, "identity", "irsa", "how the daemon gets its IAM role: irsa or pod-identity")
+	cmd.Flags().DurationVar(&o.Since, "since", 15*time.Minute, "how far back to look for traces")
 	return cmd
 }
 
-func runDoctor(ctx context.Context, f *doctorFlags, stdin io.Reader, stdout, stderr io.Writer) error {
-	lang, err := f.validate()
+func (o *DoctorOptions) validate(f *Factory) error {
+	if err := o.Shared.validate(f); err != nil {
+		return err
+	}
+	if err := checkSince(o.Since); err != nil {
+		return err
+	}
+	return checkIdentity(o.Identity)
+}
+
+func runDoctor(ctx context.Context, f *Factory, o *DoctorOptions) error {
+	sh := o.Shared
+	opts := steps.Options{Cluster: sh.Cluster, Region: sh.Region, Profile: sh.Profile, Kubeconfig: sh.Kubeconfig, Context: sh.Context,
+		Namespace: sh.Namespace, AppNamespace: o.AppNamespace, Identity: o.Identity, Since: o.Since, Lang: sh.Lang}
+	s, err := startSession(ctx, f, sh, opts, sessionOptions{sandbox: o.Sandbox})
 	if err != nil {
 		return err
 	}
-	if err := checkSince(f.since); err != nil {
-		return err
-	}
-	if f.identity != steps.IdentityIRSA && f.identity != steps.IdentityPodIdentity {
-		return usagef("--identity %q: must be irsa or pod-identity", f.identity)
-	}
-	log, closeLog, err := openLog(f.logFile)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
-	opts := steps.Options{Cluster: f.cluster, Region: f.region, Profile: f.profile, Kubeconfig: f.kubeconfig, Context: f.kubeContext,
-		Namespace: f.namespace, AppNamespace: f.appNamespace, Identity: f.identity, Since: f.since, Lang: lang}
-	env, prepare, stop, err := buildEnv(ctx, f.sandbox, opts, log)
-	if err != nil {
-		return err
-	}
-	defer stop()
+	defer s.close()
 	run := func(ctx context.Context, rep flow.Reporter) flow.Diagnosis {
-		if err := prepare(ctx); err != nil {
-			return flow.Diagnosis{Sandbox: f.sandbox, Findings: []flow.Finding{{ID: "credentials", Status: flow.CheckFail, Summary: err.Error()}}}
+		if err := s.prepare(ctx); err != nil {
+			return flow.Diagnosis{Sandbox: o.Sandbox, Findings: []flow.Finding{{ID: "credentials", Status: flow.CheckFail, Summary: err.Error()}}}
 		}
-		d := steps.Diagnose(ctx, env, rep)
-		d.Sandbox = f.sandbox
+		d := steps.Diagnose(ctx, s.env, rep)
+		d.Sandbox = o.Sandbox
 		return d
 	}
 	var d flow.Diagnosis
-	if interactive(f.nonInteractive, stdin, stdout) && f.output != "json" {
-		d, err = ui.RunDoctor(ctx, ui.DoctorConfig{Lang: lang, Sandbox: f.sandbox, Run: run})
+	if sh.interactive(f) && !sh.json() {
+		d, err = ui.RunDoctor(ctx, ui.DoctorConfig{Lang: sh.Lang, Sandbox: o.Sandbox, NoColor: !f.IOStreams.ColorEnabled(), Run: run})
 		if err != nil {
 			return fmt.Errorf("terminal UI: %w", err)
 		}
@@ -93,16 +97,16 @@ func runDoctor(ctx context.Context, f *doctorFlags, stdin io.Reader, stdout, std
 	} else {
 		d = run(ctx, flow.ReporterFunc(func(e flow.Event) {
 			if e.Kind == flow.Progress {
-				fmt.Fprintf(stderr, "  · %s\n", e.Message)
+				fmt.Fprintf(f.IOStreams.ErrOut, "  · %s\n", e.Message)
 			}
 		}))
 	}
-	if f.output == "json" {
-		if err := report.WriteJSON(stdout, d); err != nil {
+	if sh.json() {
+		if err := report.WriteJSON(f.IOStreams.Out, d); err != nil {
 			return err
 		}
 	} else {
-		report.Diagnosis(stdout, d, lang)
+		report.Diagnosis(f.IOStreams.Out, d, sh.Lang)
 	}
 	if !d.Healthy() {
 		return &exitError{ExitFailed}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -16,8 +18,13 @@ import (
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/kube"
+	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
+
+// ErrNoRegion is the error when no region is configured anywhere: the
+// wizard asks for one when a person is at the terminal.
+var ErrNoRegion = errors.New("no AWS region configured")
 
 // clusterName is what EKS accepts as a cluster name.
 var clusterName = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$`)
@@ -61,7 +68,7 @@ func awsConfig(ctx context.Context, o steps.Options, log *slog.Logger) (aws.Conf
 		return aws.Config{}, &flow.Error{Usage: true, Cause: err.Error()}
 	}
 	if cfg.Region == "" {
-		return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.CLINoRegion), Fix: lang.T(i18n.CLINoRegionFix)}
+		return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.CLINoRegion), Fix: lang.T(i18n.CLINoRegionFix), Err: ErrNoRegion}
 	}
 	if !regionName.MatchString(cfg.Region) {
 		return aws.Config{}, &flow.Error{Usage: true, Cause: fmt.Sprintf("region %q is not an AWS region name", cfg.Region), Fix: lang.T(i18n.CLINoRegionFix)}
@@ -123,4 +130,52 @@ func kubeTargetFor(o steps.Options) kubeTarget {
 	}
 	t.client = cs
 	return t
+}
+
+// buildEnv makes the steps' environment: the practice sandbox's endpoints and
+// clientset, or the person's AWS configuration and kubeconfig. prepare
+// finishes it on the steps' goroutine; stop releases what it started.
+func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slog.Logger, sbOpts ...func(*sandbox.Options)) (env *steps.Env, prepare func(context.Context) error, stop func(), err error) {
+	if useSandbox {
+		region := opts.Region
+		if region == "" {
+			region = "us-west-2"
+		}
+		env = steps.NewEnv(aws.Config{Region: region}, nil, opts)
+		env.PollInterval = time.Second
+		env.Log = log
+		var sb *sandbox.Sandbox
+		prepare = func(ctx context.Context) error {
+			var err error
+			so := sandbox.Options{Region: region, Cluster: opts.Cluster, AppNamespace: opts.AppNamespace, Log: log}
+			for _, f := range sbOpts {
+				f(&so)
+			}
+			sb, err = sandbox.Start(ctx, so)
+			if err != nil {
+				return fmt.Errorf("sandbox: %w", err)
+			}
+			env.UseAWS(sb.AWSConfig())
+			env.Kube = sb.Clientset()
+			env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
+			env.Thumbprint = sb.Thumbprint
+			env.PodLog = func(_ context.Context, ns, pod string) string { return strings.Join(sb.Cluster.PodLog(ns, pod), "\n") }
+			return nil
+		}
+		stop = func() {
+			if sb != nil {
+				sb.Stop()
+			}
+		}
+		return env, prepare, stop, nil
+	}
+	cfg, err := awsConfig(ctx, opts, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	k := kubeTargetFor(opts)
+	env = steps.NewEnv(cfg, k.client, opts)
+	env.KubeContext, env.KubeCluster, env.KubeServer, env.KubeErr = k.context, k.cluster, k.server, k.err
+	env.Log = log
+	return env, func(context.Context) error { return nil }, func() {}, nil
 }

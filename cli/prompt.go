@@ -3,10 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
-	"os"
 
 	"charm.land/huh/v2"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -18,12 +16,12 @@ import (
 var regions = []string{"us-west-2", "us-east-1", "us-east-2", "ap-northeast-1", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
 	"ap-south-1", "ap-northeast-2", "eu-west-1", "eu-central-1", "eu-west-2", "eu-north-1", "ca-central-1", "sa-east-1"}
 
-// choose asks the person to pick one of options, with huh (its accessible
-// mode when ACCESSIBLE is set, for screen readers and dumb terminals).
-func choose(ctx context.Context, title, desc string, options []string) (string, error) {
+// choose asks the person to pick one of options, with huh (in its
+// accessible mode when the streams say so, for screen readers).
+func choose(ctx context.Context, f *Factory, title, desc string, options []string) (string, error) {
 	v := options[0]
 	sel := huh.NewSelect[string]().Title(title).Description(desc).Options(huh.NewOptions(options...)...).Value(&v)
-	err := huh.NewForm(huh.NewGroup(sel)).WithAccessible(os.Getenv("ACCESSIBLE") != "").RunWithContext(ctx)
+	err := huh.NewForm(huh.NewGroup(sel)).WithAccessible(f.IOStreams.Accessible()).RunWithContext(ctx)
 	if errors.Is(err, huh.ErrUserAborted) {
 		return "", context.Canceled
 	}
@@ -31,30 +29,22 @@ func choose(ctx context.Context, title, desc string, options []string) (string, 
 }
 
 // askRegion is the clear ask when no region is configured.
-func askRegion(ctx context.Context, lang i18n.Lang) (string, error) {
-	return choose(ctx, lang.T(i18n.CLINoRegion), lang.T(i18n.CLIPickRegion), regions)
+func askRegion(ctx context.Context, f *Factory, lang i18n.Lang) (string, error) {
+	return choose(ctx, f, lang.T(i18n.CLINoRegion), lang.T(i18n.CLIPickRegion), regions)
 }
 
 // askCluster lets the person pick the cluster when neither --cluster nor the
 // kube context names one and the region has several.
-func askCluster(ctx context.Context, env *steps.Env) error {
+func askCluster(ctx context.Context, f *Factory, env *steps.Env) error {
 	if env.Opts.Cluster != "" || steps.EKSClusterFromKube(env.KubeCluster, env.KubeServer, env.Region()) != "" {
 		return nil
 	}
-	var names []string
-	p := eks.NewListClustersPaginator(env.EKS, &eks.ListClustersInput{})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil // preflight says what is wrong, in its own words
-		}
-		names = append(names, out.Clusters...)
-	}
-	if len(names) < 2 {
-		return nil
+	names, err := steps.ListClusters(ctx, env.EKS)
+	if err != nil || len(names) < 2 {
+		return nil // preflight says what is wrong, in its own words
 	}
 	lang := env.Opts.Lang
-	name, err := choose(ctx, lang.T(i18n.CLIPickCluster, env.Region()), lang.T(i18n.FixManyClusters), names)
+	name, err := choose(ctx, f, lang.T(i18n.CLIPickCluster, env.Region()), lang.T(i18n.FixManyClusters), names)
 	if err != nil {
 		return &flow.Error{Cause: err.Error()}
 	}

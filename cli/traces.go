@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,22 +10,20 @@ import (
 	"github.com/xray-wizard/xray-wizard/report"
 	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
-	"github.com/xray-wizard/xray-wizard/ui"
 )
 
-// maxSince is how far back X-Ray keeps traces.
-const maxSince = 30 * 24 * time.Hour
-
-// tracesFlags are the flags of xray-wizard traces.
-type tracesFlags struct {
-	*shared
-	sandbox bool
-	since   time.Duration
-	filter  string
+// TracesOptions are the flags of xray-wizard traces.
+type TracesOptions struct {
+	Shared  *SharedOptions
+	Sandbox bool
+	Since   time.Duration
+	Filter  string
 }
 
-func newTraces(sh *shared, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	f := tracesFlags{shared: sh}
+// NewCmdTraces counts the traces of a setup made before. sh are the shared
+// flags (the root's); runF, when set, replaces the run.
+func NewCmdTraces(f *Factory, sh *SharedOptions, runF func(context.Context, *TracesOptions) error) *cobra.Command {
+	o := &TracesOptions{Shared: sh}
 	cmd := &cobra.Command{
 		Use:   "traces",
 		Short: "Count the traces in X-Ray and draw the service map, for a setup made before",
@@ -42,13 +38,26 @@ It only reads: xray:GetTraceSummaries and xray:GetServiceGraph.`,
   xray-wizard traces --filter 'service("frontend") AND fault'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runTraces(cmd.Context(), &f, stdin, stdout, stderr)
+			if err := o.validate(f); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runTraces(cmd.Context(), f, o)
 		},
 	}
-	cmd.Flags().BoolVar(&f.sandbox, "sandbox", false, "count in the practice sandbox, with traces it makes up")
-	cmd.Flags().DurationVar(&f.since, "since", 15*time.Minute, "how far back to count (e.g. 1h; at most 720h, X-Ray's retention)")
-	cmd.Flags().StringVar(&f.filter, "filter", "", "X-Ray filter expression, passed through (e.g. 'service(\"frontend\") AND fault')")
+	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "count in the practice sandbox, with traces it makes up")
+	cmd.Flags().DurationVar(&o.Since, "since", 15*time.Minute, "how far back to count (e.g. 1h; at most 720h, X-Ray's retention)")
+	cmd.Flags().StringVar(&o.Filter, "filter", "", "X-Ray filter expression, passed through (e.g. 'service(\"frontend\") AND fault')")
 	return cmd
+}
+
+func (o *TracesOptions) validate(f *Factory) error {
+	if err := o.Shared.validate(f); err != nil {
+		return err
+	}
+	return checkSince(o.Since)
 }
 
 // tracesOutput is the JSON of xray-wizard traces: the wizard summary's
@@ -62,73 +71,42 @@ type tracesOutput struct {
 	Error   *flow.Error        `json:"error,omitempty"`
 }
 
-func runTraces(ctx context.Context, f *tracesFlags, stdin io.Reader, stdout, stderr io.Writer) error {
-	lang, err := f.validate()
-	if err != nil {
-		return err
-	}
-	if err := checkSince(f.since); err != nil {
-		return err
-	}
-	log, closeLog, err := openLog(f.logFile)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
-	opts := steps.Options{Region: f.region, Profile: f.profile, Kubeconfig: f.kubeconfig, Context: f.kubeContext,
-		Namespace: f.namespace, Since: f.since, Filter: f.filter, TracesOnce: true, Lang: lang}
-	// The sandbox has no history: it makes up the sample app's last 15
-	// minutes of traces to look at.
-	env, prepare, stop, err := buildEnv(ctx, f.sandbox, opts, log, func(o *sandbox.Options) { o.SeedTraces = 1200 })
-	if err != nil {
-		return err
-	}
-	defer stop()
-	selected := []steps.Step{steps.Traces{}}
-	runner := &steps.Runner{Env: env, Steps: selected, Sandbox: f.sandbox}
-	run := func(ctx context.Context, rn *steps.Runner, rep flow.Reporter) flow.Summary {
-		if err := prepare(ctx); err != nil {
-			return flow.Summary{Sandbox: f.sandbox, Steps: []flow.StepSummary{{ID: flow.IDTraces, Status: flow.Failed, Detail: err.Error()}}}
+func newTracesOutput(sum flow.Summary) tracesOutput {
+	out := tracesOutput{Region: sum.Region, Traces: sum.Traces, Graph: sum.Graph, Console: sum.Console}
+	for _, s := range sum.Steps {
+		if s.Status == flow.Failed {
+			out.Error = &flow.Error{Step: s.ID, Cause: s.Detail, Fix: s.Fix}
 		}
-		return rn.Run(ctx, rep)
 	}
-	var sum flow.Summary
-	if interactive(f.nonInteractive, stdin, stdout) {
-		sum, err = ui.Run(ctx, ui.Config{
-			Lang:    lang,
-			Sandbox: f.sandbox,
-			Steps:   steps.Infos(env, selected),
-			Start: func(ctx context.Context, rep flow.Reporter, c flow.Confirmer) flow.Summary {
-				r := *runner
-				r.Confirm = c
-				return run(ctx, &r, rep)
-			},
-			Refresh: func(ctx context.Context, rep flow.Reporter) error { return steps.Refresh(ctx, env, rep) },
-		})
-		if err != nil {
-			return fmt.Errorf("terminal UI: %w", err)
-		}
-	} else {
-		lines := &report.Lines{W: stderr, Lang: lang, Titles: map[string]string{flow.IDTraces: steps.Traces{}.Info(env).Title}}
-		sum = run(ctx, runner, lines)
-	}
-	sum.Command = "traces"
-	var js any
-	if f.output == "json" {
-		out := tracesOutput{Sandbox: f.sandbox, Region: sum.Region, Traces: sum.Traces, Graph: sum.Graph, Console: sum.Console}
-		for _, s := range sum.Steps {
-			if s.Status == flow.Failed {
-				out.Error = &flow.Error{Step: s.ID, Cause: s.Detail, Fix: s.Fix}
-			}
-		}
-		js = out
-	}
-	return finish(sum, js, lang, stdout, stderr)
+	return out
 }
 
-func checkSince(d time.Duration) error {
-	if d <= 0 || d > maxSince {
-		return usagef("--since %s: must be more than 0 and at most 720h (X-Ray keeps traces 30 days)", d)
+func runTraces(ctx context.Context, f *Factory, o *TracesOptions) error {
+	sh := o.Shared
+	opts := steps.Options{Region: sh.Region, Profile: sh.Profile, Kubeconfig: sh.Kubeconfig, Context: sh.Context,
+		Namespace: sh.Namespace, Since: o.Since, Filter: o.Filter, TracesOnce: true, Lang: sh.Lang}
+	// The sandbox has no history: it makes up the sample app's last 15
+	// minutes of traces to look at.
+	seed := func(so *sandbox.Options) { so.SeedTraces = 1200 }
+	s, err := startSession(ctx, f, sh, opts, sessionOptions{sandbox: o.Sandbox, sbOpts: []func(*sandbox.Options){seed}})
+	if err != nil {
+		return err
 	}
-	return nil
+	defer s.close()
+	runner := &steps.Runner{Env: s.env, Steps: []steps.Step{steps.Traces{}}, Sandbox: o.Sandbox}
+	sum, err := s.run(ctx, stepRun{runner: runner, failID: flow.IDTraces, live: true})
+	if err != nil {
+		return err
+	}
+	sum.Command = "traces"
+	if sh.json() {
+		out := newTracesOutput(sum)
+		out.Sandbox = o.Sandbox
+		if err := report.WriteJSON(f.IOStreams.Out, out); err != nil {
+			return err
+		}
+	} else {
+		report.Text(f.IOStreams.Out, sum, sh.Lang)
+	}
+	return s.exit(sum)
 }

@@ -2,224 +2,165 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"log/slog"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
 
 	"github.com/xray-wizard/xray-wizard/flow"
-	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/report"
-	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
-	"github.com/xray-wizard/xray-wizard/ui"
 )
 
-// interactive decides between the TUI and plain lines, in one place: the TUI
-// needs a terminal on both stdin and stdout, no -y, and no CI.
-func interactive(nonInteractive bool, stdin io.Reader, stdout io.Writer) bool {
-	if nonInteractive || ciSet() {
-		return false
-	}
-	return isTerminal(stdin) && isTerminal(stdout)
+// WizardOptions are the wizard's flags.
+type WizardOptions struct {
+	Shared        SharedOptions
+	Sandbox       bool
+	AppNamespace  string
+	StepList      string
+	DryRun        bool
+	Requests      int
+	OverrideSA    bool
+	Identity      string
+	Force         bool
+	PodsTimeout   time.Duration
+	TracesTimeout time.Duration
+	Since         time.Duration
+	Filter        string
+
+	// Steps are the steps to run, set by validate from StepList, or by
+	// cleanup (which replaces the lab's steps with its own).
+	Steps []steps.Step
+	// Command names the subcommand that runs the wizard's way (cleanup).
+	Command string
 }
 
-func ciSet() bool {
-	v := strings.ToLower(os.Getenv("CI"))
-	return v != "" && v != "false" && v != "0"
-}
+func newCmdWizard(f *Factory, runF func(context.Context, *WizardOptions) error) (*cobra.Command, *WizardOptions) {
+	o := &WizardOptions{}
+	cmd := &cobra.Command{
+		Use:   "xray-wizard",
+		Short: "Set up AWS X-Ray on an EKS cluster, step by step",
+		Long: `xray-wizard takes an EKS cluster with no tracing to your app's traces in X-Ray:
+it associates the cluster's IAM OIDC provider, gives the X-Ray daemon's service
+account an IAM role, deploys the daemon, waits for its pods, sends the sample app
+traffic and counts the traces. Each step says why, shows the command it replaces
+and asks before it changes anything.
 
-func isTerminal(x any) bool {
-	f, ok := x.(interface{ Fd() uintptr })
-	return ok && term.IsTerminal(f.Fd())
-}
+On a terminal it is a full-screen UI; otherwise (-y, no TTY, or CI set) it prints
+one line per event on stderr and the summary on stdout.
 
-// openLog opens the debug log; the TUI never writes logs to the terminal.
-func openLog(path string) (*slog.Logger, func(), error) {
-	if path == "" {
-		return slog.New(slog.DiscardHandler), func() {}, nil
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, nil, usagef("--log-file: %v", err)
-	}
-	return slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), func() { f.Close() }, nil
-}
-
-func runWizard(ctx context.Context, w *wizardFlags, stdin io.Reader, stdout, stderr io.Writer) error {
-	lang, err := w.validate()
-	if err != nil {
-		return err
-	}
-	selected, err := steps.Select(w.stepList)
-	if err != nil {
-		return usagef("--steps: %v", err)
-	}
-	if w.only != nil {
-		selected = w.only
-	}
-	if w.identity != steps.IdentityIRSA && w.identity != steps.IdentityPodIdentity {
-		return usagef("--identity %q: must be irsa or pod-identity", w.identity)
-	}
-	if w.requests < 1 || w.requests > 100000 {
-		return usagef("--requests %d: must be between 1 and 100000", w.requests)
-	}
-	if err := checkSince(w.since); err != nil {
-		return err
-	}
-	log, closeLog, err := openLog(w.logFile)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
-	opts := w.options(lang)
-	tty := interactive(w.nonInteractive, stdin, stdout)
-	env, prepare, stop, err := buildEnv(ctx, w.sandbox, opts, log)
-	var fe *flow.Error
-	if err != nil && tty && !w.sandbox && errors.As(err, &fe) && fe.Cause == lang.T(i18n.CLINoRegion) {
-		// No region anywhere: ask, rather than stop, when someone is there.
-		if opts.Region, err = askRegion(ctx, lang); err != nil {
-			return err
-		}
-		env, prepare, stop, err = buildEnv(ctx, w.sandbox, opts, log)
-	}
-	if err != nil {
-		return err
-	}
-	if tty && !w.sandbox {
-		if err := askCluster(ctx, env); err != nil {
-			return err
-		}
-	}
-	defer stop()
-	// run prepares what the steps need (the sandbox starts here, so the
-	// TUI's first frame does not wait for it), then runs them.
-	run := func(ctx context.Context, rn *steps.Runner, rep flow.Reporter) flow.Summary {
-		if err := prepare(ctx); err != nil {
-			return flow.Summary{Sandbox: w.sandbox, Steps: []flow.StepSummary{{ID: flow.IDPreflight, Status: flow.Failed, Detail: err.Error()}}}
-		}
-		return rn.Run(ctx, rep)
-	}
-	runner := &steps.Runner{Env: env, Steps: selected, DryRun: w.dryRun, Sandbox: w.sandbox}
-	log.Info("start", "version", Version, "steps", w.stepList, "sandbox", w.sandbox, "dryRun", w.dryRun, "region", env.Region())
-
-	var sum flow.Summary
-	refresh := func(ctx context.Context, rep flow.Reporter) error { return steps.Refresh(ctx, env, rep) }
-	if w.only != nil {
-		refresh = nil
-	}
-	if tty {
-		sum, err = ui.Run(ctx, ui.Config{
-			Lang:    lang,
-			Sandbox: w.sandbox,
-			DryRun:  w.dryRun,
-			Steps:   steps.Infos(env, selected),
-			Start: func(ctx context.Context, rep flow.Reporter, c flow.Confirmer) flow.Summary {
-				r := *runner
-				r.Confirm = c
-				return run(ctx, &r, rep)
-			},
-			Refresh: refresh,
-		})
-		if err != nil {
-			return fmt.Errorf("terminal UI: %w", err)
-		}
-	} else {
-		if w.sandbox {
-			fmt.Fprintln(stderr, lang.T(i18n.CLISandboxBanner))
-		}
-		titles := map[string]string{}
-		for _, in := range steps.Infos(env, selected) {
-			titles[in.ID] = in.Title
-		}
-		lines := &report.Lines{W: stderr, Lang: lang, Titles: titles}
-		sum = run(ctx, runner, lines)
-	}
-	sum.Command = w.command
-	if w.command == "cleanup" {
-		sum.Console = nil // nothing to look at in the console
-	}
-	var js any
-	if w.output == "json" {
-		js = sum
-	}
-	return finish(sum, js, lang, stdout, stderr)
-}
-
-// finish writes the summary — js as JSON when it is set, else sum as text —
-// and turns how the run ended into the exit code.
-func finish(sum flow.Summary, js any, lang i18n.Lang, stdout, stderr io.Writer) error {
-	if js != nil {
-		if s, ok := js.(flow.Summary); ok {
-			if err := report.JSON(stdout, s); err != nil {
+Steps: preflight, oidc, iamsa, daemonset, pods, app, traces.
+Exit codes: 0 success, 1 a step failed, 2 bad usage, 130 interrupted.`,
+		Example: `  xray-wizard --sandbox                       practice on this machine, no AWS needed
+  xray-wizard --cluster eksworkshop-eksctl     the workshop lab against your account
+  xray-wizard --dry-run                        what would change, and the commands it replaces
+  xray-wizard --steps oidc,iamsa -y            just the IAM part, without prompts`,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.validate(f); err != nil {
 				return err
 			}
-		} else if err := report.WriteJSON(stdout, js); err != nil {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runWizard(cmd.Context(), f, o)
+		},
+	}
+	o.Shared.register(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&o.Sandbox, "sandbox", false, "practice mode: simulated AWS, cluster and sample app on this machine")
+	fl.StringVar(&o.AppNamespace, "app-namespace", "workshop", "namespace of the sample app")
+	fl.StringVar(&o.StepList, "steps", "", "run only these steps, from: "+strings.Join(flow.AllIDs, ","))
+	fl.BoolVar(&o.DryRun, "dry-run", false, "plan only: what each step would change, and the command it replaces")
+	fl.IntVar(&o.Requests, "requests", 20, "requests the app step sends")
+	fl.StringVar(&o.Identity, "identity", "irsa", "how the daemon gets its IAM role: irsa (the lab's IAM Roles for Service Accounts) or pod-identity (EKS Pod Identity)")
+	fl.BoolVar(&o.Force, "force", false, "take over fields of the daemon's objects that another tool manages (server-side apply conflicts)")
+	fl.BoolVar(&o.OverrideSA, "override-existing-serviceaccounts", false, "annotate the daemon's service account even if someone else made it")
+	fl.DurationVar(&o.PodsTimeout, "pods-timeout", 5*time.Minute, "how long to wait for the daemon pods")
+	fl.DurationVar(&o.TracesTimeout, "traces-timeout", 2*time.Minute, "how long to wait for traces to show in X-Ray")
+	fl.DurationVar(&o.Since, "since", 15*time.Minute, "trace window when no traffic was sent (e.g. 1h)")
+	fl.StringVar(&o.Filter, "filter", "", "X-Ray filter expression for the trace counts, passed through (e.g. 'service(\"frontend\")')")
+	cmd.SetVersionTemplate("xray-wizard {{.Version}}\n")
+	return cmd, o
+}
+
+// validate checks every flag before anything is called.
+func (o *WizardOptions) validate(f *Factory) error {
+	if err := o.Shared.validate(f); err != nil {
+		return err
+	}
+	if o.Steps == nil {
+		selected, err := steps.Select(o.StepList)
+		if err != nil {
+			return usagef("--steps: %v", err)
+		}
+		o.Steps = selected
+	}
+	if err := checkIdentity(o.Identity); err != nil {
+		return err
+	}
+	if o.Requests < 1 || o.Requests > 100000 {
+		return usagef("--requests %d: must be between 1 and 100000", o.Requests)
+	}
+	return checkSince(o.Since)
+}
+
+// stepOptions turns the flags into the steps' options.
+func (o *WizardOptions) stepOptions() steps.Options {
+	sh := &o.Shared
+	return steps.Options{
+		Cluster:            sh.Cluster,
+		Region:             sh.Region,
+		Profile:            sh.Profile,
+		Kubeconfig:         sh.Kubeconfig,
+		Context:            sh.Context,
+		Namespace:          sh.Namespace,
+		AppNamespace:       o.AppNamespace,
+		Requests:           o.Requests,
+		Since:              o.Since,
+		Filter:             o.Filter,
+		OverrideExistingSA: o.OverrideSA,
+		Identity:           o.Identity,
+		Force:              o.Force,
+		PodsTimeout:        o.PodsTimeout,
+		TracesTimeout:      o.TracesTimeout,
+		Lang:               sh.Lang,
+	}
+}
+
+func runWizard(ctx context.Context, f *Factory, o *WizardOptions) error {
+	sh := &o.Shared
+	tty := sh.interactive(f)
+	s, err := startSession(ctx, f, sh, o.stepOptions(), sessionOptions{sandbox: o.Sandbox, askRegion: tty && !o.Sandbox})
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if tty && !o.Sandbox {
+		if err := askCluster(ctx, f, s.env); err != nil {
+			return err
+		}
+	}
+	cleanup := o.Command == "cleanup"
+	runner := &steps.Runner{Env: s.env, Steps: o.Steps, DryRun: o.DryRun, Sandbox: o.Sandbox}
+	s.log.Info("start", "version", Version, "steps", o.StepList, "sandbox", o.Sandbox, "dryRun", o.DryRun, "region", s.env.Region())
+	sum, err := s.run(ctx, stepRun{runner: runner, failID: flow.IDPreflight, live: !cleanup, banner: true})
+	if err != nil {
+		return err
+	}
+	sum.Command = o.Command
+	if cleanup {
+		sum.Console = nil // nothing to look at in the console
+	}
+	if sh.json() {
+		if err := report.JSON(f.IOStreams.Out, sum); err != nil {
 			return err
 		}
 	} else {
-		report.Text(stdout, sum, lang)
+		report.Text(f.IOStreams.Out, sum, sh.Lang)
 	}
-	switch {
-	case sum.Interrupted:
-		fmt.Fprintln(stderr, lang.T(i18n.CLIInterruptedHint))
-		return &exitError{ExitInterrupted}
-	case sum.Failed():
-		return &exitError{ExitFailed}
-	}
-	return nil
-}
-
-// buildEnv makes the steps' environment: the practice sandbox's endpoints and
-// clientset, or the person's AWS configuration and kubeconfig. prepare
-// finishes it on the steps' goroutine; stop releases what it started.
-func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slog.Logger, sbOpts ...func(*sandbox.Options)) (env *steps.Env, prepare func(context.Context) error, stop func(), err error) {
-	if useSandbox {
-		region := opts.Region
-		if region == "" {
-			region = "us-west-2"
-		}
-		env = steps.NewEnv(aws.Config{Region: region}, nil, opts)
-		env.PollInterval = time.Second
-		env.Log = log
-		var sb *sandbox.Sandbox
-		prepare = func(ctx context.Context) error {
-			var err error
-			so := sandbox.Options{Region: region, Cluster: opts.Cluster, AppNamespace: opts.AppNamespace, Log: log}
-			for _, f := range sbOpts {
-				f(&so)
-			}
-			sb, err = sandbox.Start(ctx, so)
-			if err != nil {
-				return fmt.Errorf("sandbox: %w", err)
-			}
-			env.UseAWS(sb.AWSConfig())
-			env.Kube = sb.Clientset()
-			env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
-			env.Thumbprint = sb.Thumbprint
-			env.PodLog = func(_ context.Context, ns, pod string) string { return strings.Join(sb.Cluster.PodLog(ns, pod), "\n") }
-			return nil
-		}
-		stop = func() {
-			if sb != nil {
-				sb.Stop()
-			}
-		}
-		return env, prepare, stop, nil
-	}
-	cfg, err := awsConfig(ctx, opts, log)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	k := kubeTargetFor(opts)
-	env = steps.NewEnv(cfg, k.client, opts)
-	env.KubeContext, env.KubeCluster, env.KubeServer, env.KubeErr = k.context, k.cluster, k.server, k.err
-	env.Log = log
-	return env, func(context.Context) error { return nil }, func() {}, nil
+	return s.exit(sum)
 }

@@ -171,17 +171,34 @@ type ReporterFunc func(Event)
 // Report calls f(e).
 func (f ReporterFunc) Report(e Event) { f(e) }
 
+// Consent is the answer to a step's plan.
+type Consent int
+
+const (
+	// Declined: no; the step is skipped.
+	Declined Consent = iota
+	// Approved: a person read the plan and said yes. Changes the plan named
+	// that need a person's word (taking over a ServiceAccount, rewriting a
+	// role's trust) may go ahead.
+	Approved
+	// Assumed: yes without asking anyone (-y).
+	Assumed
+)
+
+// Yes reports whether the step may go ahead.
+func (c Consent) Yes() bool { return c == Approved || c == Assumed }
+
 // Confirmer asks whether to go ahead with a step's plan. The TUI asks on
-// screen; the non-interactive path answers yes.
+// screen; the non-interactive path assumes yes.
 type Confirmer interface {
-	Confirm(ctx context.Context, step StepInfo, plan Plan) (bool, error)
+	Confirm(ctx context.Context, step StepInfo, plan Plan) (Consent, error)
 }
 
 // Always is the Confirmer of -y, no TTY and CI: it says yes.
 type Always struct{}
 
-// Confirm returns true.
-func (Always) Confirm(context.Context, StepInfo, Plan) (bool, error) { return true, nil }
+// Confirm returns Assumed.
+func (Always) Confirm(context.Context, StepInfo, Plan) (Consent, error) { return Assumed, nil }
 
 // PodRow is one line of the live pod table.
 type PodRow struct {

@@ -75,32 +75,34 @@ func AppURL(svc *corev1.Service) string {
 
 // Apply waits for the load balancer, checks the app's daemon address, and
 // sends the traffic.
-func (App) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (App) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
 	if err := env.needKube(); err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	ns := env.Opts.AppNamespace
 	if _, err := env.Kube.CoreV1().Services(ns).Get(ctx, AppServiceName, metav1.GetOptions{}); err != nil {
 		if apierrors.IsNotFound(err) {
-			return "", &flow.Error{Cause: env.T(i18n.ErrNoApp, ns, AppServiceName), Fix: env.T(i18n.FixNoApp, ns)}
+			return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoApp, ns, AppServiceName), Fix: env.T(i18n.FixNoApp, ns)}
 		}
-		return "", env.kubeError("get", "service "+ns+"/"+AppServiceName, err)
+		return Outcome{}, env.kubeError("get", "service "+ns+"/"+AppServiceName, err)
 	}
 	checkDaemonAddress(ctx, env, r)
 	u, err := waitForURL(ctx, env, r)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
-	env.SetAppURL(u)
+	out := Outcome{AppURL: u}
 	r.Report(flow.Event{Step: flow.IDApp, Kind: flow.URL, Time: env.Now(), Message: u})
+	out.TrafficStart = env.Now()
 	stats, err := sendTraffic(ctx, env, r, u)
 	if err != nil {
-		return "", err
+		return out, err
 	}
 	if stats.Failed == stats.Total {
-		return "", &flow.Error{Cause: env.T(i18n.ErrAppUnreachable, u, stats.Total), Fix: env.T(i18n.FixAppUnreachable, ns)}
+		return out, &flow.Error{Cause: env.T(i18n.ErrAppUnreachable, u, stats.Total), Fix: env.T(i18n.FixAppUnreachable, ns)}
 	}
-	return env.T(i18n.MsgTrafficDone, stats.Total, u, stats.Failed), nil
+	out.Detail = env.T(i18n.MsgTrafficDone, stats.Total, u, stats.Failed)
+	return out, nil
 }
 
 // waitForURL watches the Service until its load balancer has an address.
@@ -188,7 +190,6 @@ var trafficPaths = []string{"/", "/products", "/products/1", "/products/2", "/",
 
 // sendTraffic sends the requests, a few at a time, reporting as it goes.
 func sendTraffic(ctx context.Context, env *Env, r flow.Reporter, base string) (flow.TrafficStats, error) {
-	env.MarkTraffic(env.Now())
 	total := env.Opts.Requests
 	stats := flow.TrafficStats{URL: base, Total: total, Status: map[int]int{}}
 	var mu sync.Mutex

@@ -93,9 +93,9 @@ func TestRestartOfPodsWithoutRole(t *testing.T) {
 
 type recordYes struct{ plans *[]flow.Plan }
 
-func (r recordYes) Confirm(_ context.Context, _ flow.StepInfo, p flow.Plan) (bool, error) {
+func (r recordYes) Confirm(_ context.Context, _ flow.StepInfo, p flow.Plan) (flow.Consent, error) {
 	*r.plans = append(*r.plans, p)
-	return true, nil
+	return flow.Approved, nil
 }
 
 // The lab's best-known trap, made in the sandbox: the ECR image with the

@@ -231,10 +231,10 @@ func (c Cleanup) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 }
 
 // Apply removes what find finds now; what is already gone is fine.
-func (c Cleanup) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (c Cleanup) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
 	l, err := c.find(ctx, env)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	bg := metav1.DeletePropagationBackground
 	del := metav1.DeleteOptions{PropagationPolicy: &bg}
@@ -244,7 +244,7 @@ func (c Cleanup) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, o.kind, o.namespace+"/"+o.name))
 		err := clients[o.kind].delete(ctx, o.namespace, o.name, del)
 		if err != nil && !apierrors.IsNotFound(err) {
-			return "", env.kubeError("delete", strings.ToLower(o.kind)+" "+o.namespace+"/"+o.name, err)
+			return Outcome{}, env.kubeError("delete", strings.ToLower(o.kind)+" "+o.namespace+"/"+o.name, err)
 		}
 		removed++
 	}
@@ -252,7 +252,7 @@ func (c Cleanup) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, "pod identity association", id))
 		_, err := env.EKS.DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{ClusterName: aws.String(l.cluster), AssociationId: aws.String(id)})
 		if err != nil && !isCode(err, "ResourceNotFoundException") {
-			return "", env.awsError("eks:DeletePodIdentityAssociation", err)
+			return Outcome{}, env.awsError("eks:DeletePodIdentityAssociation", err)
 		}
 		removed++
 	}
@@ -261,12 +261,12 @@ func (c Cleanup) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 			progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDetaching, p, l.role))
 			_, err := env.IAM.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(l.role), PolicyArn: aws.String(p)})
 			if err != nil && !isCode(err, "NoSuchEntity") {
-				return "", env.awsError("iam:DetachRolePolicy", err)
+				return Outcome{}, env.awsError("iam:DetachRolePolicy", err)
 			}
 		}
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, "IAM role", l.role))
 		if _, err := env.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(l.role)}); err != nil && !isCode(err, "NoSuchEntity") {
-			return "", env.awsError("iam:DeleteRole", err)
+			return Outcome{}, env.awsError("iam:DeleteRole", err)
 		}
 		removed++
 	}
@@ -274,9 +274,9 @@ func (c Cleanup) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, "IAM OIDC provider", l.provider))
 		_, err := env.IAM.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(l.provider)})
 		if err != nil && !isCode(err, "NoSuchEntity") {
-			return "", env.awsError("iam:DeleteOpenIDConnectProvider", err)
+			return Outcome{}, env.awsError("iam:DeleteOpenIDConnectProvider", err)
 		}
 		removed++
 	}
-	return env.T(i18n.MsgCleanupDone, removed), nil
+	return Done(env.T(i18n.MsgCleanupDone, removed)), nil
 }

@@ -197,10 +197,10 @@ func (st DaemonSet) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 
 // Apply server-side applies the ConfigMap, the Service and the DaemonSet, in
 // that order, so the daemon's pods find their config when they start.
-func (DaemonSet) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (DaemonSet) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
 	want, _, err := readDaemon(ctx, env)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	ns := env.Opts.Namespace
 	// Only --force takes fields another manager (kubectl, Helm, a person)
@@ -213,22 +213,22 @@ func (DaemonSet) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, 
 		warn(env, r, flow.IDDaemonSet, env.T(i18n.MsgSAMissingMade, ns, ServiceAccountName))
 		ac := kube.NewObject("v1", "ServiceAccount", ns, ServiceAccountName).WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
 		if _, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, opts); err != nil {
-			return "", env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+			return Outcome{}, env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 		}
 	} else if err != nil {
-		return "", env.kubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+		return Outcome{}, env.kubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 	}
 	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "ConfigMap", ns+"/"+ConfigMapName))
 	if _, err := env.Kube.CoreV1().ConfigMaps(ns).Apply(ctx, want.ConfigMap, opts); err != nil {
-		return "", env.applyError("ConfigMap", ns+"/"+ConfigMapName, err)
+		return Outcome{}, env.applyError("ConfigMap", ns+"/"+ConfigMapName, err)
 	}
 	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "Service", ns+"/"+ServiceName))
 	if _, err := env.Kube.CoreV1().Services(ns).Apply(ctx, want.Service, opts); err != nil {
-		return "", env.applyError("Service", ns+"/"+ServiceName, err)
+		return Outcome{}, env.applyError("Service", ns+"/"+ServiceName, err)
 	}
 	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "DaemonSet", ns+"/"+DaemonSetName))
 	if _, err := env.Kube.AppsV1().DaemonSets(ns).Apply(ctx, want.DaemonSet, opts); err != nil {
-		return "", env.applyError("DaemonSet", ns+"/"+DaemonSetName, err)
+		return Outcome{}, env.applyError("DaemonSet", ns+"/"+DaemonSetName, err)
 	}
-	return env.T(i18n.MsgDaemonApplied, ns), nil
+	return Done(env.T(i18n.MsgDaemonApplied, ns)), nil
 }

@@ -614,7 +614,7 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 	if d.idErr != nil {
 		return d.skip(d.idErr)
 	}
-	start, end := d.env.Window()
+	start, end := d.env.Window(time.Time{})
 	c, err := CountTraces(ctx, d.env, start, end, "")
 	if err != nil {
 		return d.skip(err)

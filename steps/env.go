@@ -71,7 +71,9 @@ type Options struct {
 }
 
 // Env is what every step works with: the AWS clients, the Kubernetes
-// clientset, the options, and the facts discovered along the way.
+// clientset and the options, made once before the steps run and not changed
+// by them, plus the read-only facts asked of AWS once (the caller, the
+// cluster). What one step hands to the next is not here: it is a Handoff.
 type Env struct {
 	Opts Options
 	AWS  aws.Config
@@ -102,13 +104,7 @@ type Env struct {
 	mu       sync.Mutex
 	identity *Identity
 	cluster  *ClusterInfo
-	appURL   string
-	traffic  time.Time
-	counts   *flow.TraceCounts
-	graph    *flow.ServiceGraph
 	pace     aws.Retryer
-	approved map[string]bool
-	asker    flow.Confirmer
 }
 
 // Identity is who the AWS calls run as.
@@ -216,14 +212,9 @@ func (e *Env) ClusterName(ctx context.Context) (string, error) {
 	if name := EKSClusterFromKube(e.KubeCluster, e.KubeServer, e.Region()); name != "" {
 		return name, nil
 	}
-	var names []string
-	p := eks.NewListClustersPaginator(e.EKS, &eks.ListClustersInput{})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return "", e.awsError("eks:ListClusters", err)
-		}
-		names = append(names, out.Clusters...)
+	names, err := ListClusters(ctx, e.EKS)
+	if err != nil {
+		return "", e.awsError("eks:ListClusters", err)
 	}
 	switch len(names) {
 	case 1:
@@ -271,79 +262,12 @@ func (e *Env) Cluster(ctx context.Context) (*ClusterInfo, error) {
 }
 
 func (e *Env) clusterNotFound(ctx context.Context, name string) error {
-	var names []string
-	p := eks.NewListClustersPaginator(e.EKS, &eks.ListClustersInput{})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			break
-		}
-		names = append(names, out.Clusters...)
-	}
+	names, _ := ListClusters(ctx, e.EKS) // what could be listed, if anything
 	list := strings.Join(names, ", ")
 	if list == "" {
 		list = e.T(i18n.None)
 	}
 	return &flow.Error{Cause: e.T(i18n.ErrClusterNotFound, name, e.Region()), Fix: e.T(i18n.FixClusterNotFound, list)}
-}
-
-func (e *Env) approve(step string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.approved == nil {
-		e.approved = map[string]bool{}
-	}
-	e.approved[step] = true
-}
-
-// confirm asks the person about a change a step finds it needs while it
-// runs (the runner's Confirmer; yes without one).
-func (e *Env) confirm(ctx context.Context, step flow.StepInfo, plan flow.Plan) (bool, error) {
-	e.mu.Lock()
-	c := e.asker
-	e.mu.Unlock()
-	if c == nil {
-		return true, nil
-	}
-	return c.Confirm(ctx, step, plan)
-}
-
-// Approved reports whether a person confirmed the step's plan on screen.
-func (e *Env) Approved(step string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.approved[step]
-}
-
-// SetAppURL records the sample app's URL once the app step found it.
-func (e *Env) SetAppURL(u string) {
-	e.mu.Lock()
-	e.appURL = u
-	e.mu.Unlock()
-}
-
-// AppURL is the sample app's URL, if found.
-func (e *Env) AppURL() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.appURL
-}
-
-// MarkTraffic records when the wizard started sending traffic, the start of
-// the trace window.
-func (e *Env) MarkTraffic(t time.Time) {
-	e.mu.Lock()
-	if e.traffic.IsZero() {
-		e.traffic = t
-	}
-	e.mu.Unlock()
-}
-
-// TrafficStart is when the wizard started sending traffic (zero if not).
-func (e *Env) TrafficStart() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.traffic
 }
 
 // needKube fails with the reason no clientset could be made.
@@ -356,6 +280,21 @@ func (e *Env) needKube() error {
 		cause = fmt.Sprintf("%s: %v", cause, e.KubeErr)
 	}
 	return &flow.Error{Cause: cause, Fix: e.T(i18n.FixNoKube)}
+}
+
+// ListClusters lists the region's EKS clusters, every page; on an error it
+// returns the names listed before it.
+func ListClusters(ctx context.Context, c eks.ListClustersAPIClient) ([]string, error) {
+	var names []string
+	p := eks.NewListClustersPaginator(c, &eks.ListClustersInput{})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return names, err
+		}
+		names = append(names, out.Clusters...)
+	}
+	return names, nil
 }
 
 // EKSClusterFromKube finds the EKS cluster name a kube context points at:

@@ -192,4 +192,6 @@ func TestLeastPrivilegePolicyMatchesCalls(t *testing.T) {
 // yes is a person who confirms every plan on screen.
 type yes struct{}
 
-func (yes) Confirm(context.Context, flow.StepInfo, flow.Plan) (bool, error) { return true, nil }
+func (yes) Confirm(context.Context, flow.StepInfo, flow.Plan) (flow.Consent, error) {
+	return flow.Approved, nil
+}

@@ -276,24 +276,25 @@ func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, erro
 
 // Apply creates or repairs the role, attaches the policy and annotates the
 // service account. Each part is skipped when already right.
-func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (IAMServiceAccount) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
 	if env.Opts.Identity == IdentityPodIdentity {
 		s, err := readPodIdentity(ctx, env)
 		if err != nil {
-			return "", err
+			return Outcome{}, err
 		}
-		return s.apply(ctx, env, r)
+		detail, err := s.apply(ctx, env, in, r)
+		return Done(detail), err
 	}
 	s, err := readIRSA(ctx, env)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	ns := env.Opts.Namespace
 	if !s.providerOK {
-		return "", &flow.Error{Cause: env.T(i18n.ErrNoOIDCProvider, s.cluster.Name), Fix: env.T(i18n.FixNoOIDCProvider, s.cluster.Name, env.Region())}
+		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoOIDCProvider, s.cluster.Name), Fix: env.T(i18n.FixNoOIDCProvider, s.cluster.Name, env.Region())}
 	}
-	if s.sa != nil && !s.saAnnotated && s.saForeign && !env.Opts.OverrideExistingSA && !env.Approved(flow.IDIAMSA) {
-		return "", &flow.Error{Cause: env.T(i18n.ErrSAForeign, ns, ServiceAccountName), Fix: env.T(i18n.FixSAForeign)}
+	if s.sa != nil && !s.saAnnotated && s.saForeign && !env.Opts.OverrideExistingSA && !in.Approved() {
+		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrSAForeign, ns, ServiceAccountName), Fix: env.T(i18n.FixSAForeign)}
 	}
 	if !s.roleExists {
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgCreatingRole, s.roleName))
@@ -301,25 +302,25 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (
 			fmt.Sprintf("X-Ray daemon of EKS cluster %s (%s/%s), made by xray-wizard", s.cluster.Name, ns, ServiceAccountName),
 			s.cluster.Name, iamtypes.Tag{Key: aws.String("alpha.eksctl.io/cluster-name"), Value: aws.String(s.cluster.Name)})
 		if err != nil {
-			return "", err
+			return Outcome{}, err
 		}
 		if arn != "" {
 			s.roleARN = arn
 		}
 	} else if s.trustDiff != "" {
-		if !env.Approved(flow.IDIAMSA) {
-			return "", &flow.Error{Cause: env.T(i18n.ErrTrustDiffers, s.roleName, s.trustDiff), Fix: env.T(i18n.FixTrustDiffers)}
+		if !in.Approved() {
+			return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrTrustDiffers, s.roleName, s.trustDiff), Fix: env.T(i18n.FixTrustDiffers)}
 		}
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgFixingTrust, s.roleName, s.trustDiff))
 		if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
 			RoleName: aws.String(s.roleName), PolicyDocument: aws.String(s.want.JSON()),
 		}); err != nil {
-			return "", env.awsError("iam:UpdateAssumeRolePolicy", err)
+			return Outcome{}, env.awsError("iam:UpdateAssumeRolePolicy", err)
 		}
 	}
 	if !s.attached {
 		if err := attachWritePolicy(ctx, env, r, s.roleName, s.id, !s.roleExists); err != nil {
-			return "", err
+			return Outcome{}, err
 		}
 	}
 	if s.sa == nil || !s.saAnnotated {
@@ -329,10 +330,10 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, r flow.Reporter) (
 			WithAnnotations(map[string]string{RoleARNAnnotation: s.roleARN})
 		_, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 		if err != nil {
-			return "", env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+			return Outcome{}, env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 		}
 	}
-	return env.T(i18n.MsgIRSADone, ns, ServiceAccountName, s.roleName), nil
+	return Done(env.T(i18n.MsgIRSADone, ns, ServiceAccountName, s.roleName)), nil
 }
 
 // createDaemonRole makes the daemon's role with its trust and the tags that

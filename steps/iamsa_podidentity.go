@@ -154,7 +154,7 @@ func (s *piState) plan(env *Env) flow.Plan {
 	return p
 }
 
-func (s *piState) apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (s *piState) apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (string, error) {
 	ns := env.Opts.Namespace
 	cl := aws.String(s.cluster.Name)
 	if s.addon == "" {
@@ -176,7 +176,7 @@ func (s *piState) apply(ctx context.Context, env *Env, r flow.Reporter) (string,
 			s.roleARN = arn
 		}
 	case !s.trustOK:
-		if !env.Approved(flow.IDIAMSA) {
+		if !in.Approved() {
 			return "", &flow.Error{Cause: env.T(i18n.ErrTrustDiffers, s.roleName, "not pods.eks.amazonaws.com"), Fix: env.T(i18n.FixTrustDiffers)}
 		}
 		if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(s.roleName), PolicyDocument: aws.String(string(trust))}); err != nil {

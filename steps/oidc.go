@@ -121,28 +121,28 @@ func (o OIDC) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 }
 
 // Apply creates the provider when IAM has none.
-func (OIDC) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (OIDC) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
 	arn, c, err := env.ProviderARN(ctx)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	out, err := oidcState(ctx, env, arn)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	if out != nil {
 		if slices.Contains(out.ClientIDList, OIDCAudience) {
-			return env.T(i18n.MsgOIDCAlready, c.Name), nil
+			return Done(env.T(i18n.MsgOIDCAlready, c.Name)), nil
 		}
 		_, err := env.IAM.AddClientIDToOpenIDConnectProvider(ctx, &iam.AddClientIDToOpenIDConnectProviderInput{
 			OpenIDConnectProviderArn: aws.String(arn), ClientID: aws.String(OIDCAudience),
 		})
 		if err != nil {
-			return "", env.awsError("iam:AddClientIDToOpenIDConnectProvider", err)
+			return Outcome{}, env.awsError("iam:AddClientIDToOpenIDConnectProvider", err)
 		}
-		return env.T(i18n.MsgOIDCAudienceAdded, OIDCAudience), nil
+		return Done(env.T(i18n.MsgOIDCAudienceAdded, OIDCAudience)), nil
 	}
-	in := &iam.CreateOpenIDConnectProviderInput{
+	create := &iam.CreateOpenIDConnectProviderInput{
 		Url:          aws.String(c.Issuer),
 		ClientIDList: []string{OIDCAudience},
 		Tags: []iamtypes.Tag{
@@ -155,15 +155,15 @@ func (OIDC) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	if terr != nil {
 		warn(env, r, flow.IDOIDC, env.T(i18n.MsgNoThumbprint, terr))
 	} else {
-		in.ThumbprintList = []string{thumb}
+		create.ThumbprintList = []string{thumb}
 	}
-	if _, err := env.IAM.CreateOpenIDConnectProvider(ctx, in); err != nil {
+	if _, err := env.IAM.CreateOpenIDConnectProvider(ctx, create); err != nil {
 		if isCode(err, "EntityAlreadyExists") {
-			return env.T(i18n.MsgOIDCAlready, c.Name), nil
+			return Done(env.T(i18n.MsgOIDCAlready, c.Name)), nil
 		}
-		return "", env.awsError("iam:CreateOpenIDConnectProvider", err)
+		return Outcome{}, env.awsError("iam:CreateOpenIDConnectProvider", err)
 	}
-	return env.T(i18n.MsgOIDCCreated, c.Name, env.Region()), nil
+	return Done(env.T(i18n.MsgOIDCCreated, c.Name, env.Region())), nil
 }
 
 func (env *Env) thumbprint(ctx context.Context, issuer string) (string, error) {

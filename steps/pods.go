@@ -101,9 +101,9 @@ func PodRowOf(p *corev1.Pod) flow.PodRow {
 
 // Apply waits until every node runs a Ready daemon pod, showing the table as
 // it changes.
-func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
 	if err := env.needKube(); err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	ns := env.Opts.Namespace
 	ctx, cancel := context.WithTimeout(ctx, env.Opts.PodsTimeout)
@@ -127,10 +127,10 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 		DeleteFunc: func(any) { poke() },
 	}
 	if _, err := podInf.AddEventHandler(h); err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	if _, err := dsInf.AddEventHandler(h); err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	watchErr := make(chan error, 1)
 	for _, inf := range []cache.SharedIndexInformer{podInf, dsInf} {
@@ -160,15 +160,15 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 	select {
 	case ok := <-synced:
 		if !ok {
-			return "", &flow.Error{Cause: env.T(i18n.ErrWatchFailed, "pods"), Fix: env.T(i18n.FixKubeUnreachable)}
+			return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrWatchFailed, "pods"), Fix: env.T(i18n.FixKubeUnreachable)}
 		}
 	case err := <-watchErr:
-		return "", env.kubeError("list", "pods", err)
+		return Outcome{}, env.kubeError("list", "pods", err)
 	case <-ctx.Done():
 		if isDeadline(ctx) {
-			return "", &flow.Error{Cause: env.T(i18n.ErrWatchFailed, "pods"), Fix: env.T(i18n.FixKubeUnreachable)}
+			return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrWatchFailed, "pods"), Fix: env.T(i18n.FixKubeUnreachable)}
 		}
-		return "", ctx.Err()
+		return Outcome{}, ctx.Err()
 	}
 	sel := labels.SelectorFromSet(labels.Set{"app": "xray-daemon"})
 	var last flow.PodTable
@@ -196,24 +196,24 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 		} else if last.Desired > 0 && last.Ready >= last.Desired && len(last.Rows) == last.Desired {
 			stale := podsWithoutRole(ctx, env, pods)
 			if len(stale) == 0 {
-				return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
+				return Done(env.T(i18n.MsgPodsReady, last.Ready, last.Desired)), nil
 			}
 			if !restarted {
 				// Pods that started before the role annotation run without
 				// it: offer the rollout restart that gives it to them.
-				ok, err := restartDaemon(ctx, env, r, len(stale))
+				ok, err := restartDaemon(ctx, env, in.Ask, r, len(stale))
 				if err != nil {
-					return "", err
+					return Outcome{}, err
 				}
 				if !ok {
 					warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, DaemonSetName))
-					return env.T(i18n.MsgPodsReady, last.Ready, last.Desired), nil
+					return Done(env.T(i18n.MsgPodsReady, last.Ready, last.Desired)), nil
 				}
 				restarted, restartAt = true, env.Now().Add(-time.Second)
 			} else if allNewer(pods, restartAt) {
 				// Pods started after the annotation and still without the
 				// role: nothing injects it (EKS's pod identity webhook).
-				return "", &flow.Error{Cause: env.T(i18n.ErrNoRoleInjected, len(stale), ServiceAccountName),
+				return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoRoleInjected, len(stale), ServiceAccountName),
 					Fix: env.T(i18n.FixNoRoleInjected, ns, stale[0])}
 			}
 			// After a restart, wait until every pod is a new one.
@@ -228,11 +228,11 @@ func (Pods) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error
 				// Before blaming the pods, ask once whether the API server
 				// is still there: the watch retries quietly when it is not.
 				if _, err := env.Kube.Discovery().ServerVersion(); err != nil {
-					return "", env.kubeError("watch", "pods", err)
+					return Outcome{}, env.kubeError("watch", "pods", err)
 				}
-				return "", podsTimeout(env, last, ds == nil)
+				return Outcome{}, podsTimeout(env, last, ds == nil)
 			}
-			return "", ctx.Err()
+			return Outcome{}, ctx.Err()
 		}
 	}
 }
@@ -406,14 +406,17 @@ func podsWithoutRole(ctx context.Context, env *Env, pods []*corev1.Pod) []string
 
 // restartDaemon asks, then restarts the DaemonSet's pods as
 // `kubectl rollout restart` does: a new template annotation.
-func restartDaemon(ctx context.Context, env *Env, r flow.Reporter, n int) (bool, error) {
+func restartDaemon(ctx context.Context, env *Env, ask flow.Confirmer, r flow.Reporter, n int) (bool, error) {
 	ns := env.Opts.Namespace
 	plan := flow.Plan{
 		Changes:  []flow.Change{{Action: flow.ActRestart, Kind: "DaemonSet", Name: ns + "/" + DaemonSetName, Detail: env.T(i18n.MsgPodsWithoutRole, n, ns, DaemonSetName)}},
 		Commands: []string{fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", ns, DaemonSetName)},
 	}
-	ok, err := env.confirm(ctx, Pods{}.Info(env), plan)
-	if err != nil || !ok {
+	if ask == nil {
+		ask = flow.Always{}
+	}
+	consent, err := ask.Confirm(ctx, Pods{}.Info(env), plan)
+	if err != nil || !consent.Yes() {
 		return false, err
 	}
 	progress(env, r, flow.IDPods, env.T(i18n.MsgRestarting, ns, DaemonSetName))

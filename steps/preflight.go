@@ -39,44 +39,44 @@ func (p Preflight) Plan(_ context.Context, env *Env) (flow.Plan, error) {
 }
 
 // Apply discovers the identity, region, cluster and kube context.
-func (Preflight) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
 	id, err := env.Identity(ctx)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgIdentity, id.ARN, id.Account))
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgRegion, env.Region()))
 	c, err := env.Cluster(ctx)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgCluster, c.Name, c.Version, c.Status))
 	r.Report(flow.Event{Step: flow.IDPreflight, Kind: flow.Target, Time: env.Now(), Message: c.Name + " · " + env.Region() + " · " + id.Account})
 	if c.Status != "" && c.Status != "ACTIVE" {
-		return "", &flow.Error{Cause: env.T(i18n.ErrClusterNotActive, c.Name, c.Status), Fix: env.T(i18n.FixClusterNotActive)}
+		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrClusterNotActive, c.Name, c.Status), Fix: env.T(i18n.FixClusterNotActive)}
 	}
 	if c.Issuer == "" {
-		return "", &flow.Error{Cause: env.T(i18n.ErrNoIssuer, c.Name), Fix: env.T(i18n.FixNoIssuer)}
+		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoIssuer, c.Name), Fix: env.T(i18n.FixNoIssuer)}
 	}
 	if err := env.needKube(); err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	ctxName := env.KubeContext
 	if ctxName == "" {
 		ctxName = "-"
 	}
 	if env.KubeServer != "" && c.Endpoint != "" && !sameEndpoint(env.KubeServer, c.Endpoint) {
-		return "", &flow.Error{
+		return Outcome{}, &flow.Error{
 			Cause: env.T(i18n.ErrKubeOtherCluster, ctxName, env.KubeServer, c.Name),
 			Fix:   env.T(i18n.FixKubeOtherCluster, fmt.Sprintf("aws eks update-kubeconfig --name %s --region %s", c.Name, env.Region())),
 		}
 	}
 	v, err := env.Kube.Discovery().ServerVersion()
 	if err != nil {
-		return "", env.kubeError("get", "/version", err)
+		return Outcome{}, env.kubeError("get", "/version", err)
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgKubeContext, ctxName, v.GitVersion))
-	return env.T(i18n.MsgPreflightDone, c.Name, env.Region(), id.Account), nil
+	return Done(env.T(i18n.MsgPreflightDone, c.Name, env.Region(), id.Account)), nil
 }
 
 func sameEndpoint(a, b string) bool {

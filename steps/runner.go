@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -16,6 +17,32 @@ type Runner struct {
 	Confirm flow.Confirmer
 	DryRun  bool
 	Sandbox bool
+
+	mu      sync.Mutex
+	handoff Handoff // what the steps handed on so far
+	counts  *flow.TraceCounts
+	graph   *flow.ServiceGraph
+}
+
+// Handoff is what the run's steps handed on (the traffic's start, the app's
+// URL): the final screen's refresh counts the same window.
+func (rn *Runner) Handoff() Handoff {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	return Handoff{AppURL: rn.handoff.AppURL, TrafficStart: rn.handoff.TrafficStart}
+}
+
+// keep takes what a step's Apply handed on.
+func (rn *Runner) keep(o Outcome) {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	rn.handoff.merge(o)
+	if o.Counts != nil {
+		rn.counts = o.Counts
+	}
+	if o.Graph != nil {
+		rn.graph = o.Graph
+	}
 }
 
 // Run runs the steps and returns the summary. It stops at the first failed
@@ -26,9 +53,6 @@ func (rn *Runner) Run(ctx context.Context, rep flow.Reporter) flow.Summary {
 	if rn.Confirm == nil {
 		rn.Confirm = flow.Always{}
 	}
-	env.mu.Lock()
-	env.asker = rn.Confirm
-	env.mu.Unlock()
 	stopped := false
 	for _, s := range rn.Steps {
 		id := s.ID()
@@ -49,13 +73,14 @@ func (rn *Runner) Run(ctx context.Context, rep flow.Reporter) flow.Summary {
 	if env.cluster != nil {
 		sum.Cluster = env.cluster.Name
 	}
-	sum.AppURL = env.appURL
 	env.mu.Unlock()
-	sum.Region = env.Region()
+	rn.mu.Lock()
+	sum.AppURL = rn.handoff.AppURL
 	if rn.countsTraces() {
-		sum.Traces = env.LastCounts()
-		sum.Graph = env.LastGraph()
+		sum.Traces, sum.Graph = rn.counts, rn.graph
 	}
+	rn.mu.Unlock()
+	sum.Region = env.Region()
 	if sum.Region != "" {
 		sum.Console = ConsoleLinks(sum.Region)
 	}
@@ -110,26 +135,24 @@ func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.St
 	if st.Done {
 		return finish(flow.Done, st.Detail, nil, nil)
 	}
+	in := rn.Handoff()
+	in.Ask = rn.Confirm
 	if plan.Mutates() {
-		ok, err := rn.Confirm.Confirm(ctx, s.Info(env), plan)
+		consent, err := rn.Confirm.Confirm(ctx, s.Info(env), plan)
 		if err != nil {
 			return finish(flow.Failed, "", err, nil)
 		}
-		if !ok {
+		if !consent.Yes() {
 			return finish(flow.Skipped, env.T(i18n.MsgDeclined), nil, nil)
 		}
-		// A person said yes to this plan (not -y): changes the plan named
-		// that need a person's word, such as taking over a ServiceAccount
-		// or rewriting a role's trust, may go ahead.
-		if _, auto := rn.Confirm.(flow.Always); !auto {
-			env.approve(id)
-		}
+		in.Consent = consent
 	}
-	detail, err := s.Apply(ctx, env, rep)
+	out, err := s.Apply(ctx, env, in, rep)
+	rn.keep(out)
 	if err != nil {
 		return finish(flow.Failed, "", err, nil)
 	}
-	return finish(flow.Done, detail, nil, nil)
+	return finish(flow.Done, out.Detail, nil, nil)
 }
 
 // asFlowError gives every failure a cause, and a fix where one is known.

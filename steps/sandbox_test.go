@@ -237,7 +237,9 @@ func TestIAMSAWithoutOIDCFails(t *testing.T) {
 // A declined confirmation skips the step and changes nothing.
 type decline struct{}
 
-func (decline) Confirm(context.Context, flow.StepInfo, flow.Plan) (bool, error) { return false, nil }
+func (decline) Confirm(context.Context, flow.StepInfo, flow.Plan) (flow.Consent, error) {
+	return flow.Declined, nil
+}
 
 func TestDeclinedStepIsSkipped(t *testing.T) {
 	sb := startSandbox(t)

@@ -23,9 +23,10 @@ type Step interface {
 	Check(ctx context.Context, env *Env) (Status, error)
 	// Plan says what Apply would change and the commands it replaces.
 	Plan(ctx context.Context, env *Env) (flow.Plan, error)
-	// Apply makes the change; running it again changes nothing. It returns
-	// the detail line for the summary.
-	Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error)
+	// Apply makes the change; running it again changes nothing. in is what
+	// the steps before it handed on and the person's answer to its plan; it
+	// returns the detail line for the summary and what it hands on.
+	Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error)
 }
 
 // Status is what Check found.

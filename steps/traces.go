@@ -45,11 +45,12 @@ func ConsoleLinks(region string) []string {
 	return []string{base + "#xray:service-map/map", base + "#xray:traces/query"}
 }
 
-// Window is the trace window: since the wizard started sending traffic, else
-// the last --since (15 minutes by default).
-func (env *Env) Window() (time.Time, time.Time) {
+// Window is the trace window: since the wizard started sending traffic
+// (trafficStart, when not zero), else the last --since (15 minutes by
+// default).
+func (env *Env) Window(trafficStart time.Time) (time.Time, time.Time) {
 	end := env.Now()
-	if t := env.TrafficStart(); !t.IsZero() {
+	if t := trafficStart; !t.IsZero() {
 		// Trace ids carry whole seconds: start a second early.
 		return t.Add(-time.Second).Truncate(time.Second), end
 	}
@@ -80,8 +81,8 @@ func CountTraces(ctx context.Context, env *Env, start, end time.Time, filter str
 // the window and, unless noGraph, the service map. A map X-Ray refuses
 // (GetServiceGraph not allowed) is left out with a warning on r, since the
 // counts are the proof and the map only the picture.
-func Snapshot(ctx context.Context, env *Env, r flow.Reporter, noGraph bool) (flow.TraceCounts, *flow.ServiceGraph, error) {
-	start, end := env.Window()
+func Snapshot(ctx context.Context, env *Env, trafficStart time.Time, r flow.Reporter, noGraph bool) (flow.TraceCounts, *flow.ServiceGraph, error) {
+	start, end := env.Window(trafficStart)
 	if noGraph {
 		c, err := CountTraces(ctx, env, start, end, env.Opts.Filter)
 		return c, nil, err
@@ -111,14 +112,14 @@ func Snapshot(ctx context.Context, env *Env, r flow.Reporter, noGraph bool) (flo
 	return c, g, nil
 }
 
-// Refresh takes a new Snapshot for the live final screen and reports it as
-// a Traces event; the summary's counts and map follow it.
-func Refresh(ctx context.Context, env *Env, r flow.Reporter) error {
-	c, g, err := Snapshot(ctx, env, r, false)
+// Refresh takes a new Snapshot of the run's window (in, as the run handed
+// it on) for the live final screen and reports it as a Traces event; the
+// summary's counts and map follow it.
+func Refresh(ctx context.Context, env *Env, in Handoff, r flow.Reporter) error {
+	c, g, err := Snapshot(ctx, env, in.TrafficStart, r, false)
 	if err != nil {
 		return err
 	}
-	env.setCounts(c, g)
 	r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c, Graph: g})
 	return nil
 }
@@ -127,14 +128,14 @@ func Refresh(ctx context.Context, env *Env, r flow.Reporter) error {
 // trace some seconds after the daemon uploads it, so it asks again every few
 // seconds until the count stops growing or the wait ends. Then it reads the
 // service map once.
-func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
+func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
 	if env.Opts.TracesOnce {
-		return tracesOnce(ctx, env, r)
+		return tracesOnce(ctx, env, in, r)
 	}
 	ctx, cancel := context.WithTimeout(ctx, env.Opts.TracesTimeout)
 	defer cancel()
 	expect := 0
-	if !env.TrafficStart().IsZero() {
+	if !in.TrafficStart.IsZero() {
 		expect = env.Opts.Requests
 	}
 	progress(env, r, flow.IDTraces, env.T(i18n.MsgWaitingTraces))
@@ -143,20 +144,21 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 	// requests have traces, or when the count has not grown for a while.
 	settle := min(max(10*env.pollEvery(), 2*time.Second), 15*time.Second)
 	var last flow.TraceCounts
+	var out Outcome
 	var grew time.Time
 	for {
-		c, _, err := Snapshot(ctx, env, r, true)
+		c, _, err := Snapshot(ctx, env, in.TrafficStart, r, true)
 		if err != nil {
 			if isDeadline(ctx) && last.Total > 0 {
 				break
 			}
-			return "", err
+			return out, err
 		}
 		if c.Total != last.Total || grew.IsZero() {
 			grew = env.Now()
 		}
 		last = c
-		env.setCounts(c, nil)
+		out.Counts = &last
 		r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c})
 		if c.Total > 0 && (expect == 0 || c.Total >= expect || env.Now().Sub(grew) >= settle) {
 			break
@@ -167,13 +169,13 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 		}
 		if ctx.Err() != nil {
 			if !isDeadline(ctx) {
-				return "", ctx.Err()
+				return out, ctx.Err()
 			}
 			break
 		}
 	}
 	if last.Total == 0 {
-		return "", &flow.Error{Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.TracesTimeout), Fix: env.T(i18n.FixNoTraces, env.Opts.Namespace)}
+		return out, &flow.Error{Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.TracesTimeout), Fix: env.T(i18n.FixNoTraces, env.Opts.Namespace)}
 	}
 	// The map of the same window, once the counts have settled.
 	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -182,26 +184,28 @@ func (Traces) Apply(ctx context.Context, env *Env, r flow.Reporter) (string, err
 	if g, err := ServiceGraph(gctx, env, start, end); err != nil {
 		warn(env, r, flow.IDTraces, env.T(i18n.MsgNoServiceMap, err.Error()))
 	} else {
-		env.setCounts(last, g)
+		out.Graph = g
 		r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &last, Graph: g})
 	}
-	return env.T(i18n.MsgTracesCounted, last.Total, last.OK, last.Error, last.Fault, last.Throttle), nil
+	out.Detail = env.T(i18n.MsgTracesCounted, last.Total, last.OK, last.Error, last.Fault, last.Throttle)
+	return out, nil
 }
 
 // tracesOnce is the step for a setup made before (xray-wizard traces): one
 // count of the window and its map, no waiting for traffic.
-func tracesOnce(ctx context.Context, env *Env, r flow.Reporter) (string, error) {
-	c, g, err := Snapshot(ctx, env, r, false)
+func tracesOnce(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
+	c, g, err := Snapshot(ctx, env, in.TrafficStart, r, false)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
-	env.setCounts(c, g)
+	out := Outcome{Counts: &c, Graph: g}
 	r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c, Graph: g})
 	if c.Total == 0 {
-		return "", &flow.Error{Cause: env.T(i18n.ErrNoTracesInWindow, env.Region(), c.Start.Format(time.DateTime), c.End.Format(time.DateTime)),
+		return out, &flow.Error{Cause: env.T(i18n.ErrNoTracesInWindow, env.Region(), c.Start.Format(time.DateTime), c.End.Format(time.DateTime)),
 			Fix: env.T(i18n.FixNoTracesInWindow)}
 	}
-	return env.T(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle), nil
+	out.Detail = env.T(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle)
+	return out, nil
 }
 
 func (env *Env) pollEvery() time.Duration {
@@ -209,28 +213,4 @@ func (env *Env) pollEvery() time.Duration {
 		return env.PollInterval
 	}
 	return 3 * time.Second
-}
-
-// setCounts keeps the latest counts, and the map when g is not nil.
-func (env *Env) setCounts(c flow.TraceCounts, g *flow.ServiceGraph) {
-	env.mu.Lock()
-	env.counts = &c
-	if g != nil {
-		env.graph = g
-	}
-	env.mu.Unlock()
-}
-
-// LastGraph is the latest service map, or nil.
-func (env *Env) LastGraph() *flow.ServiceGraph {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return env.graph
-}
-
-// LastCounts are the latest trace counts, or nil.
-func (env *Env) LastCounts() *flow.TraceCounts {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return env.counts
 }

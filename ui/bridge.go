@@ -141,21 +141,24 @@ type asker struct {
 }
 
 // Confirm implements flow.Confirmer.
-func (a asker) Confirm(ctx context.Context, step flow.StepInfo, plan flow.Plan) (bool, error) {
+func (a asker) Confirm(ctx context.Context, step flow.StepInfo, plan flow.Plan) (flow.Consent, error) {
 	if err := ctx.Err(); err != nil {
-		return false, err
+		return flow.Declined, err
 	}
 	reply := make(chan bool, 1)
 	a.p.push(confirmMsg{step: step, plan: plan, reply: reply})
 	select {
 	case ok := <-reply:
-		return ok, nil
+		if ok {
+			return flow.Approved, nil
+		}
+		return flow.Declined, nil
 	case <-ctx.Done():
-		return false, ctx.Err()
+		return flow.Declined, ctx.Err()
 	case <-a.ctx.Done():
-		return false, a.ctx.Err()
+		return flow.Declined, a.ctx.Err()
 	case <-a.p.stop:
-		return false, context.Canceled
+		return flow.Declined, context.Canceled
 	}
 }
 

@@ -134,8 +134,8 @@ func TestAskerAnswersAndCancels(t *testing.T) {
 	}
 	got := make(chan res, 1)
 	go func() {
-		ok, err := a.Confirm(ctx, info(i18n.En, flow.IDOIDC), *plan(flow.IDOIDC))
-		got <- res{ok, err}
+		c, err := a.Confirm(ctx, info(i18n.En, flow.IDOIDC), *plan(flow.IDOIDC))
+		got <- res{c == flow.Approved, err}
 	}()
 	b := waitBatch(t, p)
 	q, isAsk := b[0].(confirmMsg)
@@ -148,8 +148,8 @@ func TestAskerAnswersAndCancels(t *testing.T) {
 	}
 
 	go func() {
-		ok, err := a.Confirm(ctx, info(i18n.En, flow.IDIAMSA), *plan(flow.IDIAMSA))
-		got <- res{ok, err}
+		c, err := a.Confirm(ctx, info(i18n.En, flow.IDIAMSA), *plan(flow.IDIAMSA))
+		got <- res{c.Yes(), err}
 	}()
 	waitBatch(t, p)
 	cancel()
@@ -161,7 +161,7 @@ func TestAskerAnswersAndCancels(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("Confirm still blocks after the run was cancelled")
 	}
-	if ok, err := a.Confirm(ctx, info(i18n.En, flow.IDIAMSA), flow.Plan{}); ok || err == nil {
+	if c, err := a.Confirm(ctx, info(i18n.En, flow.IDIAMSA), flow.Plan{}); c.Yes() || err == nil {
 		t.Error("Confirm on a cancelled run asked anyway")
 	}
 }

@@ -59,7 +59,8 @@ func (f *fake) start(ctx context.Context, rep flow.Reporter, c flow.Confirmer) f
 		report(flow.Event{Step: id, Kind: flow.Planning, Plan: &p})
 		if p.Mutates() {
 			f.asked <- id
-			ok, err := c.Confirm(ctx, in, p)
+			consent, err := c.Confirm(ctx, in, p)
+			ok := consent.Yes()
 			if err != nil {
 				finish(id, flow.Failed, "", &flow.Error{Cause: "interrupted", Err: err})
 				sum.Interrupted = true

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/steps"
+)
+
+// maxSince is how far back X-Ray keeps traces.
+const maxSince = 30 * 24 * time.Hour
+
+// SharedOptions are the flags every subcommand takes.
+type SharedOptions struct {
+	Cluster, Region, Profile, Kubeconfig, Context string
+	Namespace, Output, LogFile                    string
+	LangFlag                                      string // --lang as given
+	NonInteractive                                bool
+
+	// Lang is the language in effect, set by validate: --lang, else the
+	// environment's.
+	Lang i18n.Lang
+}
+
+// register adds the shared flags to cmd and its subcommands.
+func (s *SharedOptions) register(cmd *cobra.Command) {
+	f := cmd.PersistentFlags()
+	f.StringVar(&s.Cluster, "cluster", "", "EKS cluster name (default: the kube context's cluster, or the only one in the region)")
+	f.StringVar(&s.Region, "region", "", "AWS region (default: from AWS_REGION or the profile)")
+	f.StringVar(&s.Profile, "profile", "", "AWS named profile")
+	f.StringVar(&s.Kubeconfig, "kubeconfig", "", "path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+	f.StringVar(&s.Context, "context", "", "kube context to use (default: the current context)")
+	f.StringVar(&s.Namespace, "namespace", "default", "namespace of the X-Ray daemon")
+	f.StringVar(&s.Output, "output", "text", "format of the final summary on stdout: text or json")
+	f.StringVar(&s.LangFlag, "lang", "", "language: ja or en (default: from LC_ALL / LC_MESSAGES / LANG)")
+	f.StringVar(&s.LogFile, "log-file", "", "write a debug log to this file")
+	f.BoolVarP(&s.NonInteractive, "non-interactive", "y", false, "no prompts; implied when stdin or stdout is not a terminal, or CI is set")
+}
+
+// validate checks the shared flags and settles the language.
+func (s *SharedOptions) validate(f *Factory) error {
+	switch s.Output {
+	case "text", "json":
+	default:
+		return usagef("--output %q: must be text or json", s.Output)
+	}
+	s.Lang = f.lang()
+	if s.LangFlag != "" {
+		l, err := i18n.Parse(s.LangFlag)
+		if err != nil {
+			return usagef("--lang %q: must be ja or en", s.LangFlag)
+		}
+		s.Lang = l
+	}
+	if strings.TrimSpace(s.Namespace) == "" {
+		return usagef("--namespace must not be empty")
+	}
+	if s.Cluster != "" && !clusterName.MatchString(s.Cluster) {
+		return usagef("--cluster %q is not a valid EKS cluster name (letters, digits, - and _, up to 100, starting with a letter or digit)", s.Cluster)
+	}
+	if s.Region != "" && !regionName.MatchString(s.Region) {
+		return usagef("--region %q is not an AWS region name (e.g. us-west-2)", s.Region)
+	}
+	return nil
+}
+
+// json reports whether the summary goes to stdout as JSON.
+func (s *SharedOptions) json() bool { return s.Output == "json" }
+
+// interactive decides between the TUI and plain lines: the TUI needs a
+// person to prompt (see iostreams.CanPrompt) and no -y.
+func (s *SharedOptions) interactive(f *Factory) bool {
+	return !s.NonInteractive && f.IOStreams.CanPrompt()
+}
+
+func checkSince(d time.Duration) error {
+	if d <= 0 || d > maxSince {
+		return usagef("--since %s: must be more than 0 and at most 720h (X-Ray keeps traces 30 days)", d)
+	}
+	return nil
+}
+
+func checkIdentity(id string) error {
+	if id != steps.IdentityIRSA && id != steps.IdentityPodIdentity {
+		return usagef("--identity %q: must be irsa or pod-identity", id)
+	}
+	return nil
+}
