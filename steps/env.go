@@ -346,6 +346,10 @@ func (e *Env) TrafficStart() time.Time {
 	return e.traffic
 }
 
+// NeedKube fails with the reason no clientset could be made (see
+// needKube); exported for the doctor.
+func (e *Env) NeedKube() error { return e.needKube() }
+
 // needKube fails with the reason no clientset could be made.
 func (e *Env) needKube() error {
 	if e.Kube != nil {

@@ -28,6 +28,10 @@ func isCode(err error, codes ...string) bool {
 	return false
 }
 
+// IsCode reports whether err is an AWS API error with one of the codes;
+// exported for the doctor.
+func IsCode(err error, codes ...string) bool { return isCode(err, codes...) }
+
 // errorMessage is an AWS API error's own message, or the error's text.
 func errorMessage(err error) string {
 	var ae smithy.APIError
@@ -36,6 +40,14 @@ func errorMessage(err error) string {
 	}
 	return err.Error()
 }
+
+// ErrorMessage is an AWS API error's own message, or the error's text;
+// exported for the doctor.
+func ErrorMessage(err error) string { return errorMessage(err) }
+
+// AWSError turns an AWS SDK error into one a person can act on (see
+// awsError); exported for the doctor.
+func (e *Env) AWSError(action string, err error) error { return e.awsError(action, err) }
 
 // awsError turns an AWS SDK error into one a person can act on: the cause in
 // one line and the fix.
@@ -119,6 +131,10 @@ func endpointOf(err error) string {
 	}
 	return "AWS"
 }
+
+// KubeError turns a Kubernetes API error into one a person can act on (see
+// kubeError); exported for the doctor.
+func (e *Env) KubeError(verb, what string, err error) error { return e.kubeError(verb, what, err) }
 
 // kubeError turns a Kubernetes API error into one a person can act on.
 func (e *Env) kubeError(verb, what string, err error) error {

@@ -205,6 +205,31 @@ func readIRSA(ctx context.Context, env *Env) (*irsaState, error) {
 	return s, nil
 }
 
+// IRSAView is what the doctor reads of IRSA: the cluster's OIDC provider
+// and whether IAM has it, the cluster, and the daemon's service account
+// (nil when there is none).
+type IRSAView struct {
+	Provider       string
+	ProviderOK     bool
+	Cluster        *ClusterInfo
+	ServiceAccount *corev1.ServiceAccount
+	want           trustPolicy
+}
+
+// ReadIRSA reads IRSA as the iamsa step does, changing nothing.
+func ReadIRSA(ctx context.Context, env *Env) (*IRSAView, error) {
+	s, err := readIRSA(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return &IRSAView{Provider: s.provider, ProviderOK: s.providerOK, Cluster: s.cluster, ServiceAccount: s.sa, want: s.want}, nil
+}
+
+// TrustDiff says how a role's trust policy (as IAM returns it) differs from
+// the one IRSA needs for the daemon's service account; "" when they mean
+// the same.
+func (v *IRSAView) TrustDiff(have string) string { return trustDiff(have, v.want) }
+
 func (s *irsaState) done() bool {
 	return s.providerOK && s.roleExists && s.trustDiff == "" && s.attached && s.sa != nil && s.saAnnotated
 }
