@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/report"
 	"github.com/xray-wizard/xray-wizard/steps"
@@ -77,7 +79,7 @@ func runDoctor(ctx context.Context, f *doctorFlags, stdin io.Reader, stdout, std
 		if err := prepare(ctx); err != nil {
 			return flow.Diagnosis{Sandbox: f.sandbox, Findings: []flow.Finding{{ID: "credentials", Status: flow.CheckFail, Summary: err.Error()}}}
 		}
-		d := steps.Diagnose(ctx, env, rep)
+		d := doctor.Diagnose(ctx, doctor.Input{Env: env, Getenv: os.Getenv}, rep)
 		d.Sandbox = f.sandbox
 		return d
 	}
