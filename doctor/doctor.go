@@ -28,10 +28,38 @@ import (
 // daemon address, a UDP-only Service, apps that need a restart, uploads
 // that do not show, Cloud9's managed credentials, and no traces at all.
 
-// CheckIDs are the checks, in the order they run and are shown.
-var CheckIDs = []string{
-	"credentials", "cluster", "rbac", "daemonset", "region", "oidc", "role",
-	"pods-role", "daemon-log", "service", "app-address", "app-restart", "traces",
+// check is one of the doctor's checks: its id (as JSON names it), its
+// title, and the check itself, which reads what dx gathered.
+type check struct {
+	ID    string
+	Title i18n.Key
+	Run   func(*dx, context.Context) flow.Finding
+}
+
+// checks are the doctor's checks, in the order they run and are shown.
+var checks = []check{
+	{"credentials", i18n.DxTitleCredentials, (*dx).credentials},
+	{"cluster", i18n.DxTitleCluster, (*dx).cluster},
+	{"rbac", i18n.DxTitleRBAC, (*dx).rbac},
+	{"daemonset", i18n.DxTitleDaemonSet, (*dx).daemonSet},
+	{"region", i18n.DxTitleRegion, (*dx).region},
+	{"oidc", i18n.DxTitleOIDC, (*dx).oidc},
+	{"role", i18n.DxTitleRole, (*dx).role},
+	{"pods-role", i18n.DxTitlePodsRole, (*dx).podsRole},
+	{"daemon-log", i18n.DxTitleDaemonLog, (*dx).daemonLog},
+	{"service", i18n.DxTitleService, (*dx).service},
+	{"app-address", i18n.DxTitleAppAddress, (*dx).appAddress},
+	{"app-restart", i18n.DxTitleAppRestart, (*dx).appRestart},
+	{"traces", i18n.DxTitleTraces, (*dx).traces},
+}
+
+// CheckIDs are the ids of the checks, in the order they run and are shown.
+func CheckIDs() []string {
+	ids := make([]string, len(checks))
+	for i, c := range checks {
+		ids[i] = c.ID
+	}
+	return ids
 }
 
 // Input is what the doctor looks at: the clients and options of a setup,
@@ -79,19 +107,13 @@ func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
 	if d.irsa != nil && d.irsa.Cluster != nil {
 		out.Cluster = d.irsa.Cluster.Name
 	}
-	checks := map[string]func(context.Context) flow.Finding{
-		"credentials": d.credentials, "cluster": d.cluster, "rbac": d.rbac, "daemonset": d.daemonSet,
-		"region": d.region, "oidc": d.oidc, "role": d.role, "pods-role": d.podsRole,
-		"daemon-log": d.daemonLog, "service": d.service, "app-address": d.appAddress,
-		"app-restart": d.appRestart, "traces": d.traces,
-	}
-	for _, id := range CheckIDs {
-		title := env.T(i18n.Key("dx." + id))
+	for _, c := range checks {
+		title := env.T(c.Title)
 		if r != nil {
 			r.Report(flow.Event{Step: "doctor", Kind: flow.Progress, Time: env.Now(), Message: title})
 		}
-		f := checks[id](ctx)
-		f.ID, f.Title = id, title
+		f := c.Run(d, ctx)
+		f.ID, f.Title = c.ID, title
 		out.Findings = append(out.Findings, f)
 	}
 	return out
