@@ -1,9 +1,12 @@
 package doctor
 
 import (
+	"context"
+	"slices"
 	"testing"
 
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/steps"
 )
 
 // The table of checks: each id once, each title with its text, each with a
@@ -24,5 +27,20 @@ func TestChecksTable(t *testing.T) {
 	}
 	if len(CheckIDs()) != len(checks) {
 		t.Errorf("CheckIDs: %v", CheckIDs())
+	}
+}
+
+// Evidence from the daemon pods' logs comes in the order of the pods'
+// names, whatever order a map ranges in.
+func TestLogEvidenceInPodOrder(t *testing.T) {
+	d := &dx{env: &steps.Env{}, ns: "default", logs: map[string]string{}}
+	for _, p := range []string{"xray-daemon-q", "xray-daemon-c", "xray-daemon-x", "xray-daemon-a", "xray-daemon-m", "xray-daemon-f"} {
+		d.logs[p] = "[Info] Using region: us-west-2\n[Info] Successfully sent batch of 1 segments (0.010 seconds)"
+	}
+	for range 20 {
+		f := d.daemonLog(context.Background())
+		if len(f.Evidence) != len(d.logs) || !slices.IsSorted(f.Evidence) {
+			t.Fatalf("evidence out of order: %q", f.Evidence)
+		}
 	}
 }

@@ -4,6 +4,8 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"iter"
+	"maps"
 	"net"
 	"slices"
 	"strings"
@@ -86,7 +88,7 @@ type dx struct {
 	cm          *corev1.ConfigMap
 	svc         *corev1.Service
 	pods        []corev1.Pod
-	logs        map[string]string // daemon pod → its log, earlier runs included
+	logs        map[string]string // daemon pod → its log, earlier runs included; range over podLogs
 	deps        []appsv1.Deployment
 	appPods     []corev1.Pod
 	irsa        *steps.IRSAView
@@ -163,16 +165,34 @@ func (d *dx) read(ctx context.Context) {
 		d.svc = svc
 	}
 	if pods, err := kc.CoreV1().Pods(d.ns).List(ctx, metav1.ListOptions{LabelSelector: steps.DaemonLabel}); err == nil {
-		d.pods = pods.Items
+		d.pods = byName(pods.Items, func(p corev1.Pod) string { return p.Name })
 	}
 	for _, p := range d.pods {
 		d.logs[p.Name] = d.podLog(ctx, p)
 	}
 	if deps, err := kc.AppsV1().Deployments(d.appNS).List(ctx, metav1.ListOptions{}); err == nil {
-		d.deps = deps.Items
+		d.deps = byName(deps.Items, func(d appsv1.Deployment) string { return d.Name })
 	}
 	if pods, err := kc.CoreV1().Pods(d.appNS).List(ctx, metav1.ListOptions{}); err == nil {
-		d.appPods = pods.Items
+		d.appPods = byName(pods.Items, func(p corev1.Pod) string { return p.Name })
+	}
+}
+
+// byName sorts what a list returned by name, as an API server lists it,
+// so the evidence reads the same on every run.
+func byName[T any](items []T, name func(T) string) []T {
+	slices.SortStableFunc(items, func(a, b T) int { return strings.Compare(name(a), name(b)) })
+	return items
+}
+
+// podLogs ranges over the daemon pods' logs in the order of their names.
+func (d *dx) podLogs() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, pod := range slices.Sorted(maps.Keys(d.logs)) {
+			if !yield(pod, d.logs[pod]) {
+				return
+			}
+		}
 	}
 }
 
@@ -371,8 +391,8 @@ func (d *dx) region(context.Context) flow.Finding {
 		var cfg struct {
 			Region string `json:"Region"`
 		}
-		for _, v := range d.cm.Data {
-			if yaml.Unmarshal([]byte(v), &cfg) == nil && cfg.Region != "" {
+		for _, k := range slices.Sorted(maps.Keys(d.cm.Data)) {
+			if yaml.Unmarshal([]byte(d.cm.Data[k]), &cfg) == nil && cfg.Region != "" {
 				cfgRegion = cfg.Region
 			}
 		}
@@ -380,7 +400,7 @@ func (d *dx) region(context.Context) flow.Finding {
 	} else {
 		ev = append(ev, d.t(i18n.DxNotFound, "configmap/"+steps.ConfigMapName))
 	}
-	for pod, log := range d.logs {
+	for pod, log := range d.podLogs() {
 		if strings.Contains(log, "Cannot fetch region variable") {
 			ev = append(ev, pod+": "+lineWith(log, "Cannot fetch region variable"))
 			return bad(flow.CheckFail, d.t(i18n.DxNoRegion), d.t(i18n.DxNoRegionFix, d.env.Region()),
@@ -491,7 +511,7 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 		return d.skip(fmt.Errorf("%s", d.t(i18n.DxNoPods, d.ns)))
 	}
 	var denied, identity, sent []string
-	for pod, log := range d.logs {
+	for pod, log := range d.podLogs() {
 		switch {
 		case strings.Contains(log, "InvalidIdentityToken") || strings.Contains(log, "WebIdentityErr"):
 			identity = append(identity, pod+": "+firstLine(lineWith(log, "Identity")))
@@ -568,7 +588,7 @@ func (d *dx) appAddress(context.Context) flow.Finding {
 	var wrong []string
 	var ev []string
 	addrs := d.daemonAddresses()
-	for _, name := range sortedKeys(addrs) {
+	for _, name := range slices.Sorted(maps.Keys(addrs)) {
 		got := addrs[name]
 		ev = append(ev, fmt.Sprintf("deployment/%s AWS_XRAY_DAEMON_ADDRESS=%q", name, got))
 		if !d.addressReachesDaemon(got) {
@@ -672,7 +692,7 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 	if c.Total > 0 {
 		return ok(d.t(i18n.DxTracesOK, c.Total), ev...)
 	}
-	for pod, log := range d.logs {
+	for pod, log := range d.podLogs() {
 		if strings.Contains(log, "Successfully sent batch") {
 			ev = append(ev, pod+": "+lineWith(log, "Successfully sent batch"))
 			return bad(flow.CheckFail, d.t(i18n.DxSentButNone, d.env.Region()), d.t(i18n.DxSentButNoneFix, d.daemonRegion()),
@@ -684,7 +704,7 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 
 // daemonRegion is the region the daemon uploads to, from its log.
 func (d *dx) daemonRegion() string {
-	for _, log := range d.logs {
+	for _, log := range d.podLogs() {
 		if l := lineWith(log, "Using region: "); l != "" {
 			return strings.TrimSpace(l[strings.Index(l, "Using region: ")+len("Using region: "):])
 		}
@@ -715,13 +735,4 @@ func firstLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return s
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
