@@ -357,16 +357,17 @@ func crashPod(pods []corev1.Pod) string {
 	return "<pod>"
 }
 
-// hasEnv reports whether a container sets the variable.
-func hasEnv(cs []corev1.Container, name string) bool {
+// envOf is the value the containers give a variable (the last that sets
+// it), and whether any does.
+func envOf(cs []corev1.Container, name string) (value string, set bool) {
 	for _, c := range cs {
 		for _, e := range c.Env {
 			if e.Name == name {
-				return true
+				value, set = e.Value, true
 			}
 		}
 	}
-	return false
+	return value, set
 }
 
 func podReady(p corev1.Pod) bool {
@@ -488,7 +489,7 @@ func (d *dx) podsRole(context.Context) flow.Finding {
 	}
 	var stale []string
 	for _, p := range d.pods {
-		if p.DeletionTimestamp == nil && !hasEnv(p.Spec.Containers, "AWS_ROLE_ARN") {
+		if _, set := envOf(p.Spec.Containers, "AWS_ROLE_ARN"); p.DeletionTimestamp == nil && !set {
 			stale = append(stale, p.Name)
 		}
 	}
@@ -557,20 +558,12 @@ func (d *dx) service(context.Context) flow.Finding {
 	return ok(d.t(i18n.DxServiceOK), ev...)
 }
 
-// daemonAddress is each app deployment's AWS_XRAY_DAEMON_ADDRESS.
+// daemonAddresses is each app deployment's AWS_XRAY_DAEMON_ADDRESS ("" when
+// it sets none).
 func (d *dx) daemonAddresses() map[string]string {
 	out := map[string]string{}
 	for _, dep := range d.deps {
-		for _, c := range dep.Spec.Template.Spec.Containers {
-			for _, e := range c.Env {
-				if e.Name == "AWS_XRAY_DAEMON_ADDRESS" {
-					out[dep.Name] = e.Value
-				}
-			}
-		}
-		if _, ok := out[dep.Name]; !ok {
-			out[dep.Name] = ""
-		}
+		out[dep.Name], _ = envOf(dep.Spec.Template.Spec.Containers, "AWS_XRAY_DAEMON_ADDRESS")
 	}
 	return out
 }
@@ -642,14 +635,7 @@ func (d *dx) appRestart(context.Context) flow.Finding {
 	var stale, ev []string
 	addrs := d.daemonAddresses()
 	for _, p := range d.appPods {
-		got, set := "", false
-		for _, c := range p.Spec.Containers {
-			for _, e := range c.Env {
-				if e.Name == "AWS_XRAY_DAEMON_ADDRESS" {
-					got, set = e.Value, true
-				}
-			}
-		}
+		got, set := envOf(p.Spec.Containers, "AWS_XRAY_DAEMON_ADDRESS")
 		if !set {
 			continue
 		}
