@@ -1,4 +1,13 @@
-// Package doctor runs read-only checks of an X-Ray setup on EKS.
+// Package doctor is xray-wizard doctor: read-only checks of a setup that
+// does not work, each naming what it saw and, when something is wrong, the
+// fix. It covers the places people get stuck in the lab: the lab's manifest
+// on a current cluster, the image and its command, the daemon's region, IRSA
+// not in effect, the apps' daemon address, a UDP-only Service, apps that
+// need a restart, uploads that do not show, Cloud9's managed credentials,
+// and no traces at all.
+//
+// To add a check, write a method of dx that reads what read gathered and
+// add it to checks, with a title key in i18n/doctor.go.
 package doctor
 
 import (
@@ -22,13 +31,6 @@ import (
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
-
-// The doctor: read-only checks of a setup that does not work, each naming
-// what it saw and, when something is wrong, the fix. It covers the places
-// people get stuck in the lab: the lab's manifest on a current cluster, the
-// image and its command, the daemon's region, IRSA not in effect, the apps'
-// daemon address, a UDP-only Service, apps that need a restart, uploads
-// that do not show, Cloud9's managed credentials, and no traces at all.
 
 // check is one of the doctor's checks: its id (as JSON names it), its
 // title, and the check itself, which reads what dx gathered.
