@@ -34,6 +34,8 @@ func TestImportRules(t *testing.T) {
 			"flow is the plain values between steps and faces"},
 		{"github.com/xray-wizard/xray-wizard/steps/...", []string{"charm.land/", "github.com/charmbracelet/"},
 			"steps report through flow.Reporter, never draw"},
+		{"github.com/xray-wizard/xray-wizard/doctor/...", []string{"charm.land/", "github.com/charmbracelet/"},
+			"the doctor's checks report findings, never draw"},
 		{"github.com/xray-wizard/xray-wizard/kube/...", []string{"charm.land/", "github.com/charmbracelet/", "github.com/aws/"},
 			"kube is the Kubernetes client layer only"},
 		{"github.com/xray-wizard/xray-wizard/sandbox/...", []string{"charm.land/", "github.com/charmbracelet/"},

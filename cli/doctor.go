@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/report"
 	"github.com/xray-wizard/xray-wizard/steps"
@@ -81,7 +82,7 @@ func runDoctor(ctx context.Context, f *Factory, o *DoctorOptions) error {
 		if err := s.prepare(ctx); err != nil {
 			return flow.Diagnosis{Sandbox: o.Sandbox, Findings: []flow.Finding{{ID: "credentials", Status: flow.CheckFail, Summary: err.Error()}}}
 		}
-		d := steps.Diagnose(ctx, s.env, rep)
+		d := doctor.Diagnose(ctx, doctor.Input{Env: s.env, Getenv: f.IOStreams.Getenv}, rep)
 		d.Sandbox = o.Sandbox
 		return d
 	}

@@ -1,7 +1,7 @@
 package i18n
 
-// Keys of the doctor: each check's title ("dx." + its id), what it found
-// and the fix.
+// Keys of the doctor: each check's title (named in the doctor's table of
+// checks), what it found and the fix.
 const (
 	DxTitleCredentials Key = "dx.credentials"
 	DxTitleCluster     Key = "dx.cluster"

@@ -76,7 +76,7 @@ func AppURL(svc *corev1.Service) string {
 // Apply waits for the load balancer, checks the app's daemon address, and
 // sends the traffic.
 func (App) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
-	if err := env.needKube(); err != nil {
+	if err := env.NeedKube(); err != nil {
 		return Outcome{}, err
 	}
 	ns := env.Opts.AppNamespace
@@ -84,7 +84,7 @@ func (App) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Ou
 		if apierrors.IsNotFound(err) {
 			return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoApp, ns, AppServiceName), Fix: env.T(i18n.FixNoApp, ns)}
 		}
-		return Outcome{}, env.kubeError("get", "service "+ns+"/"+AppServiceName, err)
+		return Outcome{}, env.KubeError("get", "service "+ns+"/"+AppServiceName, err)
 	}
 	checkDaemonAddress(ctx, env, r)
 	u, err := waitForURL(ctx, env, r)

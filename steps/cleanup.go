@@ -93,14 +93,14 @@ func kindClientOf[T, L runtime.Object](client func(namespace string) kube.Client
 func (c Cleanup) find(ctx context.Context, env *Env) (*leftover, error) {
 	l := &leftover{}
 	sel := metav1.ListOptions{LabelSelector: ManagedByLabel + "=" + ManagedByValue}
-	if err := env.needKube(); err != nil {
+	if err := env.NeedKube(); err != nil {
 		return nil, err
 	}
 	clients := kindClients(env.Kube)
 	for _, kind := range cleanupKinds {
 		list, err := clients[kind].list(ctx, sel)
 		if err != nil {
-			return nil, env.kubeError("list", strings.ToLower(kind)+"s", err)
+			return nil, env.KubeError("list", strings.ToLower(kind)+"s", err)
 		}
 		items, err := meta.ExtractList(list)
 		if err != nil {
@@ -130,7 +130,7 @@ func (c Cleanup) find(ctx context.Context, env *Env) (*leftover, error) {
 			l.role = name
 			pols, err := env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
 			if err != nil {
-				return nil, env.awsError("iam:ListAttachedRolePolicies", err)
+				return nil, env.AWSError("iam:ListAttachedRolePolicies", err)
 			}
 			for _, p := range pols.AttachedPolicies {
 				l.policies = append(l.policies, aws.ToString(p.PolicyArn))
@@ -138,9 +138,9 @@ func (c Cleanup) find(ctx context.Context, env *Env) (*leftover, error) {
 		} else {
 			l.kept = append(l.kept, env.T(i18n.MsgCleanupRoleNotOurs, name))
 		}
-	case isCode(err, "NoSuchEntity"):
+	case IsCode(err, "NoSuchEntity"):
 	default:
-		return nil, env.awsError("iam:ListRoleTags", err)
+		return nil, env.AWSError("iam:ListRoleTags", err)
 	}
 	// Pod identity associations the wizard tagged, for its service account.
 	list, err := env.EKS.ListPodIdentityAssociations(ctx, &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(ci.Name),
@@ -150,16 +150,16 @@ func (c Cleanup) find(ctx context.Context, env *Env) (*leftover, error) {
 		for _, a := range list.Associations {
 			d, err := env.EKS.DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{ClusterName: aws.String(ci.Name), AssociationId: a.AssociationId})
 			if err != nil {
-				return nil, env.awsError("eks:DescribePodIdentityAssociation", err)
+				return nil, env.AWSError("eks:DescribePodIdentityAssociation", err)
 			}
 			if d.Association.Tags[ManagedByLabel] == ManagedByValue {
 				l.assocs = append(l.assocs, aws.ToString(a.AssociationId))
 			}
 		}
-	case isCode(err, "ResourceNotFoundException", "InvalidRequestException"), isNotFoundHTTP(err):
+	case IsCode(err, "ResourceNotFoundException", "InvalidRequestException"), isNotFoundHTTP(err):
 		// No pod identity on this cluster or endpoint: nothing to remove.
 	default:
-		return nil, env.awsError("eks:ListPodIdentityAssociations", err)
+		return nil, env.AWSError("eks:ListPodIdentityAssociations", err)
 	}
 	if c.IncludeOIDC {
 		arn, _, err := env.ProviderARN(ctx)
@@ -178,9 +178,9 @@ func (c Cleanup) find(ctx context.Context, env *Env) (*leftover, error) {
 			} else {
 				l.kept = append(l.kept, env.T(i18n.MsgCleanupProviderNotOurs, arn))
 			}
-		case isCode(err, "NoSuchEntity"):
+		case IsCode(err, "NoSuchEntity"):
 		default:
-			return nil, env.awsError("iam:GetOpenIDConnectProvider", err)
+			return nil, env.AWSError("iam:GetOpenIDConnectProvider", err)
 		}
 	}
 	return l, nil
@@ -244,15 +244,15 @@ func (c Cleanup) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, o.kind, o.namespace+"/"+o.name))
 		err := clients[o.kind].delete(ctx, o.namespace, o.name, del)
 		if err != nil && !apierrors.IsNotFound(err) {
-			return Outcome{}, env.kubeError("delete", strings.ToLower(o.kind)+" "+o.namespace+"/"+o.name, err)
+			return Outcome{}, env.KubeError("delete", strings.ToLower(o.kind)+" "+o.namespace+"/"+o.name, err)
 		}
 		removed++
 	}
 	for _, id := range l.assocs {
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, "pod identity association", id))
 		_, err := env.EKS.DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{ClusterName: aws.String(l.cluster), AssociationId: aws.String(id)})
-		if err != nil && !isCode(err, "ResourceNotFoundException") {
-			return Outcome{}, env.awsError("eks:DeletePodIdentityAssociation", err)
+		if err != nil && !IsCode(err, "ResourceNotFoundException") {
+			return Outcome{}, env.AWSError("eks:DeletePodIdentityAssociation", err)
 		}
 		removed++
 	}
@@ -260,21 +260,21 @@ func (c Cleanup) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 		for _, p := range l.policies {
 			progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDetaching, p, l.role))
 			_, err := env.IAM.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(l.role), PolicyArn: aws.String(p)})
-			if err != nil && !isCode(err, "NoSuchEntity") {
-				return Outcome{}, env.awsError("iam:DetachRolePolicy", err)
+			if err != nil && !IsCode(err, "NoSuchEntity") {
+				return Outcome{}, env.AWSError("iam:DetachRolePolicy", err)
 			}
 		}
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, "IAM role", l.role))
-		if _, err := env.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(l.role)}); err != nil && !isCode(err, "NoSuchEntity") {
-			return Outcome{}, env.awsError("iam:DeleteRole", err)
+		if _, err := env.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(l.role)}); err != nil && !IsCode(err, "NoSuchEntity") {
+			return Outcome{}, env.AWSError("iam:DeleteRole", err)
 		}
 		removed++
 	}
 	if l.provider != "" {
 		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, "IAM OIDC provider", l.provider))
 		_, err := env.IAM.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(l.provider)})
-		if err != nil && !isCode(err, "NoSuchEntity") {
-			return Outcome{}, env.awsError("iam:DeleteOpenIDConnectProvider", err)
+		if err != nil && !IsCode(err, "NoSuchEntity") {
+			return Outcome{}, env.AWSError("iam:DeleteOpenIDConnectProvider", err)
 		}
 		removed++
 	}

@@ -45,7 +45,7 @@ type objectDrift struct {
 // the result with what the cluster has: the difference is what a real apply
 // would change.
 func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, error) {
-	if err := env.needKube(); err != nil {
+	if err := env.NeedKube(); err != nil {
 		return nil, nil, err
 	}
 	ns := env.Opts.Namespace
@@ -80,7 +80,7 @@ func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, e
 			drift = append(drift, d)
 			continue
 		case err != nil:
-			return nil, nil, env.kubeError("get", strings.ToLower(o.kind)+" "+d.name, err)
+			return nil, nil, env.KubeError("get", strings.ToLower(o.kind)+" "+d.name, err)
 		}
 		res, err := o.apply()
 		switch {
@@ -213,10 +213,10 @@ func (DaemonSet) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 		warn(env, r, flow.IDDaemonSet, env.T(i18n.MsgSAMissingMade, ns, ServiceAccountName))
 		ac := kube.NewObject("v1", "ServiceAccount", ns, ServiceAccountName).WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
 		if _, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, opts); err != nil {
-			return Outcome{}, env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+			return Outcome{}, env.KubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 		}
 	} else if err != nil {
-		return Outcome{}, env.kubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+		return Outcome{}, env.KubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 	}
 	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "ConfigMap", ns+"/"+ConfigMapName))
 	if _, err := env.Kube.CoreV1().ConfigMaps(ns).Apply(ctx, want.ConfigMap, opts); err != nil {

@@ -191,7 +191,7 @@ func (e *Env) Identity(ctx context.Context) (*Identity, error) {
 	e.mu.Unlock()
 	out, err := e.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, e.awsError("sts:GetCallerIdentity", err)
+		return nil, e.AWSError("sts:GetCallerIdentity", err)
 	}
 	id := &Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn), Partition: "aws"}
 	if a, err := arn.Parse(id.ARN); err == nil {
@@ -214,7 +214,7 @@ func (e *Env) ClusterName(ctx context.Context) (string, error) {
 	}
 	names, err := ListClusters(ctx, e.EKS)
 	if err != nil {
-		return "", e.awsError("eks:ListClusters", err)
+		return "", e.AWSError("eks:ListClusters", err)
 	}
 	switch len(names) {
 	case 1:
@@ -239,10 +239,10 @@ func (e *Env) Cluster(ctx context.Context) (*ClusterInfo, error) {
 	}
 	out, err := e.EKS.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 	if err != nil {
-		if isCode(err, "ResourceNotFoundException") {
+		if IsCode(err, "ResourceNotFoundException") {
 			return nil, e.clusterNotFound(ctx, name)
 		}
-		return nil, e.awsError("eks:DescribeCluster", err)
+		return nil, e.AWSError("eks:DescribeCluster", err)
 	}
 	c := out.Cluster
 	info := &ClusterInfo{
@@ -270,8 +270,8 @@ func (e *Env) clusterNotFound(ctx context.Context, name string) error {
 	return &flow.Error{Cause: e.T(i18n.ErrClusterNotFound, name, e.Region()), Fix: e.T(i18n.FixClusterNotFound, list)}
 }
 
-// needKube fails with the reason no clientset could be made.
-func (e *Env) needKube() error {
+// NeedKube fails with the reason no clientset could be made.
+func (e *Env) NeedKube() error {
 	if e.Kube != nil {
 		return nil
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/xray-wizard/xray-wizard/i18n"
 )
 
-// isCode reports whether err is an AWS API error with one of the codes.
-func isCode(err error, codes ...string) bool {
+// IsCode reports whether err is an AWS API error with one of the codes.
+func IsCode(err error, codes ...string) bool {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
 		return false
@@ -28,8 +28,8 @@ func isCode(err error, codes ...string) bool {
 	return false
 }
 
-// errorMessage is an AWS API error's own message, or the error's text.
-func errorMessage(err error) string {
+// ErrorMessage is an AWS API error's own message, or the error's text.
+func ErrorMessage(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) && ae.ErrorMessage() != "" {
 		return ae.ErrorMessage()
@@ -37,9 +37,9 @@ func errorMessage(err error) string {
 	return err.Error()
 }
 
-// awsError turns an AWS SDK error into one a person can act on: the cause in
+// AWSError turns an AWS SDK error into one a person can act on: the cause in
 // one line and the fix.
-func (e *Env) awsError(action string, err error) error {
+func (e *Env) AWSError(action string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -120,8 +120,8 @@ func endpointOf(err error) string {
 	return "AWS"
 }
 
-// kubeError turns a Kubernetes API error into one a person can act on.
-func (e *Env) kubeError(verb, what string, err error) error {
+// KubeError turns a Kubernetes API error into one a person can act on.
+func (e *Env) KubeError(verb, what string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -149,7 +149,7 @@ func (e *Env) applyError(kind, name string, err error) error {
 	if apierrors.IsConflict(err) {
 		return &flow.Error{Err: err, Cause: e.T(i18n.ErrApplyConflict, kind, name, conflictFields(err)), Fix: e.T(i18n.FixApplyConflict)}
 	}
-	return e.kubeError("apply", strings.ToLower(kind)+" "+name, err)
+	return e.KubeError("apply", strings.ToLower(kind)+" "+name, err)
 }
 
 // isNotFoundHTTP: an HTTP 404 with no API error code, as an endpoint that

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
@@ -160,11 +161,11 @@ func TestLeastPrivilegePolicyMatchesCalls(t *testing.T) {
 	(&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
 	(&steps.Runner{Env: env, Steps: steps.All()[:3]}).Run(context.Background(), &events{})
 	// The doctor and cleanup (the provider too), with both identities.
-	steps.Diagnose(context.Background(), env, nil)
+	doctor.Diagnose(context.Background(), doctor.Input{Env: env}, nil)
 	(&steps.Runner{Env: env, Steps: []steps.Step{steps.Cleanup{IncludeOIDC: true}}}).Run(context.Background(), &events{})
 	env = newEnv(sb, steps.Options{Requests: 3})
 	env.UseAWS(cfg)
-	steps.Diagnose(context.Background(), env, nil)
+	doctor.Diagnose(context.Background(), doctor.Input{Env: env}, nil)
 	if sum := (&steps.Runner{Env: env, Steps: []steps.Step{steps.Cleanup{IncludeOIDC: true}}}).Run(context.Background(), &events{}); sum.Failed() {
 		t.Fatalf("cleanup: %+v", sum.Steps)
 	}

@@ -179,16 +179,16 @@ func readIRSA(ctx context.Context, env *Env) (*irsaState, error) {
 		s.trustDiff = trustDiff(aws.ToString(role.Role.AssumeRolePolicyDocument), s.want)
 		pol, err := env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(s.roleName)})
 		if err != nil {
-			return nil, env.awsError("iam:ListAttachedRolePolicies", err)
+			return nil, env.AWSError("iam:ListAttachedRolePolicies", err)
 		}
 		s.attached = slices.ContainsFunc(pol.AttachedPolicies, func(p iamtypes.AttachedPolicy) bool {
 			return aws.ToString(p.PolicyArn) == policyARN(id)
 		})
-	case isCode(err, "NoSuchEntity"):
+	case IsCode(err, "NoSuchEntity"):
 	default:
-		return nil, env.awsError("iam:GetRole", err)
+		return nil, env.AWSError("iam:GetRole", err)
 	}
-	if err := env.needKube(); err != nil {
+	if err := env.NeedKube(); err != nil {
 		return nil, err
 	}
 	sa, err := env.Kube.CoreV1().ServiceAccounts(ns).Get(ctx, ServiceAccountName, metav1.GetOptions{})
@@ -200,10 +200,35 @@ func readIRSA(ctx context.Context, env *Env) (*irsaState, error) {
 		s.saForeign = mb != ManagedByValue && mb != "eksctl"
 	case apierrors.IsNotFound(err):
 	default:
-		return nil, env.kubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+		return nil, env.KubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 	}
 	return s, nil
 }
+
+// IRSAView is what the doctor reads of IRSA: the cluster's OIDC provider
+// and whether IAM has it, the cluster, and the daemon's service account
+// (nil when there is none).
+type IRSAView struct {
+	Provider       string
+	ProviderOK     bool
+	Cluster        *ClusterInfo
+	ServiceAccount *corev1.ServiceAccount
+	want           trustPolicy
+}
+
+// ReadIRSA reads IRSA as the iamsa step does, changing nothing.
+func ReadIRSA(ctx context.Context, env *Env) (*IRSAView, error) {
+	s, err := readIRSA(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return &IRSAView{Provider: s.provider, ProviderOK: s.providerOK, Cluster: s.cluster, ServiceAccount: s.sa, want: s.want}, nil
+}
+
+// TrustDiff says how a role's trust policy (as IAM returns it) differs from
+// the one IRSA needs for the daemon's service account; "" when they mean
+// the same.
+func (v *IRSAView) TrustDiff(have string) string { return trustDiff(have, v.want) }
 
 func (s *irsaState) done() bool {
 	return s.providerOK && s.roleExists && s.trustDiff == "" && s.attached && s.sa != nil && s.saAnnotated
@@ -315,7 +340,7 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, in Handoff, r flow
 		if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
 			RoleName: aws.String(s.roleName), PolicyDocument: aws.String(s.want.JSON()),
 		}); err != nil {
-			return Outcome{}, env.awsError("iam:UpdateAssumeRolePolicy", err)
+			return Outcome{}, env.AWSError("iam:UpdateAssumeRolePolicy", err)
 		}
 	}
 	if !s.attached {
@@ -330,7 +355,7 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, in Handoff, r flow
 			WithAnnotations(map[string]string{RoleARNAnnotation: s.roleARN})
 		_, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 		if err != nil {
-			return Outcome{}, env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+			return Outcome{}, env.KubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 		}
 	}
 	return Done(env.T(i18n.MsgIRSADone, ns, ServiceAccountName, s.roleName)), nil
@@ -351,10 +376,10 @@ func createDaemonRole(ctx context.Context, env *Env, name, trust, description, c
 	switch {
 	case err == nil:
 		return aws.ToString(out.Role.Arn), nil
-	case isCode(err, "EntityAlreadyExists"):
+	case IsCode(err, "EntityAlreadyExists"):
 		return "", nil
 	}
-	return "", env.awsError("iam:CreateRole", err)
+	return "", env.AWSError("iam:CreateRole", err)
 }
 
 // attachWritePolicy attaches AWSXRayDaemonWriteAccess. When it fails on a
@@ -366,7 +391,7 @@ func attachWritePolicy(ctx context.Context, env *Env, r flow.Reporter, role stri
 	if err == nil {
 		return nil
 	}
-	err = env.awsError("iam:AttachRolePolicy", err)
+	err = env.AWSError("iam:AttachRolePolicy", err)
 	if madeNow {
 		_, _ = env.IAM.DeleteRole(context.WithoutCancel(ctx), &iam.DeleteRoleInput{RoleName: aws.String(role)})
 	}

@@ -66,9 +66,9 @@ func readPodIdentity(ctx context.Context, env *Env) (*piState, error) {
 	switch {
 	case err == nil:
 		s.addon = string(ad.Addon.Status)
-	case isCode(err, "ResourceNotFoundException"):
+	case IsCode(err, "ResourceNotFoundException"):
 	default:
-		return nil, env.awsError("eks:DescribeAddon", err)
+		return nil, env.AWSError("eks:DescribeAddon", err)
 	}
 	role, err := env.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(s.roleName)})
 	switch {
@@ -84,27 +84,27 @@ func readPodIdentity(ctx context.Context, env *Env) (*piState, error) {
 		s.trustOK = reflect.DeepEqual(have, w)
 		pol, err := env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(s.roleName)})
 		if err != nil {
-			return nil, env.awsError("iam:ListAttachedRolePolicies", err)
+			return nil, env.AWSError("iam:ListAttachedRolePolicies", err)
 		}
 		s.attached = slices.ContainsFunc(pol.AttachedPolicies, func(p iamtypes.AttachedPolicy) bool { return aws.ToString(p.PolicyArn) == policyARN(id) })
-	case isCode(err, "NoSuchEntity"):
+	case IsCode(err, "NoSuchEntity"):
 	default:
-		return nil, env.awsError("iam:GetRole", err)
+		return nil, env.AWSError("iam:GetRole", err)
 	}
 	list, err := env.EKS.ListPodIdentityAssociations(ctx, &eks.ListPodIdentityAssociationsInput{
 		ClusterName: aws.String(c.Name), Namespace: aws.String(ns), ServiceAccount: aws.String(ServiceAccountName)})
 	if err != nil {
-		return nil, env.awsError("eks:ListPodIdentityAssociations", err)
+		return nil, env.AWSError("eks:ListPodIdentityAssociations", err)
 	}
 	for _, a := range list.Associations {
 		s.assocID = aws.ToString(a.AssociationId)
 		d, err := env.EKS.DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{ClusterName: aws.String(c.Name), AssociationId: a.AssociationId})
 		if err != nil {
-			return nil, env.awsError("eks:DescribePodIdentityAssociation", err)
+			return nil, env.AWSError("eks:DescribePodIdentityAssociation", err)
 		}
 		s.assocRole = aws.ToString(d.Association.RoleArn)
 	}
-	if err := env.needKube(); err != nil {
+	if err := env.NeedKube(); err != nil {
 		return nil, err
 	}
 	_, err = env.Kube.CoreV1().ServiceAccounts(ns).Get(ctx, ServiceAccountName, metav1.GetOptions{})
@@ -112,7 +112,7 @@ func readPodIdentity(ctx context.Context, env *Env) (*piState, error) {
 	case err == nil:
 		s.saExists = true
 	case !apierrors.IsNotFound(err):
-		return nil, env.kubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+		return nil, env.KubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 	}
 	return s, nil
 }
@@ -159,8 +159,8 @@ func (s *piState) apply(ctx context.Context, env *Env, in Handoff, r flow.Report
 	cl := aws.String(s.cluster.Name)
 	if s.addon == "" {
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgCreatingAddon, podIdentityAgent))
-		if _, err := env.EKS.CreateAddon(ctx, &eks.CreateAddonInput{ClusterName: cl, AddonName: aws.String(podIdentityAgent)}); err != nil && !isCode(err, "ResourceInUseException") {
-			return "", env.awsError("eks:CreateAddon", err)
+		if _, err := env.EKS.CreateAddon(ctx, &eks.CreateAddonInput{ClusterName: cl, AddonName: aws.String(podIdentityAgent)}); err != nil && !IsCode(err, "ResourceInUseException") {
+			return "", env.AWSError("eks:CreateAddon", err)
 		}
 	}
 	trust, _ := json.Marshal(podIdentityTrust)
@@ -180,7 +180,7 @@ func (s *piState) apply(ctx context.Context, env *Env, in Handoff, r flow.Report
 			return "", &flow.Error{Cause: env.T(i18n.ErrTrustDiffers, s.roleName, "not pods.eks.amazonaws.com"), Fix: env.T(i18n.FixTrustDiffers)}
 		}
 		if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(s.roleName), PolicyDocument: aws.String(string(trust))}); err != nil {
-			return "", env.awsError("iam:UpdateAssumeRolePolicy", err)
+			return "", env.AWSError("iam:UpdateAssumeRolePolicy", err)
 		}
 	}
 	if !s.attached {
@@ -191,7 +191,7 @@ func (s *piState) apply(ctx context.Context, env *Env, in Handoff, r flow.Report
 	if !s.saExists {
 		ac := kube.NewObject("v1", "ServiceAccount", ns, ServiceAccountName).WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
 		if _, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager}); err != nil {
-			return "", env.kubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
+			return "", env.KubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 		}
 	}
 	if s.assocRole != s.roleARN {
@@ -201,12 +201,12 @@ func (s *piState) apply(ctx context.Context, env *Env, in Handoff, r flow.Report
 			_, err = env.EKS.CreatePodIdentityAssociation(ctx, &eks.CreatePodIdentityAssociationInput{ClusterName: cl, Namespace: aws.String(ns),
 				ServiceAccount: aws.String(ServiceAccountName), RoleArn: aws.String(s.roleARN), Tags: map[string]string{ManagedByLabel: ManagedByValue}})
 			if err != nil {
-				return "", env.awsError("eks:CreatePodIdentityAssociation", err)
+				return "", env.AWSError("eks:CreatePodIdentityAssociation", err)
 			}
 		} else {
 			_, err = env.EKS.UpdatePodIdentityAssociation(ctx, &eks.UpdatePodIdentityAssociationInput{ClusterName: cl, AssociationId: aws.String(s.assocID), RoleArn: aws.String(s.roleARN)})
 			if err != nil {
-				return "", env.awsError("eks:UpdatePodIdentityAssociation", err)
+				return "", env.AWSError("eks:UpdatePodIdentityAssociation", err)
 			}
 		}
 	}

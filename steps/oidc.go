@@ -65,10 +65,10 @@ func oidcState(ctx context.Context, env *Env, arn string) (*iam.GetOpenIDConnect
 	out, err := env.IAM.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)})
 	if err != nil {
 		var nse *iamtypes.NoSuchEntityException
-		if isCode(err, "NoSuchEntity") || asType(err, &nse) {
+		if IsCode(err, "NoSuchEntity") || asType(err, &nse) {
 			return nil, nil
 		}
-		return nil, env.awsError("iam:GetOpenIDConnectProvider", err)
+		return nil, env.AWSError("iam:GetOpenIDConnectProvider", err)
 	}
 	return out, nil
 }
@@ -138,7 +138,7 @@ func (OIDC) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 			OpenIDConnectProviderArn: aws.String(arn), ClientID: aws.String(OIDCAudience),
 		})
 		if err != nil {
-			return Outcome{}, env.awsError("iam:AddClientIDToOpenIDConnectProvider", err)
+			return Outcome{}, env.AWSError("iam:AddClientIDToOpenIDConnectProvider", err)
 		}
 		return Done(env.T(i18n.MsgOIDCAudienceAdded, OIDCAudience)), nil
 	}
@@ -158,10 +158,10 @@ func (OIDC) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		create.ThumbprintList = []string{thumb}
 	}
 	if _, err := env.IAM.CreateOpenIDConnectProvider(ctx, create); err != nil {
-		if isCode(err, "EntityAlreadyExists") {
+		if IsCode(err, "EntityAlreadyExists") {
 			return Done(env.T(i18n.MsgOIDCAlready, c.Name)), nil
 		}
-		return Outcome{}, env.awsError("iam:CreateOpenIDConnectProvider", err)
+		return Outcome{}, env.AWSError("iam:CreateOpenIDConnectProvider", err)
 	}
 	return Done(env.T(i18n.MsgOIDCCreated, c.Name, env.Region())), nil
 }

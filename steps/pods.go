@@ -102,7 +102,7 @@ func PodRowOf(p *corev1.Pod) flow.PodRow {
 // Apply waits until every node runs a Ready daemon pod, showing the table as
 // it changes.
 func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
-	if err := env.needKube(); err != nil {
+	if err := env.NeedKube(); err != nil {
 		return Outcome{}, err
 	}
 	ns := env.Opts.Namespace
@@ -163,7 +163,7 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 			return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrWatchFailed, "pods"), Fix: env.T(i18n.FixKubeUnreachable)}
 		}
 	case err := <-watchErr:
-		return Outcome{}, env.kubeError("list", "pods", err)
+		return Outcome{}, env.KubeError("list", "pods", err)
 	case <-ctx.Done():
 		if isDeadline(ctx) {
 			return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrWatchFailed, "pods"), Fix: env.T(i18n.FixKubeUnreachable)}
@@ -222,13 +222,13 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		case <-changed:
 		case err := <-watchErr:
 			// The reflector retries by itself; tell the person, keep waiting.
-			warn(env, r, flow.IDPods, env.kubeError("watch", "pods", err).Error())
+			warn(env, r, flow.IDPods, env.KubeError("watch", "pods", err).Error())
 		case <-ctx.Done():
 			if isDeadline(ctx) {
 				// Before blaming the pods, ask once whether the API server
 				// is still there: the watch retries quietly when it is not.
 				if _, err := env.Kube.Discovery().ServerVersion(); err != nil {
-					return Outcome{}, env.kubeError("watch", "pods", err)
+					return Outcome{}, env.KubeError("watch", "pods", err)
 				}
 				return Outcome{}, podsTimeout(env, last, ds == nil)
 			}
@@ -422,7 +422,7 @@ func restartDaemon(ctx context.Context, env *Env, ask flow.Confirmer, r flow.Rep
 	progress(env, r, flow.IDPods, env.T(i18n.MsgRestarting, ns, DaemonSetName))
 	patch := fmt.Sprintf(`{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":%q}}}}}`, env.Now().Format(time.RFC3339))
 	if _, err := env.Kube.AppsV1().DaemonSets(ns).Patch(ctx, DaemonSetName, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
-		return false, env.kubeError("patch", "daemonset "+ns+"/"+DaemonSetName, err)
+		return false, env.KubeError("patch", "daemonset "+ns+"/"+DaemonSetName, err)
 	}
 	return true, nil
 }

@@ -58,7 +58,7 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	if c.Issuer == "" {
 		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoIssuer, c.Name), Fix: env.T(i18n.FixNoIssuer)}
 	}
-	if err := env.needKube(); err != nil {
+	if err := env.NeedKube(); err != nil {
 		return Outcome{}, err
 	}
 	ctxName := env.KubeContext
@@ -73,7 +73,7 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	}
 	v, err := env.Kube.Discovery().ServerVersion()
 	if err != nil {
-		return Outcome{}, env.kubeError("get", "/version", err)
+		return Outcome{}, env.KubeError("get", "/version", err)
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgKubeContext, ctxName, v.GitVersion))
 	return Done(env.T(i18n.MsgPreflightDone, c.Name, env.Region(), id.Account)), nil

@@ -19,7 +19,7 @@ func ServiceGraph(ctx context.Context, env *Env, start, end time.Time) (*flow.Se
 	pace := env.countPace()
 	g, err := serviceGraph(ctx, env.XRay, start, end, func(o *xray.Options) { o.Retryer = pace })
 	if err != nil {
-		return nil, env.awsError("xray:GetServiceGraph", err)
+		return nil, env.AWSError("xray:GetServiceGraph", err)
 	}
 	return g, nil
 }

@@ -68,11 +68,11 @@ func (env *Env) Window(trafficStart time.Time) (time.Time, time.Time) {
 func CountTraces(ctx context.Context, env *Env, start, end time.Time, filter string) (flow.TraceCounts, error) {
 	c, err := countWindow(ctx, env.XRay, start, end, CountOptions{Filter: filter, Retryer: env.countPace()})
 	c.Region = env.Region()
-	if err != nil && filter != "" && isCode(err, "InvalidRequestException") && strings.Contains(strings.ToLower(err.Error()), "filter") {
-		return c, &flow.Error{Err: err, Usage: true, Cause: env.T(i18n.ErrBadFilter, filter, errorMessage(err)), Fix: env.T(i18n.FixBadFilter)}
+	if err != nil && filter != "" && IsCode(err, "InvalidRequestException") && strings.Contains(strings.ToLower(err.Error()), "filter") {
+		return c, &flow.Error{Err: err, Usage: true, Cause: env.T(i18n.ErrBadFilter, filter, ErrorMessage(err)), Fix: env.T(i18n.FixBadFilter)}
 	}
 	if err != nil {
-		return c, env.awsError("xray:GetTraceSummaries", err)
+		return c, env.AWSError("xray:GetTraceSummaries", err)
 	}
 	return c, nil
 }

@@ -19,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/e2e/controlplane"
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/internal/peers"
@@ -73,7 +74,7 @@ func TestDoctorOnRealPeers(t *testing.T) {
 
 	check := func(id string, want flow.CheckStatus, wants ...string) {
 		t.Helper()
-		d := steps.Diagnose(ctx, env, nil)
+		d := doctor.Diagnose(ctx, doctor.Input{Env: env}, nil)
 		for _, f := range d.Findings {
 			if f.ID != id {
 				continue

@@ -1,4 +1,4 @@
-package steps_test
+package doctor_test
 
 import (
 	"context"
@@ -15,10 +15,42 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
+
+// startSandbox starts a practice sandbox with fast pacing for tests.
+func startSandbox(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{PodStartDelay: 200 * time.Millisecond, LBDelay: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	t.Cleanup(sb.Stop)
+	return sb
+}
+
+// newEnv is the clients of the sandbox, with short timeouts.
+func newEnv(sb *sandbox.Sandbox, opts steps.Options) *steps.Env {
+	if opts.TracesTimeout == 0 {
+		opts.TracesTimeout = 30 * time.Second
+	}
+	if opts.PodsTimeout == 0 {
+		opts.PodsTimeout = 30 * time.Second
+	}
+	env := steps.NewEnv(sb.AWSConfig(), sb.Clientset(), opts)
+	env.KubeContext, env.KubeCluster = sb.KubeContext(), sb.KubeCluster()
+	env.Thumbprint = sb.Thumbprint
+	env.PollInterval = 200 * time.Millisecond
+	return env
+}
+
+// events drops what a run reports: these tests look at the doctor.
+type events struct{}
+
+func (*events) Report(flow.Event) {}
 
 // setUp runs the whole wizard on a fresh sandbox: a working setup, with
 // traces in X-Ray.
@@ -46,7 +78,13 @@ func findings(d flow.Diagnosis) map[string]flow.Finding {
 // and that every other check that failed is one the case explains.
 func diagnose(t *testing.T, env *steps.Env, id string, status flow.CheckStatus, wants ...string) flow.Diagnosis {
 	t.Helper()
-	d := steps.Diagnose(context.Background(), env, nil)
+	return diagnoseIn(t, doctor.Input{Env: env}, id, status, wants...)
+}
+
+// diagnoseIn is diagnose with the doctor's whole input.
+func diagnoseIn(t *testing.T, in doctor.Input, id string, status flow.CheckStatus, wants ...string) flow.Diagnosis {
+	t.Helper()
+	d := doctor.Diagnose(context.Background(), in, nil)
 	f := findings(d)[id]
 	if f.Status != status {
 		b, _ := json.MarshalIndent(d.Findings, "", "  ")
@@ -67,9 +105,9 @@ func diagnose(t *testing.T, env *steps.Env, id string, status flow.CheckStatus, 
 // A setup the wizard made is healthy: every check ok.
 func TestDoctorHealthy(t *testing.T) {
 	_, env := setUp(t)
-	d := steps.Diagnose(context.Background(), env, nil)
-	if len(d.Findings) != len(steps.DoctorCheckIDs) {
-		t.Fatalf("%d findings for %d checks", len(d.Findings), len(steps.DoctorCheckIDs))
+	d := doctor.Diagnose(context.Background(), doctor.Input{Env: env}, nil)
+	if len(d.Findings) != len(doctor.CheckIDs()) {
+		t.Fatalf("%d findings for %d checks", len(d.Findings), len(doctor.CheckIDs()))
 	}
 	for _, f := range d.Findings {
 		if f.Status != flow.CheckOK {
@@ -226,15 +264,14 @@ func TestDoctorNamesEachFailure(t *testing.T) {
 	})
 	t.Run("Cloud9 managed credentials", func(t *testing.T) {
 		sb, env := setUp(t)
-		steps.Getenv = func(k string) string {
+		getenv := func(k string) string {
 			if k == "C9_HOSTNAME" {
 				return "vfs.cloud9.us-west-2.amazonaws.com"
 			}
 			return ""
 		}
-		t.Cleanup(func() { steps.Getenv = func(string) string { return "" } })
 		sb.AWS.SetFaults(sandbox.Fault{Action: "IAM.ListOpenIDConnectProviders", Rate: 1, Status: 403, Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid"})
-		diagnose(t, env, "credentials", flow.CheckFail, "Cloud9", "AWS managed temporary credentials", "InvalidClientTokenId")
+		diagnoseIn(t, doctor.Input{Env: env, Getenv: getenv}, "credentials", flow.CheckFail, "Cloud9", "AWS managed temporary credentials", "InvalidClientTokenId")
 	})
 	t.Run("traces looked for in another region", func(t *testing.T) {
 		sb, _ := setUp(t)

@@ -1,10 +1,21 @@
-package steps
+// Package doctor is xray-wizard doctor: read-only checks of a setup that
+// does not work, each naming what it saw and, when something is wrong, the
+// fix. It covers the places people get stuck in the lab: the lab's manifest
+// on a current cluster, the image and its command, the daemon's region, IRSA
+// not in effect, the apps' daemon address, a UDP-only Service, apps that
+// need a restart, uploads that do not show, Cloud9's managed credentials,
+// and no traces at all.
+//
+// To add a check, write a method of dx that reads what read gathered and
+// add it to checks, with a title key in i18n/doctor.go.
+package doctor
 
 import (
 	"context"
 	"fmt"
+	"iter"
+	"maps"
 	"net"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -18,25 +29,58 @@ import (
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/steps"
 )
 
-// The doctor: read-only checks of a setup that does not work, each naming
-// what it saw and, when something is wrong, the fix. It covers the places
-// people get stuck in the lab: the lab's manifest on a current cluster, the
-// image and its command, the daemon's region, IRSA not in effect, the apps'
-// daemon address, a UDP-only Service, apps that need a restart, uploads
-// that do not show, Cloud9's managed credentials, and no traces at all.
+// check is one of the doctor's checks: its id (as JSON names it), its
+// title, and the check itself, which reads what dx gathered.
+type check struct {
+	ID    string
+	Title i18n.Key
+	Run   func(*dx, context.Context) flow.Finding
+}
 
-// DoctorCheckIDs are the checks, in the order they run and are shown.
-var DoctorCheckIDs = []string{
-	"credentials", "cluster", "rbac", "daemonset", "region", "oidc", "role",
-	"pods-role", "daemon-log", "service", "app-address", "app-restart", "traces",
+// checks are the doctor's checks, in the order they run and are shown.
+var checks = []check{
+	{"credentials", i18n.DxTitleCredentials, (*dx).credentials},
+	{"cluster", i18n.DxTitleCluster, (*dx).cluster},
+	{"rbac", i18n.DxTitleRBAC, (*dx).rbac},
+	{"daemonset", i18n.DxTitleDaemonSet, (*dx).daemonSet},
+	{"region", i18n.DxTitleRegion, (*dx).region},
+	{"oidc", i18n.DxTitleOIDC, (*dx).oidc},
+	{"role", i18n.DxTitleRole, (*dx).role},
+	{"pods-role", i18n.DxTitlePodsRole, (*dx).podsRole},
+	{"daemon-log", i18n.DxTitleDaemonLog, (*dx).daemonLog},
+	{"service", i18n.DxTitleService, (*dx).service},
+	{"app-address", i18n.DxTitleAppAddress, (*dx).appAddress},
+	{"app-restart", i18n.DxTitleAppRestart, (*dx).appRestart},
+	{"traces", i18n.DxTitleTraces, (*dx).traces},
+}
+
+// CheckIDs are the ids of the checks, in the order they run and are shown.
+func CheckIDs() []string {
+	ids := make([]string, len(checks))
+	for i, c := range checks {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// Input is what the doctor looks at: the clients and options of a setup,
+// and the process's environment.
+type Input struct {
+	Env *steps.Env
+	// Getenv reads the environment, for the Cloud9 check (the command line
+	// passes its IO streams' Getenv); nil is an empty environment.
+	Getenv func(string) string
 }
 
 // dx is what the checks read, each thing read once.
 type dx struct {
-	env         *Env
+	env         *steps.Env
+	getenv      func(string) string
 	ns, appNS   string
+	id          *steps.Identity
 	idErr       error
 	iamErr      error // the IAM probe's error: Cloud9's managed credentials fail here
 	kubeErr     error
@@ -46,38 +90,34 @@ type dx struct {
 	cm          *corev1.ConfigMap
 	svc         *corev1.Service
 	pods        []corev1.Pod
-	logs        map[string]string // daemon pod → its log, earlier runs included
+	logs        map[string]string // daemon pod → its log, earlier runs included; range over podLogs
 	deps        []appsv1.Deployment
 	appPods     []corev1.Pod
-	irsa        *irsaState
+	irsa        *steps.IRSAView
 	irsaErr     error
 }
 
-// Getenv reads the environment for the doctor's Cloud9 check; tests set it.
-var Getenv = os.Getenv
-
 // Diagnose runs every check and returns what they found; it changes
 // nothing. r gets a Progress line as each check starts.
-func Diagnose(ctx context.Context, env *Env, r flow.Reporter) flow.Diagnosis {
-	d := &dx{env: env, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace, logs: map[string]string{}}
+func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
+	env := in.Env
+	getenv := in.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	d := &dx{env: env, getenv: getenv, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace, logs: map[string]string{}}
 	d.read(ctx)
 	out := flow.Diagnosis{Region: env.Region()}
-	if d.irsa != nil && d.irsa.cluster != nil {
-		out.Cluster = d.irsa.cluster.Name
+	if d.irsa != nil && d.irsa.Cluster != nil {
+		out.Cluster = d.irsa.Cluster.Name
 	}
-	checks := map[string]func(context.Context) flow.Finding{
-		"credentials": d.credentials, "cluster": d.cluster, "rbac": d.rbac, "daemonset": d.daemonSet,
-		"region": d.region, "oidc": d.oidc, "role": d.role, "pods-role": d.podsRole,
-		"daemon-log": d.daemonLog, "service": d.service, "app-address": d.appAddress,
-		"app-restart": d.appRestart, "traces": d.traces,
-	}
-	for _, id := range DoctorCheckIDs {
-		title := env.T(i18n.Key("dx." + id))
+	for _, c := range checks {
+		title := env.T(c.Title)
 		if r != nil {
 			r.Report(flow.Event{Step: "doctor", Kind: flow.Progress, Time: env.Now(), Message: title})
 		}
-		f := checks[id](ctx)
-		f.ID, f.Title = id, title
+		f := c.Run(d, ctx)
+		f.ID, f.Title = c.ID, title
 		out.Findings = append(out.Findings, f)
 	}
 	return out
@@ -87,25 +127,25 @@ func Diagnose(ctx context.Context, env *Env, r flow.Reporter) flow.Diagnosis {
 // checks that need it.
 func (d *dx) read(ctx context.Context) {
 	env := d.env
-	_, d.idErr = env.Identity(ctx)
+	d.id, d.idErr = env.Identity(ctx)
 	if d.idErr == nil {
 		_, err := env.IAM.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 		d.iamErr = err
 		if err == nil {
-			d.irsa, d.irsaErr = readIRSA(ctx, env)
+			d.irsa, d.irsaErr = steps.ReadIRSA(ctx, env)
 		} else {
-			d.irsaErr = env.awsError("iam:ListOpenIDConnectProviders", err)
+			d.irsaErr = env.AWSError("iam:ListOpenIDConnectProviders", err)
 		}
 	} else {
 		d.irsaErr = d.idErr
 	}
-	if err := env.needKube(); err != nil {
+	if err := env.NeedKube(); err != nil {
 		d.kubeErr = err
 		return
 	}
 	v, err := env.Kube.Discovery().ServerVersion()
 	if err != nil {
-		d.kubeErr = env.kubeError("get", "/version", err)
+		d.kubeErr = env.KubeError("get", "/version", err)
 		return
 	}
 	d.version = v.GitVersion
@@ -117,26 +157,44 @@ func (d *dx) read(ctx context.Context) {
 		}
 	}
 	kc := env.Kube
-	if ds, err := kc.AppsV1().DaemonSets(d.ns).Get(ctx, DaemonSetName, metav1.GetOptions{}); err == nil {
+	if ds, err := kc.AppsV1().DaemonSets(d.ns).Get(ctx, steps.DaemonSetName, metav1.GetOptions{}); err == nil {
 		d.ds = ds
 	}
-	if cm, err := kc.CoreV1().ConfigMaps(d.ns).Get(ctx, ConfigMapName, metav1.GetOptions{}); err == nil {
+	if cm, err := kc.CoreV1().ConfigMaps(d.ns).Get(ctx, steps.ConfigMapName, metav1.GetOptions{}); err == nil {
 		d.cm = cm
 	}
-	if svc, err := kc.CoreV1().Services(d.ns).Get(ctx, ServiceName, metav1.GetOptions{}); err == nil {
+	if svc, err := kc.CoreV1().Services(d.ns).Get(ctx, steps.ServiceName, metav1.GetOptions{}); err == nil {
 		d.svc = svc
 	}
-	if pods, err := kc.CoreV1().Pods(d.ns).List(ctx, metav1.ListOptions{LabelSelector: DaemonLabel}); err == nil {
-		d.pods = pods.Items
+	if pods, err := kc.CoreV1().Pods(d.ns).List(ctx, metav1.ListOptions{LabelSelector: steps.DaemonLabel}); err == nil {
+		d.pods = byName(pods.Items, func(p corev1.Pod) string { return p.Name })
 	}
 	for _, p := range d.pods {
 		d.logs[p.Name] = d.podLog(ctx, p)
 	}
 	if deps, err := kc.AppsV1().Deployments(d.appNS).List(ctx, metav1.ListOptions{}); err == nil {
-		d.deps = deps.Items
+		d.deps = byName(deps.Items, func(d appsv1.Deployment) string { return d.Name })
 	}
 	if pods, err := kc.CoreV1().Pods(d.appNS).List(ctx, metav1.ListOptions{}); err == nil {
-		d.appPods = pods.Items
+		d.appPods = byName(pods.Items, func(p corev1.Pod) string { return p.Name })
+	}
+}
+
+// byName sorts what a list returned by name, as an API server lists it,
+// so the evidence reads the same on every run.
+func byName[T any](items []T, name func(T) string) []T {
+	slices.SortStableFunc(items, func(a, b T) int { return strings.Compare(name(a), name(b)) })
+	return items
+}
+
+// podLogs ranges over the daemon pods' logs in the order of their names.
+func (d *dx) podLogs() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, pod := range slices.Sorted(maps.Keys(d.logs)) {
+			if !yield(pod, d.logs[pod]) {
+				return
+			}
+		}
 	}
 }
 
@@ -181,12 +239,12 @@ func (d *dx) credentials(context.Context) flow.Finding {
 	if d.idErr != nil {
 		return bad(flow.CheckFail, d.idErr.Error(), d.t(i18n.FixCredentials), "aws sts get-caller-identity")
 	}
-	id := d.env.identity
+	id := d.id
 	ev := []string{"sts:GetCallerIdentity → " + id.ARN}
 	if d.iamErr != nil {
-		cloud9 := Getenv("C9_HOSTNAME") != "" || Getenv("C9_PROJECT") != "" || Getenv("C9_USER") != ""
-		ev = append(ev, "iam:ListOpenIDConnectProviders → "+errorMessage(d.iamErr))
-		if isCode(d.iamErr, "InvalidClientTokenId") && cloud9 {
+		cloud9 := d.getenv("C9_HOSTNAME") != "" || d.getenv("C9_PROJECT") != "" || d.getenv("C9_USER") != ""
+		ev = append(ev, "iam:ListOpenIDConnectProviders → "+steps.ErrorMessage(d.iamErr))
+		if steps.IsCode(d.iamErr, "InvalidClientTokenId") && cloud9 {
 			return bad(flow.CheckFail, d.t(i18n.DxCloud9Creds), d.t(i18n.DxCloud9CredsFix), "aws configure", ev...)
 		}
 		return bad(flow.CheckFail, d.t(i18n.DxIAMRefused), d.t(i18n.FixCredentials), "aws iam list-open-id-connect-providers", ev...)
@@ -216,11 +274,11 @@ func (d *dx) rbac(ctx context.Context) flow.Finding {
 	}
 	crbs, err := d.env.Kube.RbacV1().ClusterRoleBindings().List(ctx, metav1.ListOptions{})
 	if err != nil {
-		return d.skip(d.env.kubeError("list", "clusterrolebindings", err))
+		return d.skip(d.env.KubeError("list", "clusterrolebindings", err))
 	}
 	for _, b := range crbs.Items {
 		for _, s := range b.Subjects {
-			if s.Kind == "ServiceAccount" && s.Name == ServiceAccountName && s.Namespace == d.ns && b.RoleRef.Name == "cluster-admin" {
+			if s.Kind == "ServiceAccount" && s.Name == steps.ServiceAccountName && s.Namespace == d.ns && b.RoleRef.Name == "cluster-admin" {
 				ev = append(ev, fmt.Sprintf("ClusterRoleBinding %s → cluster-admin", b.Name))
 				return bad(flow.CheckWarn, d.t(i18n.DxClusterAdmin, b.Name), d.t(i18n.DxClusterAdminFix),
 					"kubectl delete clusterrolebinding "+b.Name, ev...)
@@ -238,8 +296,8 @@ func (d *dx) daemonSet(context.Context) flow.Finding {
 		return d.skip(d.kubeErr)
 	}
 	if d.ds == nil {
-		return bad(flow.CheckFail, d.t(i18n.DxNoDaemonSet, d.ns, DaemonSetName), d.t(i18n.DxNoDaemonSetFix),
-			"xray-wizard --steps daemonset,pods", d.t(i18n.DxNotFound, "daemonset/"+DaemonSetName))
+		return bad(flow.CheckFail, d.t(i18n.DxNoDaemonSet, d.ns, steps.DaemonSetName), d.t(i18n.DxNoDaemonSetFix),
+			"xray-wizard --steps daemonset,pods", d.t(i18n.DxNotFound, "daemonset/"+steps.DaemonSetName))
 	}
 	var ev []string
 	for _, c := range d.ds.Spec.Template.Spec.Containers {
@@ -264,7 +322,7 @@ func (d *dx) daemonSet(context.Context) flow.Finding {
 	ev = append(ev, d.t(i18n.DxPodsReady, ready, d.ds.Status.DesiredNumberScheduled))
 	if d.ds.Status.DesiredNumberScheduled > 0 && ready < int(d.ds.Status.DesiredNumberScheduled) {
 		return bad(flow.CheckWarn, d.t(i18n.DxPodsNotReady, ready, d.ds.Status.DesiredNumberScheduled), d.t(i18n.FixPodsNotReady, d.ns),
-			fmt.Sprintf("kubectl get pods -n %s -l %s -o wide", d.ns, DaemonLabel), ev...)
+			fmt.Sprintf("kubectl get pods -n %s -l %s -o wide", d.ns, steps.DaemonLabel), ev...)
 	}
 	return ok(d.t(i18n.DxDaemonSetOK, ready), ev...)
 }
@@ -284,7 +342,7 @@ func imageCommand(image string) string {
 func (d *dx) crashEvidence() []string {
 	var ev []string
 	for _, p := range d.pods {
-		row := PodRowOf(&p)
+		row := steps.PodRowOf(&p)
 		if row.Phase == "CrashLoopBackOff" || row.Phase == "RunContainerError" || row.Phase == "Error" {
 			ev = append(ev, fmt.Sprintf("%s %s: %s", p.Name, row.Phase, firstLine(row.Reason+" "+lastLines(d.logs[p.Name], 1))))
 		}
@@ -299,6 +357,19 @@ func crashPod(pods []corev1.Pod) string {
 		}
 	}
 	return "<pod>"
+}
+
+// envOf is the value the containers give a variable (the last that sets
+// it), and whether any does.
+func envOf(cs []corev1.Container, name string) (value string, set bool) {
+	for _, c := range cs {
+		for _, e := range c.Env {
+			if e.Name == name {
+				value, set = e.Value, true
+			}
+		}
+	}
+	return value, set
 }
 
 func podReady(p corev1.Pod) bool {
@@ -323,16 +394,16 @@ func (d *dx) region(context.Context) flow.Finding {
 		var cfg struct {
 			Region string `json:"Region"`
 		}
-		for _, v := range d.cm.Data {
-			if yaml.Unmarshal([]byte(v), &cfg) == nil && cfg.Region != "" {
+		for _, k := range slices.Sorted(maps.Keys(d.cm.Data)) {
+			if yaml.Unmarshal([]byte(d.cm.Data[k]), &cfg) == nil && cfg.Region != "" {
 				cfgRegion = cfg.Region
 			}
 		}
-		ev = append(ev, fmt.Sprintf("configmap/%s Region: %q", ConfigMapName, cfgRegion))
+		ev = append(ev, fmt.Sprintf("configmap/%s Region: %q", steps.ConfigMapName, cfgRegion))
 	} else {
-		ev = append(ev, d.t(i18n.DxNotFound, "configmap/"+ConfigMapName))
+		ev = append(ev, d.t(i18n.DxNotFound, "configmap/"+steps.ConfigMapName))
 	}
-	for pod, log := range d.logs {
+	for pod, log := range d.podLogs() {
 		if strings.Contains(log, "Cannot fetch region variable") {
 			ev = append(ev, pod+": "+lineWith(log, "Cannot fetch region variable"))
 			return bad(flow.CheckFail, d.t(i18n.DxNoRegion), d.t(i18n.DxNoRegionFix, d.env.Region()),
@@ -350,25 +421,25 @@ func (d *dx) region(context.Context) flow.Finding {
 
 // oidc: IRSA needs the cluster's OIDC issuer as an IAM identity provider.
 func (d *dx) oidc(context.Context) flow.Finding {
-	if d.env.Opts.Identity == IdentityPodIdentity {
+	if d.env.Opts.Identity == steps.IdentityPodIdentity {
 		return ok(d.t(i18n.DxPodIdentityNoOIDC))
 	}
 	if d.irsaErr != nil {
 		return d.skip(d.irsaErr)
 	}
-	ev := []string{"issuer " + d.irsa.cluster.Issuer}
-	if !d.irsa.providerOK {
+	ev := []string{"issuer " + d.irsa.Cluster.Issuer}
+	if !d.irsa.ProviderOK {
 		return bad(flow.CheckFail, d.t(i18n.DxNoOIDC), d.t(i18n.DxNoOIDCFix),
-			"eksctl utils associate-iam-oidc-provider --cluster "+d.irsa.cluster.Name+" --approve", append(ev, d.t(i18n.DxNotFound, d.irsa.provider))...)
+			"eksctl utils associate-iam-oidc-provider --cluster "+d.irsa.Cluster.Name+" --approve", append(ev, d.t(i18n.DxNotFound, d.irsa.Provider))...)
 	}
-	return ok(d.t(i18n.DxOIDCOK), append(ev, d.irsa.provider)...)
+	return ok(d.t(i18n.DxOIDCOK), append(ev, d.irsa.Provider)...)
 }
 
 // role: the service account carries a role whose trust names exactly this
 // service account and the sts.amazonaws.com audience (else the daemon gets
 // WebIdentityErr / InvalidIdentityToken), with the write policy.
 func (d *dx) role(ctx context.Context) flow.Finding {
-	if d.env.Opts.Identity == IdentityPodIdentity {
+	if d.env.Opts.Identity == steps.IdentityPodIdentity {
 		return ok(d.t(i18n.DxPodIdentityRole))
 	}
 	if d.irsaErr != nil {
@@ -376,35 +447,35 @@ func (d *dx) role(ctx context.Context) flow.Finding {
 	}
 	s := d.irsa
 	fix := "xray-wizard --steps oidc,iamsa,pods"
-	if s.sa == nil {
-		return bad(flow.CheckFail, d.t(i18n.DxNoSA, d.ns, ServiceAccountName), d.t(i18n.DxRoleFix), fix, d.t(i18n.DxNotFound, "serviceaccount/"+ServiceAccountName))
+	if s.ServiceAccount == nil {
+		return bad(flow.CheckFail, d.t(i18n.DxNoSA, d.ns, steps.ServiceAccountName), d.t(i18n.DxRoleFix), fix, d.t(i18n.DxNotFound, "serviceaccount/"+steps.ServiceAccountName))
 	}
-	annotated := s.sa.Annotations[RoleARNAnnotation]
-	ev := []string{fmt.Sprintf("serviceaccount/%s %s=%q", ServiceAccountName, RoleARNAnnotation, annotated)}
+	annotated := s.ServiceAccount.Annotations[steps.RoleARNAnnotation]
+	ev := []string{fmt.Sprintf("serviceaccount/%s %s=%q", steps.ServiceAccountName, steps.RoleARNAnnotation, annotated)}
 	if annotated == "" {
-		return bad(flow.CheckFail, d.t(i18n.DxSANotAnnotated, d.ns, ServiceAccountName), d.t(i18n.DxRoleFix), fix, ev...)
+		return bad(flow.CheckFail, d.t(i18n.DxSANotAnnotated, d.ns, steps.ServiceAccountName), d.t(i18n.DxRoleFix), fix, ev...)
 	}
 	roleName := annotated[strings.LastIndex(annotated, "/")+1:]
 	role, err := d.env.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
-	if isCode(err, "NoSuchEntity") {
+	if steps.IsCode(err, "NoSuchEntity") {
 		return bad(flow.CheckFail, d.t(i18n.DxNoRole, roleName), d.t(i18n.DxRoleFix), fix, ev...)
 	}
 	if err != nil {
-		return d.skip(d.env.awsError("iam:GetRole", err))
+		return d.skip(d.env.AWSError("iam:GetRole", err))
 	}
-	if diff := trustDiff(aws.ToString(role.Role.AssumeRolePolicyDocument), s.want); diff != "" {
+	if diff := s.TrustDiff(aws.ToString(role.Role.AssumeRolePolicyDocument)); diff != "" {
 		return bad(flow.CheckFail, d.t(i18n.DxTrustMismatch, roleName), d.t(i18n.DxTrustFix), fix, append(ev, diff)...)
 	}
 	pols, err := d.env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
 	if err != nil {
-		return d.skip(d.env.awsError("iam:ListAttachedRolePolicies", err))
+		return d.skip(d.env.AWSError("iam:ListAttachedRolePolicies", err))
 	}
 	attached := false
 	for _, p := range pols.AttachedPolicies {
-		attached = attached || strings.HasSuffix(aws.ToString(p.PolicyArn), "/"+XRayWritePolicy)
+		attached = attached || strings.HasSuffix(aws.ToString(p.PolicyArn), "/"+steps.XRayWritePolicy)
 	}
 	if !attached {
-		return bad(flow.CheckFail, d.t(i18n.DxNoPolicy, roleName, XRayWritePolicy), d.t(i18n.DxRoleFix), fix, ev...)
+		return bad(flow.CheckFail, d.t(i18n.DxNoPolicy, roleName, steps.XRayWritePolicy), d.t(i18n.DxRoleFix), fix, ev...)
 	}
 	return ok(d.t(i18n.DxRoleOK, roleName), ev...)
 }
@@ -415,12 +486,12 @@ func (d *dx) podsRole(context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
-	if d.env.Opts.Identity == IdentityPodIdentity {
+	if d.env.Opts.Identity == steps.IdentityPodIdentity {
 		return ok(d.t(i18n.DxPodIdentityRole))
 	}
 	var stale []string
 	for _, p := range d.pods {
-		if p.DeletionTimestamp == nil && !podHasEnv(&p, "AWS_ROLE_ARN") {
+		if _, set := envOf(p.Spec.Containers, "AWS_ROLE_ARN"); p.DeletionTimestamp == nil && !set {
 			stale = append(stale, p.Name)
 		}
 	}
@@ -429,7 +500,7 @@ func (d *dx) podsRole(context.Context) flow.Finding {
 	}
 	if len(stale) > 0 {
 		return bad(flow.CheckFail, d.t(i18n.DxPodsWithoutRole, len(stale)), d.t(i18n.DxRestartDaemonFix),
-			fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", d.ns, DaemonSetName), stale...)
+			fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", d.ns, steps.DaemonSetName), stale...)
 	}
 	return ok(d.t(i18n.DxPodsRoleOK, len(d.pods)))
 }
@@ -443,7 +514,7 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 		return d.skip(fmt.Errorf("%s", d.t(i18n.DxNoPods, d.ns)))
 	}
 	var denied, identity, sent []string
-	for pod, log := range d.logs {
+	for pod, log := range d.podLogs() {
 		switch {
 		case strings.Contains(log, "InvalidIdentityToken") || strings.Contains(log, "WebIdentityErr"):
 			identity = append(identity, pod+": "+firstLine(lineWith(log, "Identity")))
@@ -461,7 +532,7 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 	case len(sent) > 0:
 		return ok(d.t(i18n.DxUploads), sent...)
 	}
-	return bad(flow.CheckWarn, d.t(i18n.DxNoUploads), d.t(i18n.DxNoUploadsFix), fmt.Sprintf("kubectl logs -n %s -l %s", d.ns, DaemonLabel))
+	return bad(flow.CheckWarn, d.t(i18n.DxNoUploads), d.t(i18n.DxNoUploadsFix), fmt.Sprintf("kubectl logs -n %s -l %s", d.ns, steps.DaemonLabel))
 }
 
 // service: the daemon's Service must carry TCP 2000 as well as UDP: the
@@ -471,7 +542,7 @@ func (d *dx) service(context.Context) flow.Finding {
 		return d.skip(d.kubeErr)
 	}
 	if d.svc == nil {
-		return bad(flow.CheckFail, d.t(i18n.DxNoService, d.ns, ServiceName), d.t(i18n.DxNoDaemonSetFix), "xray-wizard --steps daemonset", d.t(i18n.DxNotFound, "service/"+ServiceName))
+		return bad(flow.CheckFail, d.t(i18n.DxNoService, d.ns, steps.ServiceName), d.t(i18n.DxNoDaemonSetFix), "xray-wizard --steps daemonset", d.t(i18n.DxNotFound, "service/"+steps.ServiceName))
 	}
 	udp, tcp := false, false
 	var ev []string
@@ -482,27 +553,19 @@ func (d *dx) service(context.Context) flow.Finding {
 	}
 	switch {
 	case !udp:
-		return bad(flow.CheckFail, d.t(i18n.DxNoUDP, ServiceName), d.t(i18n.DxServiceFix), "xray-wizard --steps daemonset --force", ev...)
+		return bad(flow.CheckFail, d.t(i18n.DxNoUDP, steps.ServiceName), d.t(i18n.DxServiceFix), "xray-wizard --steps daemonset --force", ev...)
 	case !tcp:
-		return bad(flow.CheckWarn, d.t(i18n.DxUDPOnly, ServiceName), d.t(i18n.DxServiceFix), "xray-wizard --steps daemonset --force", ev...)
+		return bad(flow.CheckWarn, d.t(i18n.DxUDPOnly, steps.ServiceName), d.t(i18n.DxServiceFix), "xray-wizard --steps daemonset --force", ev...)
 	}
 	return ok(d.t(i18n.DxServiceOK), ev...)
 }
 
-// daemonAddress is each app deployment's AWS_XRAY_DAEMON_ADDRESS.
+// daemonAddresses is each app deployment's AWS_XRAY_DAEMON_ADDRESS ("" when
+// it sets none).
 func (d *dx) daemonAddresses() map[string]string {
 	out := map[string]string{}
 	for _, dep := range d.deps {
-		for _, c := range dep.Spec.Template.Spec.Containers {
-			for _, e := range c.Env {
-				if e.Name == "AWS_XRAY_DAEMON_ADDRESS" {
-					out[dep.Name] = e.Value
-				}
-			}
-		}
-		if _, ok := out[dep.Name]; !ok {
-			out[dep.Name] = ""
-		}
+		out[dep.Name], _ = envOf(dep.Spec.Template.Spec.Containers, "AWS_XRAY_DAEMON_ADDRESS")
 	}
 	return out
 }
@@ -516,11 +579,11 @@ func (d *dx) appAddress(context.Context) flow.Finding {
 	if len(d.deps) == 0 {
 		return bad(flow.CheckWarn, d.t(i18n.DxNoApp, d.appNS), d.t(i18n.FixNoApp, d.appNS), fmt.Sprintf("kubectl get deployments -n %s", d.appNS))
 	}
-	want := fmt.Sprintf("%s.%s:2000", ServiceName, d.ns)
+	want := fmt.Sprintf("%s.%s:2000", steps.ServiceName, d.ns)
 	var wrong []string
 	var ev []string
 	addrs := d.daemonAddresses()
-	for _, name := range sortedKeys(addrs) {
+	for _, name := range slices.Sorted(maps.Keys(addrs)) {
 		got := addrs[name]
 		ev = append(ev, fmt.Sprintf("deployment/%s AWS_XRAY_DAEMON_ADDRESS=%q", name, got))
 		if !d.addressReachesDaemon(got) {
@@ -542,9 +605,9 @@ func (d *dx) addressReachesDaemon(addr string) bool {
 	if err != nil || port != "2000" {
 		return false
 	}
-	names := []string{ServiceName + "." + d.ns, ServiceName + "." + d.ns + ".svc", ServiceName + "." + d.ns + ".svc.cluster.local"}
+	names := []string{steps.ServiceName + "." + d.ns, steps.ServiceName + "." + d.ns + ".svc", steps.ServiceName + "." + d.ns + ".svc.cluster.local"}
 	if d.appNS == d.ns {
-		names = append(names, ServiceName)
+		names = append(names, steps.ServiceName)
 	}
 	if slices.Contains(names, host) {
 		return true
@@ -574,14 +637,7 @@ func (d *dx) appRestart(context.Context) flow.Finding {
 	var stale, ev []string
 	addrs := d.daemonAddresses()
 	for _, p := range d.appPods {
-		got, set := "", false
-		for _, c := range p.Spec.Containers {
-			for _, e := range c.Env {
-				if e.Name == "AWS_XRAY_DAEMON_ADDRESS" {
-					got, set = e.Value, true
-				}
-			}
-		}
+		got, set := envOf(p.Spec.Containers, "AWS_XRAY_DAEMON_ADDRESS")
 		if !set {
 			continue
 		}
@@ -615,7 +671,7 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 		return d.skip(d.idErr)
 	}
 	start, end := d.env.Window(time.Time{})
-	c, err := CountTraces(ctx, d.env, start, end, "")
+	c, err := steps.CountTraces(ctx, d.env, start, end, "")
 	if err != nil {
 		return d.skip(err)
 	}
@@ -624,7 +680,7 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 	if c.Total > 0 {
 		return ok(d.t(i18n.DxTracesOK, c.Total), ev...)
 	}
-	for pod, log := range d.logs {
+	for pod, log := range d.podLogs() {
 		if strings.Contains(log, "Successfully sent batch") {
 			ev = append(ev, pod+": "+lineWith(log, "Successfully sent batch"))
 			return bad(flow.CheckFail, d.t(i18n.DxSentButNone, d.env.Region()), d.t(i18n.DxSentButNoneFix, d.daemonRegion()),
@@ -636,7 +692,7 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 
 // daemonRegion is the region the daemon uploads to, from its log.
 func (d *dx) daemonRegion() string {
-	for _, log := range d.logs {
+	for _, log := range d.podLogs() {
 		if l := lineWith(log, "Using region: "); l != "" {
 			return strings.TrimSpace(l[strings.Index(l, "Using region: ")+len("Using region: "):])
 		}
@@ -667,13 +723,4 @@ func firstLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return s
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
