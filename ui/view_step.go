@@ -58,78 +58,69 @@ func (m Model) stepPane(w, room int) []string {
 // lines, the lab's command beyond two lines, and so on.
 func (m Model) explain(s *stepState, w, n int) []string {
 	t := m.lang.T
-	whyN := len(s.why)
 	blocks := s.cmds
-	shown := len(blocks)
-	firstN := 0
-	if shown > 0 {
-		firstN = len(blocks[0])
-	}
-	label := shown > 0
-	more := true // "+N more commands", when some are not shown
-	sep := 0
-	if whyN > 0 && shown > 0 {
-		sep = 1
-	}
-	total := func() int {
-		n := whyN + sep
-		if label {
-			n++
-		}
-		for i := 0; i < shown; i++ {
-			if i == 0 {
-				n += firstN
-			} else {
-				n += len(blocks[i])
-			}
-		}
-		if more && shown > 0 && shown < len(blocks) {
-			n++
-		}
-		return n
-	}
-	for total() > n {
-		switch {
-		case sep == 1:
-			sep = 0
-		case shown > 1:
-			shown--
-		case whyN > 2:
-			whyN--
-		case firstN > 2:
-			firstN--
-		case whyN > 1:
-			whyN--
-		case more && shown < len(blocks):
-			more = false
-		case label:
-			label = false
-		case whyN > 0:
-			whyN--
-		case firstN > 1:
-			firstN--
-		case shown > 0:
-			shown, firstN = 0, 0
-		default:
-			return nil
+	const (
+		pWhy   = iota
+		pSep   // the blank line between the why and the commands
+		pLabel // "replaces the lab's:"
+		pFirst // the lab's own command
+		pRest  // the commands after it; those dropped are counted on a line
+	)
+	k := max(len(blocks)-1, 0)
+	first, rest, label, sep := kept(0), kept(0), kept(0), kept(0)
+	if len(blocks) > 0 {
+		first, label = oneByOne(len(blocks[0])), onOff(1)
+		if len(s.why) > 0 {
+			sep = onOff(1)
 		}
 	}
-	out := clip(s.why, whyN, w)
-	if sep == 1 {
+	if k > 0 {
+		// All of them; then one fewer from the end each rung, plus the
+		// "+N more commands" line; then none and no line.
+		sum := 0
+		for _, b := range blocks[1:] {
+			sum += len(b)
+		}
+		rest = part{sum}
+		for j := 1; j <= k; j++ {
+			sum -= len(blocks[k+1-j])
+			rest = append(rest, sum+1)
+		}
+		rest = append(rest, 0)
+	}
+	why := oneByOne(len(s.why))
+	parts := []part{pWhy: why, pSep: sep, pLabel: label, pFirst: first, pRest: rest}
+	rungs, ok := fitParts(n, parts, []shed{
+		{pSep, 1},
+		{pRest, k}, // only the count of the commands after the first
+		{pWhy, why.at(2)},
+		{pFirst, first.at(2)},
+		{pWhy, why.at(1)},
+		{pRest, k + 1}, // not even the count
+		{pLabel, 1},
+		{pWhy, why.at(0)},
+		{pFirst, first.at(1)},
+		{pFirst, first.at(0)},
+	})
+	if !ok {
+		return nil
+	}
+	out := clip(s.why, sizeOf(parts, rungs, pWhy), w)
+	if sizeOf(parts, rungs, pSep) > 0 {
 		out = append(out, "")
 	}
-	if label {
+	if sizeOf(parts, rungs, pLabel) > 0 {
 		out = append(out, m.st.dim.Render(t(i18n.UIReplaces)))
 	}
-	for i := 0; i < shown; i++ {
-		lines := blocks[i]
-		if i == 0 {
-			lines = clip(lines, firstN, w)
-		}
-		out = append(out, paint(m.st.code, lines)...)
+	if f := sizeOf(parts, rungs, pFirst); f > 0 {
+		out = append(out, paint(m.st.code, clip(blocks[0], f, w))...)
 	}
-	if more && shown > 0 && shown < len(blocks) {
-		out = append(out, m.st.dim.Render(fit(t(i18n.UIMoreCommands, len(blocks)-shown), w)))
+	dropped := rungs[pRest] // the commands after the first not shown
+	for i := 1; i <= k-min(dropped, k); i++ {
+		out = append(out, paint(m.st.code, blocks[i])...)
+	}
+	if dropped >= 1 && dropped <= k {
+		out = append(out, m.st.dim.Render(fit(t(i18n.UIMoreCommands, dropped), w)))
 	}
 	return out
 }
@@ -265,51 +256,50 @@ func (m Model) confirmLines(w, n int) []string {
 	if p.Note != "" {
 		note = paint(m.st.dim, wrap(p.Note, w))
 	}
-	header, details, blank := true, true, true
-	shown := len(changes)
-	size := func() int {
-		k := len(prompt) + len(note) + shown
-		if header {
-			k++
-		}
-		if blank {
-			k++
-		}
-		if details {
-			for _, c := range changes[:shown] {
-				if c.Detail != "" {
-					k++
-				}
+	const (
+		pHeader  = iota // "will change:"
+		pChanges        // a line per change, and its detail under it
+		pNone           // "nothing to change"
+		pNote
+		pBlank
+		pPrompt
+	)
+	// The changes with their details; without them; then one fewer from
+	// the end each rung, plus the "+N more" line, down to one.
+	changesP, none := kept(0), kept(1)
+	if len(changes) > 0 {
+		d := 0
+		for _, c := range changes {
+			if c.Detail != "" {
+				d++
 			}
 		}
-		if shown < len(changes) {
-			k++
-		}
-		if len(changes) == 0 {
-			k++ // "nothing to change"
-		}
-		return k
-	}
-	for size() > n {
-		switch {
-		case blank:
-			blank = false
-		case len(note) > 1:
-			note = clip(note, 1, w)
-		case details:
-			details = false
-		case shown > 1:
-			shown--
-		case len(note) > 0:
-			note = nil
-		case header:
-			header = false
-		default:
-			return clip(prompt, n, w)
+		changesP, none = part{len(changes) + d, len(changes)}, kept(0)
+		for j := 1; j < len(changes); j++ {
+			changesP = append(changesP, len(changes)-j+1)
 		}
 	}
+	noteP := onOff(len(note))
+	if len(note) > 1 {
+		noteP = part{len(note), 1, 0}
+	}
+	parts := []part{pHeader: onOff(1), pChanges: changesP, pNone: none, pNote: noteP, pBlank: onOff(1), pPrompt: kept(len(prompt))}
+	rungs, ok := fitParts(n, parts, []shed{
+		{pBlank, 1},
+		{pNote, noteP.at(1)},
+		{pChanges, 1}, // no details
+		{pChanges, len(changesP) - 1},
+		{pNote, noteP.at(0)},
+		{pHeader, 1},
+	})
+	if !ok {
+		return clip(prompt, n, w)
+	}
+	details := rungs[pChanges] == 0
+	shown := len(changes) - max(rungs[pChanges]-1, 0)
+	note = clip(note, sizeOf(parts, rungs, pNote), w)
 	var out []string
-	if header {
+	if sizeOf(parts, rungs, pHeader) > 0 {
 		out = append(out, m.st.head.Render(t(i18n.UIWillChange)))
 	}
 	if len(changes) == 0 {
@@ -327,7 +317,7 @@ func (m Model) confirmLines(w, n int) []string {
 		out = append(out, m.st.dim.Render(t(i18n.UIMoreChanges, len(changes)-shown)))
 	}
 	out = append(out, note...)
-	if blank {
+	if sizeOf(parts, rungs, pBlank) > 0 {
 		out = append(out, "")
 	}
 	return append(out, prompt...)
