@@ -59,12 +59,12 @@ func TraceChart(rates []flow.TraceRate, width int, lang i18n.Lang) string {
 }
 
 // serviceMapLines is the map in the model's styles and language.
-func (m Model) serviceMapLines(g *flow.ServiceGraph, w int) []string {
+func (m *Model) serviceMapLines(g *flow.ServiceGraph, w int) []string {
 	return drawServiceMap(m.st, m.lang, g, w)
 }
 
 // chartLine is the traces-per-minute chart in the model's styles.
-func (m Model) chartLine(rates []flow.TraceRate, w int) string {
+func (m *Model) chartLine(rates []flow.TraceRate, w int) string {
 	return drawChart(m.st, m.lang, rates, w)
 }
 

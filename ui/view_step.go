@@ -16,7 +16,7 @@ import (
 // it is done, the lab's command it replaces, then what is happening now.
 // What is happening gets the room first; the explanation gets the rest,
 // cut with … when it must be.
-func (m Model) stepPane(w, room int) []string {
+func (m *Model) stepPane(w, room int) []string {
 	t := m.lang.T
 	if room <= 0 {
 		return nil
@@ -56,7 +56,7 @@ func (m Model) stepPane(w, room int) []string {
 // do not fit, it sheds, in order: the blank line between them, the
 // commands after the lab's own (counted instead), the why beyond two
 // lines, the lab's command beyond two lines, and so on.
-func (m Model) explain(s *stepState, w, n int) []string {
+func (m *Model) explain(s *stepState, w, n int) []string {
 	t := m.lang.T
 	blocks := s.cmds
 	const (
@@ -126,7 +126,7 @@ func (m Model) explain(s *stepState, w, n int) []string {
 }
 
 // stateLines is what the current step is doing, in at most n lines.
-func (m Model) stateLines(s *stepState, w, n int) []string {
+func (m *Model) stateLines(s *stepState, w, n int) []string {
 	if n <= 0 {
 		return nil
 	}
@@ -155,7 +155,7 @@ func (m Model) stateLines(s *stepState, w, n int) []string {
 }
 
 // warningLines are the step's warnings, newest last, in at most n lines.
-func (m Model) warningLines(s *stepState, w, n int) []string {
+func (m *Model) warningLines(s *stepState, w, n int) []string {
 	if n <= 0 || len(s.warnings) == 0 {
 		return nil
 	}
@@ -173,7 +173,7 @@ func (m Model) warningLines(s *stepState, w, n int) []string {
 
 // progressLines are the step's last lines of progress, the newest with
 // the spinner; the plan's note (what the step does) comes first if room.
-func (m Model) progressLines(s *stepState, w, n int) []string {
+func (m *Model) progressLines(s *stepState, w, n int) []string {
 	t := m.lang.T
 	var out []string
 	if s.plan != nil && s.plan.Note != "" && n > 2 {
@@ -205,7 +205,7 @@ func (m Model) progressLines(s *stepState, w, n int) []string {
 }
 
 // failureLines are a failure's cause, in red, and its fix.
-func (m Model) failureLines(err *flow.Error, detail string, w int) []string {
+func (m *Model) failureLines(err *flow.Error, detail string, w int) []string {
 	t := m.lang.T
 	cause, fix := detail, ""
 	if err != nil {
@@ -235,7 +235,7 @@ func labelled(ls, ts lipgloss.Style, label, text string, w int) []string {
 
 // confirmLines are the plan's changes, its note and the prompt, in at most
 // n lines; the prompt is always there.
-func (m Model) confirmLines(w, n int) []string {
+func (m *Model) confirmLines(w, n int) []string {
 	t := m.lang.T
 	p := m.ask.plan
 	prompt := strings.Split(m.ask.form.View(), "\n")
@@ -331,7 +331,7 @@ func (m Model) confirmLines(w, n int) []string {
 // while this is a live read-only view that needs a colour per cell,
 // East-Asian-width-aware truncation, columns that drop out on narrow
 // terminals and a reason line under a row.
-func (m Model) podLines(s *stepState, w, n int) []string {
+func (m *Model) podLines(s *stepState, w, n int) []string {
 	t := m.lang.T
 	p := m.pods
 	frac := 0.0
@@ -510,7 +510,7 @@ func (m Model) podLines(s *stepState, w, n int) []string {
 }
 
 // podStyle colours a pod's status: Ready green, on its way yellow, stuck red.
-func (m Model) podStyle(r flow.PodRow) lipgloss.Style {
+func (m *Model) podStyle(r flow.PodRow) lipgloss.Style {
 	switch {
 	case r.Ready:
 		return m.st.ok
@@ -523,7 +523,7 @@ func (m Model) podStyle(r flow.PodRow) lipgloss.Style {
 
 // trafficLines are the app's URL, as plain text that can be selected and
 // opened, a bar of the requests sent, and the answers by status.
-func (m Model) trafficLines(s *stepState, w int) []string {
+func (m *Model) trafficLines(s *stepState, w int) []string {
 	t := m.lang.T
 	var out []string
 	if m.url != "" {
@@ -565,13 +565,13 @@ func (m Model) trafficLines(s *stepState, w int) []string {
 
 // link is a URL on lines of its own: cut at the width with nothing added,
 // underlined, and a terminal hyperlink where the terminal knows them.
-func (m Model) link(u string, w int) []string {
+func (m *Model) link(u string, w int) []string {
 	return paint(m.st.url.Hyperlink(u), wrapURL(u, w))
 }
 
 // countLines are X-Ray's trace counts: the total, a bar per kind of
 // answer, and the traces per service beside them when there is room.
-func (m Model) countLines(c *flow.TraceCounts, w int) []string {
+func (m *Model) countLines(c *flow.TraceCounts, w int) []string {
 	t := m.lang.T
 	head := m.st.head.Render(t(i18n.UITraces)) + "  " + t(i18n.UITotal) + " " + m.st.head.Render(fmt.Sprint(c.Total))
 	var when []string
