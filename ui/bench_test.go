@@ -54,7 +54,7 @@ func BenchmarkPodTableUpdate(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		nm, _ := m.Update(eventMsg{flow.Event{Step: "pods", Kind: flow.Pods, Pods: tab}})
-		_ = nm.(Model).View()
+		_ = nm.(*Model).View()
 	}
 }
 

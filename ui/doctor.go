@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"os"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
@@ -13,10 +13,17 @@ import (
 	"github.com/xray-wizard/xray-wizard/i18n"
 )
 
+// The doctor's screen: the same model in two phases of its own,
+// phaseDoctor (a spinner and the check being made) and phaseDiagnosis
+// (every finding, scrollable, until the person leaves), in the same
+// frame as the wizard's.
+
 // DoctorConfig is what the doctor's screen needs.
 type DoctorConfig struct {
 	Lang    i18n.Lang
 	Sandbox bool
+	// NoColor draws without colours; the command line sets it from
+	// NO_COLOR (iostreams). A terminal without colours turns them off too.
 	NoColor bool
 	// Run runs the checks, reporting a Progress event as each starts, and
 	// returns what they found. The screen runs it in a command.
@@ -26,60 +33,60 @@ type DoctorConfig struct {
 // RunDoctor shows the doctor: a spinner with the check being made, then
 // every finding, scrollable, until the person leaves.
 func RunDoctor(ctx context.Context, cfg DoctorConfig, opts ...tea.ProgramOption) (flow.Diagnosis, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	p := newPump()
-	m := newDoctorModel(ctx, cfg, p)
+	m := newDoctor(ctx, cfg)
 	final, err := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)...).Run()
-	p.close()
-	if dm, ok := final.(doctorModel); ok && dm.done {
-		return dm.diag, err
+	m.pump.close()
+	m.cancel()
+	if dm, ok := final.(*Model); ok && dm.phase == phaseDiagnosis {
+		return dm.doc.diag, err
 	}
 	return flow.Diagnosis{}, err
 }
 
-type doctorDoneMsg struct{ d flow.Diagnosis }
-
-type doctorModel struct {
-	cfg           DoctorConfig
-	ctx           context.Context
-	pump          *pump
-	st            styles
-	spin          spinner.Model
-	vp            viewport.Model
-	width, height int
-	current       string
-	done          bool
-	diag          flow.Diagnosis
+// doctor is the state of the doctor's screen.
+type doctor struct {
+	run     func(ctx context.Context, rep flow.Reporter) flow.Diagnosis
+	current string // the check being made
+	diag    flow.Diagnosis
 }
 
-func newDoctorModel(ctx context.Context, cfg DoctorConfig, p *pump) doctorModel {
+// doctorDoneMsg is what the checks found.
+type doctorDoneMsg struct{ d flow.Diagnosis }
+
+// newDoctor makes the model in the doctor's first phase; ctx bounds the
+// checks.
+func newDoctor(ctx context.Context, cfg DoctorConfig) *Model {
 	if cfg.Lang == "" {
 		cfg.Lang = i18n.En
 	}
-	st := newStyles(cfg.NoColor || os.Getenv("NO_COLOR") != "")
-	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
-	sp.Style = st.spin
-	m := doctorModel{cfg: cfg, ctx: ctx, pump: p, st: st, spin: sp, width: 80, height: 24}
-	m.vp = viewport.New(viewport.WithWidth(78), viewport.WithHeight(20))
+	ctx, cancel := context.WithCancel(ctx)
+	m := &Model{
+		frame: newFrame(cfg.Lang, cfg.NoColor, spinner.Dot),
+		cfg:   Config{Lang: cfg.Lang, Sandbox: cfg.Sandbox, NoColor: cfg.NoColor},
+		phase: phaseDoctor,
+		doc:   &doctor{run: cfg.Run},
+		ctx:   ctx, cancel: cancel, pump: newPump(),
+	}
+	m.vp = viewport.New()
+	m.reflow()
 	return m
 }
 
-func (m doctorModel) Init() tea.Cmd {
-	run, ctx, p := m.cfg.Run, m.ctx, m.pump
-	return tea.Batch(m.spin.Tick, p.wait, func() tea.Msg {
+// diagnoseCmd runs the checks; they report to p as they go.
+func diagnoseCmd(ctx context.Context, run func(context.Context, flow.Reporter) flow.Diagnosis, p *pump) tea.Cmd {
+	return func() tea.Msg {
+		if run == nil {
+			return doctorDoneMsg{}
+		}
 		return doctorDoneMsg{run(ctx, p)}
-	})
+	}
 }
 
-func (m doctorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// updateDoctor is Update in the doctor's phases.
+func (m *Model) updateDoctor(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.layout()
-		return m, nil
 	case spinner.TickMsg:
-		if m.done {
+		if m.phase == phaseDiagnosis {
 			return m, nil
 		}
 		var cmd tea.Cmd
@@ -88,20 +95,20 @@ func (m doctorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case batchMsg:
 		for _, it := range msg {
 			if e, ok := it.(eventMsg); ok && e.ev.Kind == flow.Progress {
-				m.current = e.ev.Message
+				m.doc.current = e.ev.Message
 			}
 		}
-		if m.done {
+		if m.phase == phaseDiagnosis {
 			return m, nil
 		}
 		return m, m.pump.wait
 	case doctorDoneMsg:
-		m.done, m.diag = true, msg.d
-		m.layout()
+		m.phase, m.doc.diag = phaseDiagnosis, msg.d
+		m.reflow()
 		return m, nil
 	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "ctrl+c", "q", "esc", "enter":
+		if key.Matches(msg, m.keys.Leave) {
+			m.quitting = true
 			return m, tea.Quit
 		}
 		var cmd tea.Cmd
@@ -111,27 +118,30 @@ func (m doctorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m *doctorModel) layout() {
+// layoutDoctor sizes the findings' viewport and fills it once they are in.
+func (m *Model) layoutDoctor() {
 	w := max(m.width-2, 20)
+	m.help.SetWidth(max(m.width-2, 1))
 	m.vp.SetWidth(w)
 	m.vp.SetHeight(max(m.height-4, 3))
-	if m.done {
+	if m.phase == phaseDiagnosis {
 		m.vp.SetContentLines(m.findingLines(w))
 	}
 }
 
 // findingLines are the findings: a mark, the title and what was found;
 // under each that is not ok, the evidence, the fix and its command.
-func (m doctorModel) findingLines(w int) []string {
-	t := m.cfg.Lang.T
+func (m *Model) findingLines(w int) []string {
+	t := m.lang.T
+	d := m.doc.diag
 	var out []string
-	if m.diag.Healthy() {
+	if d.Healthy() {
 		out = append(out, paint(m.st.ok.Bold(true), wrap("✓ "+t(i18n.CLIDoctorHealthy), w))...)
 	} else {
-		out = append(out, paint(m.st.bad.Bold(true), wrap("✗ "+t(i18n.CLIDoctorUnhealthy, m.diag.Count(flow.CheckFail)), w))...)
+		out = append(out, paint(m.st.bad.Bold(true), wrap("✗ "+t(i18n.CLIDoctorUnhealthy, d.Count(flow.CheckFail)), w))...)
 	}
 	out = append(out, "")
-	for _, f := range m.diag.Findings {
+	for _, f := range d.Findings {
 		mark, level := f.Status.Mark()
 		out = append(out, fit(m.st.level(level).Render(mark)+" "+m.st.head.Render(f.Title), w))
 		out = append(out, paint(m.st.text, indent("  ", wrap(f.Summary, w-2)))...)
@@ -151,19 +161,19 @@ func (m doctorModel) findingLines(w int) []string {
 	return out
 }
 
-func (m doctorModel) View() tea.View {
-	t := m.cfg.Lang.T
-	head := m.st.app.Render("xray-wizard doctor")
+// doctorScreen is the doctor's screen as text: the frame's title with the
+// sandbox's badge, then the check being made or the findings and the keys.
+func (m *Model) doctorScreen() string {
+	badge := ""
 	if m.cfg.Sandbox {
-		head += "  " + m.st.sandbox.Render(t(i18n.UISandbox))
+		badge = m.st.sandbox.Render(m.lang.T(i18n.UISandbox))
 	}
+	head := m.title("xray-wizard doctor", badge)
 	var body string
-	if !m.done {
-		body = m.spin.View() + " " + m.current
+	if m.phase == phaseDoctor {
+		body = m.spin.View() + " " + m.doc.current
 	} else {
-		body = m.vp.View() + "\n" + m.st.dim.Render(t(i18n.UIDoctorKeys))
+		body = m.vp.View() + "\n" + m.helpLine(m.phase, nil)
 	}
-	v := tea.NewView(lipgloss.JoinVertical(lipgloss.Left, head, "", body))
-	v.AltScreen = true
-	return v
+	return lipgloss.JoinVertical(lipgloss.Left, head, "", body)
 }

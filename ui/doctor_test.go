@@ -31,15 +31,15 @@ func diagnosis() flow.Diagnosis {
 func TestDoctorScreens(t *testing.T) {
 	for _, l := range []i18n.Lang{i18n.En, i18n.Ja} {
 		t.Run(string(l), func(t *testing.T) {
-			m := newDoctorModel(context.Background(), DoctorConfig{Lang: l, Sandbox: true, NoColor: true}, newPump())
+			m := newDoctor(context.Background(), DoctorConfig{Lang: l, Sandbox: true, NoColor: true})
 			nm, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-			nm, _ = nm.(doctorModel).Update(batchMsg{eventMsg{flow.Event{Kind: flow.Progress, Message: l.T(i18n.DxTitleRegion)}}})
-			running := ansi.Strip(nm.(doctorModel).View().Content)
+			nm, _ = nm.(*Model).Update(batchMsg{eventMsg{flow.Event{Kind: flow.Progress, Message: l.T(i18n.DxTitleRegion)}}})
+			running := ansi.Strip(nm.(*Model).View().Content)
 			contains(t, "running", running, l.T(i18n.DxTitleRegion))
-			nm, _ = nm.(doctorModel).Update(doctorDoneMsg{diagnosis()})
-			golden.RequireEqual(t, ansi.Strip(nm.(doctorModel).View().Content))
+			nm, _ = nm.(*Model).Update(doctorDoneMsg{diagnosis()})
+			golden.RequireEqual(t, ansi.Strip(nm.(*Model).View().Content))
 			// q leaves.
-			if _, cmd := nm.(doctorModel).Update(tea.KeyPressMsg{Code: 'q', Text: "q"}); cmd == nil {
+			if _, cmd := nm.(*Model).Update(tea.KeyPressMsg{Code: 'q', Text: "q"}); cmd == nil {
 				t.Error("q does not quit")
 			}
 		})

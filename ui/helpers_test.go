@@ -118,16 +118,17 @@ func plan(id string) *flow.Plan {
 	return &p
 }
 
-func newModel(l i18n.Lang, w, h int) Model {
+func newModel(l i18n.Lang, w, h int) *Model {
 	m := New(context.Background(), Config{Lang: l, Sandbox: true, Steps: infos(l), NoColor: true, Now: func() time.Time { return clock }})
 	return feed(m, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
-// feed runs messages through Update, ignoring the commands.
-func feed(m Model, msgs ...tea.Msg) Model {
+// feed runs messages through Update, ignoring the commands. The model
+// changes in place; it is returned for brevity.
+func feed(m *Model, msgs ...tea.Msg) *Model {
 	for _, msg := range msgs {
 		nm, _ := m.Update(msg)
-		m = nm.(Model)
+		m = nm.(*Model)
 	}
 	return m
 }
@@ -135,10 +136,10 @@ func feed(m Model, msgs ...tea.Msg) Model {
 // press sends a key and runs the commands it returns until they settle,
 // as the program would: huh's prompt answers through a few messages of its
 // own. Commands that block (ticks, waits) are given 100ms and dropped.
-func press(t *testing.T, m Model, k tea.KeyPressMsg) (Model, []tea.Msg) {
+func press(t *testing.T, m *Model, k tea.KeyPressMsg) (*Model, []tea.Msg) {
 	t.Helper()
 	nm, cmd := m.Update(k)
-	m = nm.(Model)
+	m = nm.(*Model)
 	var seen []tea.Msg
 	queue := []tea.Cmd{cmd}
 	for n := 0; len(queue) > 0 && n < 50; n++ {
@@ -164,7 +165,7 @@ func press(t *testing.T, m Model, k tea.KeyPressMsg) (Model, []tea.Msg) {
 		}
 		seen = append(seen, msg)
 		nm, cmd = m.Update(msg)
-		m = nm.(Model)
+		m = nm.(*Model)
 		queue = append(queue, cmd)
 	}
 	return m, seen
@@ -277,9 +278,9 @@ var iamDenied = &flow.Error{
 }
 
 // phases builds the model in each phase a person sees, at w×h.
-func phases(l i18n.Lang, w, h int) map[string]Model {
-	base := func() Model { return newModel(l, w, h) }
-	out := map[string]Model{}
+func phases(l i18n.Lang, w, h int) map[string]*Model {
+	base := func() *Model { return newModel(l, w, h) }
+	out := map[string]*Model{}
 
 	confirm := append(preflightDone(), started(flow.IDOIDC), planning(flow.IDOIDC),
 		confirmMsg{step: info(l, flow.IDOIDC), plan: *plan(flow.IDOIDC), reply: make(chan bool, 1)})
@@ -299,9 +300,12 @@ func phases(l i18n.Lang, w, h int) map[string]Model {
 		ev(flow.IDApp, flow.URL, func(e *flow.Event) { e.Message = appURL }),
 		ev(flow.IDApp, flow.Traffic, func(e *flow.Event) { e.Load = traffic }))...)
 
-	out["failure"] = feed(base(), append(upTo(flow.IDIAMSA), ev(flow.IDIAMSA, flow.Finished, func(e *flow.Event) {
-		e.Result, e.Message, e.Err = flow.Failed, iamDenied.Cause, iamDenied
-	}))...)
+	failure := func() *Model {
+		return feed(base(), append(upTo(flow.IDIAMSA), ev(flow.IDIAMSA, flow.Finished, func(e *flow.Event) {
+			e.Result, e.Message, e.Err = flow.Failed, iamDenied.Cause, iamDenied
+		}))...)
+	}
+	out["failure"] = failure()
 
 	failSum := finalSummary()
 	failSum.Traces, failSum.AppURL, failSum.Console, failSum.Graph = nil, "", nil, nil
@@ -313,7 +317,7 @@ func phases(l i18n.Lang, w, h int) map[string]Model {
 			s.Status, s.Detail = flow.Skipped, "not run: an earlier step failed"
 		}
 	}
-	out["failed_final"] = feed(out["failure"], doneMsg{failSum})
+	out["failed_final"] = feed(failure(), doneMsg{failSum})
 
 	all := append(upTo(flow.IDTraces), ev(flow.IDTraces, flow.Traces, func(e *flow.Event) { e.Counts = counts }),
 		finished(flow.IDTraces, flow.Done, details[flow.IDTraces]))
@@ -335,7 +339,7 @@ func phases(l i18n.Lang, w, h int) map[string]Model {
 }
 
 // screen is the view as plain text.
-func screen(m Model) string { return ansi.Strip(m.render()) }
+func screen(m *Model) string { return ansi.Strip(m.render()) }
 
 func contains(t *testing.T, what, s string, wants ...string) {
 	t.Helper()

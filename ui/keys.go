@@ -12,6 +12,7 @@ type keyMap struct {
 	Apply, Skip, Choose key.Binding
 	Quit, Help          key.Binding
 	Scroll, Page, Exit  key.Binding
+	Leave               key.Binding // the doctor's findings: the same keys as Exit
 
 	// What the help line shows depends on the screen.
 	phase      phase
@@ -29,6 +30,7 @@ func newKeys(l i18n.Lang) keyMap {
 		Scroll: key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", l.T(i18n.UIKeyScroll))),
 		Page:   key.NewBinding(key.WithKeys("pgup", "pgdown", "space", "b", "f"), key.WithHelp("pgup/pgdn", l.T(i18n.UIKeyPage))),
 		Exit:   key.NewBinding(key.WithKeys("enter", "q", "esc", "ctrl+c"), key.WithHelp("enter/q", l.T(i18n.UIKeyExit))),
+		Leave:  key.NewBinding(key.WithKeys("enter", "q", "esc", "ctrl+c"), key.WithHelp("q", l.T(i18n.UIKeyExit))),
 	}
 }
 
@@ -43,6 +45,8 @@ func (k keyMap) ShortHelp() []key.Binding {
 			return []key.Binding{k.Exit, k.Scroll, k.Help}
 		}
 		return []key.Binding{k.Exit, k.Help}
+	case phaseDoctor, phaseDiagnosis:
+		return []key.Binding{k.Scroll, k.Leave}
 	}
 	return []key.Binding{k.Quit, k.Help}
 }
@@ -57,6 +61,8 @@ func (k keyMap) FullHelp() [][]key.Binding {
 			return [][]key.Binding{{k.Scroll, k.Page}, {k.Exit, k.Help}}
 		}
 		return [][]key.Binding{{k.Exit, k.Help}}
+	case phaseDoctor, phaseDiagnosis:
+		return [][]key.Binding{{k.Scroll, k.Leave}}
 	}
 	return [][]key.Binding{{k.Quit, k.Help}}
 }

@@ -2,18 +2,19 @@
 // that draws the events the steps report and asks the person before each
 // change. It knows nothing of AWS or Kubernetes; it sees only flow values.
 //
+// There is one model, with a pointer receiver, for both screens: the
+// wizard (its phases run, confirm, cancel and final) and the doctor (its
+// checks, then its findings). Both draw in the same frame (frame.go).
 // Update only changes state and returns commands; every bit of IO (running
-// the steps, waiting for their events, the clock) happens in commands. View
-// only reads the state: the clock it shows is the model's, moved by a tick.
+// the steps, waiting for their events, answering their questions, the
+// clock) happens in commands. View only reads the state: the clock it
+// shows is the model's, moved by a tick.
 package ui
 
 import (
 	"context"
-	"os"
-	"slices"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	"charm.land/bubbles/v2/spinner"
@@ -21,7 +22,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/colorprofile"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -42,9 +42,9 @@ type Config struct {
 	// refreshEvery while it is shown, in a command.
 	Refresh func(ctx context.Context, rep flow.Reporter) error
 
-	// NoColor draws without colours whatever the terminal can do. NO_COLOR
-	// in the environment, or a terminal Bubble Tea finds has no colours,
-	// turns them off as well.
+	// NoColor draws without colours whatever the terminal can do; the
+	// command line sets it from NO_COLOR (iostreams). A terminal Bubble Tea
+	// finds has no colours turns them off as well.
 	NoColor bool
 	// Now is the clock (time.Now when nil); tests fix it.
 	Now func() time.Time
@@ -54,9 +54,12 @@ type Config struct {
 type phase int
 
 const (
-	phaseRun     phase = iota // the steps run; the current one is shown
-	phaseConfirm              // a step waits for the person's answer
-	phaseFinal                // Start returned: the summary
+	phaseRun       phase = iota // the steps run; the current one is shown
+	phaseConfirm                // a step waits for the person's answer
+	phaseCancel                 // ctrl+c: waiting for Start to return
+	phaseFinal                  // Start returned: the summary
+	phaseDoctor                 // the doctor's checks run
+	phaseDiagnosis              // the doctor's findings
 )
 
 // status is what the UI knows of one step.
@@ -128,33 +131,27 @@ const giveUpAfter = 2 * time.Second
 
 // Model is the UI's state.
 type Model struct {
+	frame
 	cfg  Config
-	lang i18n.Lang
-	st   styles
-	keys keyMap
-	help help.Model
-	spin spinner.Model
 	pbar progress.Model // the pods' and the traffic's bar
-	vp   viewport.Model // the final screen, scrollable
+	vp   viewport.Model // the final screen (the doctor's findings), scrollable
+	doc  *doctor        // the doctor's screen; nil for the wizard's
 
-	width, height int
-	now           time.Time
-	phase         phase
-	steps         []stepState
-	cur           int // the step shown
-	target        string
-	pods          *flow.PodTable
-	load          *flow.TrafficStats
-	url           string
-	counts        *flow.TraceCounts
-	graph         *flow.ServiceGraph // the latest Traces event's map
-	ask           *ask
-	sum           *flow.Summary
-	cancelling    bool // ctrl+c: waiting for Start to return
-	quitting      bool
-	envNoColor    bool // NO_COLOR was set when the model was made
-	refreshedAt   time.Time
-	refreshErr    string
+	now         time.Time
+	phase       phase
+	steps       []stepState
+	cur         int // the step shown
+	target      string
+	pods        *flow.PodTable
+	load        *flow.TrafficStats
+	url         string
+	counts      *flow.TraceCounts
+	graph       *flow.ServiceGraph // the latest Traces event's map
+	ask         *ask
+	sum         *flow.Summary
+	quitting    bool
+	refreshedAt time.Time
+	refreshErr  string
 
 	// The bridge to the steps' goroutine.
 	ctx    context.Context
@@ -162,8 +159,8 @@ type Model struct {
 	pump   *pump
 }
 
-// New makes the model; ctx bounds the steps' run.
-func New(ctx context.Context, cfg Config) Model {
+// New makes the wizard's model; ctx bounds the steps' run.
+func New(ctx context.Context, cfg Config) *Model {
 	if cfg.Lang == "" {
 		cfg.Lang = i18n.En
 	}
@@ -171,65 +168,59 @@ func New(ctx context.Context, cfg Config) Model {
 		cfg.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	m := Model{
-		cfg: cfg, lang: cfg.Lang, keys: newKeys(cfg.Lang), help: help.New(),
-		width: 80, height: 24, now: cfg.Now(),
+	m := &Model{
+		frame: newFrame(cfg.Lang, cfg.NoColor, spinner.MiniDot),
+		cfg:   cfg, now: cfg.Now(),
 		ctx: ctx, cancel: cancel, pump: newPump(),
 	}
-	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.vp = viewport.New()
 	m.steps = make([]stepState, len(cfg.Steps))
 	for i, in := range cfg.Steps {
 		m.steps[i] = stepState{info: in}
 	}
-	// https://no-color.org: any non-empty value turns colours off.
-	m.envNoColor = os.Getenv("NO_COLOR") != ""
-	m.restyle(cfg.NoColor || m.envNoColor)
 	m.reflow()
 	return m
 }
 
-// Init starts the steps, the wait for their first events, the spinner
-// and the clock.
-func (m Model) Init() tea.Cmd {
+// Init starts the steps (or the doctor's checks), the wait for their
+// first events, the spinner and the clock.
+func (m *Model) Init() tea.Cmd {
+	if m.doc != nil {
+		return tea.Batch(m.spin.Tick, m.pump.wait, diagnoseCmd(m.ctx, m.doc.run, m.pump))
+	}
 	return tea.Batch(startCmd(m.ctx, m.cfg, m.pump), m.pump.wait, m.spin.Tick, m.clock())
 }
 
-func (m Model) clock() tea.Cmd {
+func (m *Model) clock() tea.Cmd {
 	now := m.cfg.Now
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg(now()) })
 }
 
-// restyle builds the styles for colour or none.
-func (m *Model) restyle(noColor bool) {
-	m.st = newStyles(noColor)
-	m.help.Styles = m.st.help
-	m.spin.Style = m.st.spin
-	if m.ask != nil {
-		m.ask.form = m.newForm(m.ask.yes)
-	}
-}
+// cancelling reports whether ctrl+c was pressed and the UI waits for Start
+// to return.
+func (m *Model) cancelling() bool { return m.phase == phaseCancel }
 
 // Update changes the state and returns commands; it does no IO itself.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg.(type) {
-	case spinner.TickMsg, clockMsg:
-	default:
-		// The model is a value: a copy must not change its ancestors'
-		// steps (the slice is small, cloning it is cheap).
-		m.steps = slices.Clone(m.steps)
-	}
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	// The frame's messages, alike on every screen.
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.reflow()
 		return m, nil
 	case tea.ColorProfileMsg:
-		if msg.Profile != colorprofile.Unknown {
-			m.restyle(m.cfg.NoColor || m.envNoColor || msg.Profile <= colorprofile.ASCII)
+		if m.setProfile(msg.Profile) {
+			if m.ask != nil {
+				m.ask.form = m.newForm(m.ask.yes)
+			}
 			m.reflow()
 		}
 		return m, nil
+	}
+	if m.doc != nil {
+		return m.updateDoctor(msg)
+	}
+	switch msg := msg.(type) {
 	case clockMsg:
 		if t := time.Time(msg); t.After(m.now) {
 			m.now = t
@@ -249,9 +240,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmds []tea.Cmd
 		done := false
 		for _, it := range msg {
-			var cmd tea.Cmd
-			m, cmd = m.handle(it)
-			cmds = append(cmds, cmd)
+			cmds = append(cmds, m.handle(it))
 			if _, ok := it.(doneMsg); ok {
 				done = true
 			}
@@ -261,14 +250,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case eventMsg, confirmMsg, doneMsg:
-		return m.handle(msg)
+		return m, m.handle(msg)
 	case refreshTickMsg:
 		if m.phase != phaseFinal || m.quitting || m.cfg.Refresh == nil {
 			return m, nil
 		}
 		return m, m.refreshCmd()
 	case refreshedMsg:
-		return m.refreshed(msg)
+		return m, m.refreshed(msg)
 	case giveUpMsg:
 		if m.quitting || m.phase == phaseFinal {
 			return m, nil
@@ -290,18 +279,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // handle folds one message from the steps' side into the state.
-func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
+func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case eventMsg:
 		m.apply(msg.ev)
 	case confirmMsg:
-		if m.cancelling {
+		if m.cancelling() {
 			// The run is being cancelled: the question goes unanswered and
 			// Confirm returns with the context's error.
-			return m, nil
+			return nil
 		}
+		var moot tea.Cmd
 		if m.ask != nil { // never two at once; the older one is moot
-			m.answer(false)
+			moot = m.answer(false)
 		}
 		if i := m.index(msg.step.ID); i >= 0 {
 			m.cur = i
@@ -311,14 +301,15 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		m.ask.form = m.newForm(&yes)
 		m.phase = phaseConfirm
 		m.reflow()
+		return moot
 	case doneMsg:
 		sum := msg.sum
 		m.ask = nil
-		if m.cancelling || sum.Interrupted || m.ctx.Err() != nil {
+		if m.cancelling() || sum.Interrupted || m.ctx.Err() != nil {
 			sum.Interrupted = true
 			m.sum = &sum
 			m.quitting = true
-			return m, tea.Quit
+			return tea.Quit
 		}
 		m.sum = &sum
 		m.merge(sum)
@@ -330,10 +321,10 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		m.reflow()
 		m.vp.GotoTop()
 		if live {
-			return m, m.refreshTick()
+			return m.refreshTick()
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // refreshEvery is how often the final screen counts the traces again.
@@ -350,12 +341,12 @@ type (
 	}
 )
 
-func (m Model) refreshTick() tea.Cmd {
+func (m *Model) refreshTick() tea.Cmd {
 	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return refreshTickMsg{} })
 }
 
 // refreshCmd counts again, in the command's goroutine.
-func (m Model) refreshCmd() tea.Cmd {
+func (m *Model) refreshCmd() tea.Cmd {
 	ctx, refresh, now := m.ctx, m.cfg.Refresh, m.cfg.Now
 	return func() tea.Msg {
 		var got refreshedMsg
@@ -374,13 +365,13 @@ func (m Model) refreshCmd() tea.Cmd {
 }
 
 // refreshed folds a new count into the final screen and plans the next.
-func (m Model) refreshed(msg refreshedMsg) (Model, tea.Cmd) {
+func (m *Model) refreshed(msg refreshedMsg) tea.Cmd {
 	if m.phase != phaseFinal || m.quitting || m.sum == nil {
-		return m, nil
+		return nil
 	}
 	if msg.err != nil {
 		if m.ctx.Err() != nil {
-			return m, nil
+			return nil
 		}
 		m.refreshErr = msg.err.Error()
 	} else if msg.counts != nil {
@@ -396,11 +387,11 @@ func (m Model) refreshed(msg refreshedMsg) (Model, tea.Cmd) {
 	off := m.vp.YOffset()
 	m.reflow()
 	m.vp.SetYOffset(off)
-	return m, m.refreshTick()
+	return m.refreshTick()
 }
 
 // newForm is the prompt: a huh Confirm, inline, Apply focused.
-func (m Model) newForm(yes *bool) *huh.Form {
+func (m *Model) newForm(yes *bool) *huh.Form {
 	t := m.lang.T
 	km := huh.NewDefaultKeyMap()
 	km.Quit = key.NewBinding(key.WithDisabled()) // ctrl+c is the model's
@@ -425,30 +416,27 @@ func (m Model) newForm(yes *bool) *huh.Form {
 }
 
 // updateForm passes a message to the prompt and answers once it is done.
-func (m Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	fm, cmd := m.ask.form.Update(msg)
 	if f, ok := fm.(*huh.Form); ok {
 		m.ask.form = f
 	}
 	switch m.ask.form.State {
 	case huh.StateCompleted:
-		m.answer(*m.ask.yes)
-		return m, nil
+		return m, m.answer(*m.ask.yes)
 	case huh.StateAborted:
 		return m.interrupt()
 	}
 	return m, cmd
 }
 
-// answer replies to the pending confirmation, once.
-func (m *Model) answer(ok bool) {
+// answer settles the pending confirmation and returns the command that
+// replies to the step waiting for it.
+func (m *Model) answer(ok bool) tea.Cmd {
 	if m.ask == nil {
-		return
+		return nil
 	}
-	select {
-	case m.ask.reply <- ok:
-	default: // answered already
-	}
+	cmd := replyCmd(m.ask.reply, ok)
 	if i := m.index(m.ask.step.ID); i >= 0 && m.steps[i].status == stPending {
 		m.steps[i].status = stRunning
 	}
@@ -456,9 +444,22 @@ func (m *Model) answer(ok bool) {
 	if m.phase == phaseConfirm {
 		m.phase = phaseRun
 	}
+	return cmd
 }
 
-func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+// replyCmd gives the person's answer to the step that asked. The reply
+// channel holds one answer, and each question is answered once.
+func replyCmd(reply chan<- bool, ok bool) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case reply <- ok:
+		default: // answered already
+		}
+		return nil
+	}
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keys.Help) {
 		m.help.ShowAll = !m.help.ShowAll
 		m.reflow()
@@ -485,20 +486,17 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // interrupt is ctrl+c (or q) while the steps run: it cancels their
 // context and waits, a bounded time, for Start to return, so the step can
 // stop cleanly. A second ctrl+c leaves at once.
-func (m Model) interrupt() (tea.Model, tea.Cmd) {
-	if m.cancelling {
+func (m *Model) interrupt() (tea.Model, tea.Cmd) {
+	if m.cancelling() {
 		sum := m.partialSummary()
 		m.sum = &sum
 		m.quitting = true
 		return m, tea.Quit
 	}
-	m.cancelling = true
-	if m.ask != nil {
-		// Not answered: Confirm returns the context's error, so the step
-		// fails as interrupted instead of being skipped.
-		m.ask = nil
-		m.phase = phaseRun
-	}
+	// A pending question is not answered: Confirm returns the context's
+	// error, so the step fails as interrupted instead of being skipped.
+	m.ask = nil
+	m.phase = phaseCancel
 	m.cancel()
 	m.reflow()
 	return m, tea.Tick(giveUpAfter, func(time.Time) tea.Msg { return giveUpMsg{} })
@@ -623,7 +621,7 @@ func (m *Model) merge(sum flow.Summary) {
 
 // partialSummary is the summary when Start did not return one: what the
 // events told, marked interrupted.
-func (m Model) partialSummary() flow.Summary {
+func (m *Model) partialSummary() flow.Summary {
 	sum := flow.Summary{Sandbox: m.cfg.Sandbox, DryRun: m.cfg.DryRun, AppURL: m.url, Traces: m.counts, Interrupted: true}
 	for _, s := range m.steps {
 		var r flow.Result
@@ -650,7 +648,7 @@ func (m Model) partialSummary() flow.Summary {
 
 // Summary is the run's outcome once Start returned (or the UI gave up
 // waiting for it).
-func (m Model) Summary() (flow.Summary, bool) {
+func (m *Model) Summary() (flow.Summary, bool) {
 	if m.sum == nil {
 		return flow.Summary{}, false
 	}

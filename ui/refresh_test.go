@@ -34,7 +34,7 @@ func TestFinalScreenRefreshes(t *testing.T) {
 		Now: func() time.Time { return clock }, Refresh: refresh})
 	m = feed(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	nm, cmd := m.Update(doneMsg{finalSummary()})
-	m = nm.(Model)
+	m = nm.(*Model)
 	if cmd == nil {
 		t.Fatal("no refresh planned on the final screen")
 	}
@@ -42,12 +42,12 @@ func TestFinalScreenRefreshes(t *testing.T) {
 
 	// The tick asks for a count in a command; its answer updates the screen.
 	nm, cmd = m.Update(refreshTickMsg{})
-	m = nm.(Model)
+	m = nm.(*Model)
 	if cmd == nil {
 		t.Fatal("the tick did not count again")
 	}
 	nm, next := m.Update(cmd())
-	m = nm.(Model)
+	m = nm.(*Model)
 	if next == nil || m.sum.Traces.Total != counts.Total+10 || m.sum.Graph == nil {
 		t.Fatalf("after a refresh: total %d, graph %v, next %v", m.sum.Traces.Total, m.sum.Graph, next)
 	}
@@ -55,9 +55,9 @@ func TestFinalScreenRefreshes(t *testing.T) {
 
 	fail = true
 	nm, cmd = m.Update(refreshTickMsg{})
-	m = nm.(Model)
+	m = nm.(*Model)
 	nm, next = m.Update(cmd())
-	m = nm.(Model)
+	m = nm.(*Model)
 	if next == nil || m.sum.Traces.Total != counts.Total+10 {
 		t.Fatalf("a failed refresh: total %d, next %v", m.sum.Traces.Total, next)
 	}
@@ -106,8 +106,8 @@ func TestRefreshKeepsTheLatestMap(t *testing.T) {
 		Now: func() time.Time { return clock }, Refresh: refresh})
 	m = feed(m, tea.WindowSizeMsg{Width: 200, Height: 60}, doneMsg{finalSummary()})
 	nm, cmd := m.Update(refreshTickMsg{})
-	m = nm.(Model)
+	m = nm.(*Model)
 	nm, _ = m.Update(cmd())
-	m = nm.(Model)
+	m = nm.(*Model)
 	contains(t, "refreshed", screen(m), "total 60", "Service map  13 services")
 }

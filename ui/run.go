@@ -33,7 +33,7 @@ func Run(ctx context.Context, cfg Config, opts ...tea.ProgramOption) (flow.Summa
 	// Whatever ended the program, the steps must end too.
 	m.cancel()
 	m.pump.close()
-	if fm, ok := final.(Model); ok {
+	if fm, ok := final.(*Model); ok {
 		if sum, ok := fm.Summary(); ok {
 			return sum, nil
 		}

@@ -48,38 +48,28 @@ const (
 // colours (ansi.Strip gives the plain text): a title line, then the map.
 // It only reads g.
 func ServiceMap(g *flow.ServiceGraph, width int, lang i18n.Lang) []string {
-	return drawServiceMap(newStyles(false), lang, g, width)
-}
-
-// TraceChart draws the traces per minute as one line of bars of width
-// columns at most, newest on the right, labelled with the busiest minute's
-// count and how many minutes it shows; "" when there are none.
-func TraceChart(rates []flow.TraceRate, width int, lang i18n.Lang) string {
-	return drawChart(newStyles(false), lang, rates, width)
+	return paintMap(newStyles(false), layoutServiceMap(g, width, lang.T))
 }
 
 // serviceMapLines is the map in the model's styles and language.
-func (m Model) serviceMapLines(g *flow.ServiceGraph, w int) []string {
-	return drawServiceMap(m.st, m.lang, g, w)
+func (m *Model) serviceMapLines(g *flow.ServiceGraph, w int) []string {
+	return paintMap(m.st, layoutServiceMap(g, w, m.lang.T))
 }
 
-// chartLine is the traces-per-minute chart in the model's styles.
-func (m Model) chartLine(rates []flow.TraceRate, w int) string {
-	return drawChart(m.st, m.lang, rates, w)
-}
-
-func drawServiceMap(st styles, lang i18n.Lang, g *flow.ServiceGraph, w int) []string {
-	t := lang.T
+// layoutServiceMap lays the map out in w columns: lines of text, each
+// piece of text with the tone it is drawn in (paintMap styles them). It
+// is a pure function of its arguments.
+func layoutServiceMap(g *flow.ServiceGraph, w int, t func(i18n.Key, ...any) string) []mapLine {
 	w = max(w, 1)
 	if g == nil {
 		g = &flow.ServiceGraph{}
 	}
-	out := []string{fit(st.head.Render(t(i18n.UIServiceMapTitle))+st.dim.Render("  "+t(i18n.UIMapSize, len(g.Nodes), len(g.Edges))), w)}
+	out := []mapLine{mapLine{{toneHead, t(i18n.UIServiceMapTitle)}, {toneDim, "  " + t(i18n.UIMapSize, len(g.Nodes), len(g.Edges))}}.fit(w)}
 	if len(g.Nodes) == 0 && len(g.Edges) == 0 {
-		return append(out, paint(st.dim, wrap(t(i18n.UIMapEmpty), w))...)
+		return append(out, inkAll(toneDim, wrap(t(i18n.UIMapEmpty), w))...)
 	}
-	d := mapDraw{st: st, t: t, mg: indexGraph(g), memo: map[inkKey]string{}}
-	var body []string
+	d := mapDraw{t: t, mg: indexGraph(g)}
+	var body []mapLine
 	switch {
 	case len(g.Nodes) > maxBoxNodes || w < minBoxWidth:
 		body = d.list(w)
@@ -97,7 +87,7 @@ func drawServiceMap(st styles, lang i18n.Lang, g *flow.ServiceGraph, w int) []st
 	if w < minBoxWidth {
 		// Narrower than any real screen: the list's indents may not fit.
 		for i, l := range body {
-			body[i] = fit(l, w)
+			body[i] = l.fit(w)
 		}
 	}
 	return append(out, body...)
@@ -212,64 +202,8 @@ func indexGraph(g *flow.ServiceGraph) *mapGraph {
 }
 
 type mapDraw struct {
-	st   styles
-	t    func(i18n.Key, ...any) string
-	mg   *mapGraph
-	memo map[inkKey]string
-}
-
-// tone is a style the map draws in, by name, so that mapDraw.ink can
-// render each piece once per map: the boxes' borders and arrows repeat,
-// and rendering is most of the map's cost.
-type tone int
-
-const (
-	toneDim tone = iota
-	toneHead
-	toneOK
-	toneWarn
-	toneBad
-)
-
-type inkKey struct {
-	tn tone
-	s  string
-}
-
-// ink is s rendered in tn.
-func (d mapDraw) ink(tn tone, s string) string {
-	if s == "" {
-		return ""
-	}
-	k := inkKey{tn, s}
-	if r, ok := d.memo[k]; ok {
-		return r
-	}
-	var st lipgloss.Style
-	switch tn {
-	case toneDim:
-		st = d.st.dim
-	case toneHead:
-		st = d.st.head
-	case toneOK:
-		st = d.st.ok
-	case toneWarn:
-		st = d.st.warn
-	case toneBad:
-		st = d.st.bad
-	}
-	r := st.Render(s)
-	d.memo[k] = r
-	return r
-}
-
-// inkAll renders each line in tn.
-func (d mapDraw) inkAll(tn tone, lines []string) []string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		out[i] = d.ink(tn, l)
-	}
-	return out
+	t  func(i18n.Key, ...any) string
+	mg *mapGraph
 }
 
 // health is the tone a node or call is drawn in: faults red, errors
@@ -317,7 +251,7 @@ func typeName(n *flow.ServiceNode) string {
 
 // cell is a piece of a row of the picture and its width.
 type cell struct {
-	s string
+	l mapLine
 	w int
 }
 
@@ -332,7 +266,7 @@ const (
 
 // across draws the forest left to right, each depth a column, and says
 // whether it fits in w.
-func (d mapDraw) across(w int, form acrossForm) ([]string, bool) {
+func (d mapDraw) across(w int, form acrossForm) ([]mapLine, bool) {
 	mg := d.mg
 	n := len(mg.names)
 	if n == 0 {
@@ -426,18 +360,18 @@ func (d mapDraw) across(w int, form acrossForm) ([]string, bool) {
 			name = toneDim
 		}
 		y := top[i]
-		grid[y][c] = cell{d.ink(st, "╭"+strings.Repeat("─", cw-2)+"╮"), cw}
+		grid[y][c] = cell{mapLine{{st, "╭" + strings.Repeat("─", cw-2) + "╮"}}, cw}
 		for j, l := range content[i] {
-			right, text := "│", pad(l, cw-4)
+			right, text := "│", plain(pad(l, cw-4))
 			if j == 0 {
-				text = d.ink(name, text)
+				text.tn = name
 				if len(mg.kids[i]) > 0 {
 					right = "├"
 				}
 			}
-			grid[y+1+j][c] = cell{d.ink(st, "│ ") + text + d.ink(st, " "+right), cw}
+			grid[y+1+j][c] = cell{mapLine{{st, "│ "}, text, {st, " " + right}}, cw}
 		}
-		grid[y+1+len(content[i])][c] = cell{d.ink(st, "╰"+strings.Repeat("─", cw-2)+"╯"), cw}
+		grid[y+1+len(content[i])][c] = cell{mapLine{{st, "╰" + strings.Repeat("─", cw-2) + "╯"}}, cw}
 	}
 	for p := range n {
 		ks := mg.kids[p]
@@ -447,7 +381,7 @@ func (d mapDraw) across(w int, form acrossForm) ([]string, bool) {
 		c, gw := 2*mg.depth[p]+1, gutW[mg.depth[p]]
 		last := top[ks[len(ks)-1]] + 1
 		for y := top[ks[0]] + 1; y < last; y++ {
-			grid[y][c] = cell{d.ink(toneDim, "│"), 1}
+			grid[y][c] = cell{mapLine{{toneDim, "│"}}, 1}
 		}
 		for ki, k := range ks {
 			e := mg.edges[mg.via[k]]
@@ -463,20 +397,19 @@ func (d mapDraw) across(w int, form acrossForm) ([]string, bool) {
 			}
 			y := top[k] + 1
 			fill := gw - 3 - lipgloss.Width(lab[0])
-			grid[y][c] = cell{d.ink(toneDim, trunk) + d.ink(health(e.stats), "─"+lab[0]+strings.Repeat("─", fill)+"▶"), gw}
+			grid[y][c] = cell{mapLine{{toneDim, trunk}, {health(e.stats), "─" + lab[0] + strings.Repeat("─", fill) + "▶"}}, gw}
 			for j, l := range lab[1:] {
 				stem := " "
 				if y+1+j < last {
 					stem = "│"
 				}
-				grid[y+1+j][c] = cell{d.ink(toneDim, stem) + "  " + d.ink(toneDim, l), 3 + lipgloss.Width(l)}
+				grid[y+1+j][c] = cell{mapLine{{toneDim, stem}, plain("  "), {toneDim, l}}, 3 + lipgloss.Width(l)}
 			}
 		}
 	}
-	out := make([]string, 0, rows)
-	var b strings.Builder
+	out := make([]mapLine, 0, rows)
 	for _, row := range grid {
-		b.Reset()
+		var line mapLine
 		end := len(row)
 		for end > 0 && row[end-1].w == 0 {
 			end--
@@ -488,12 +421,12 @@ func (d mapDraw) across(w int, form acrossForm) ([]string, bool) {
 			} else {
 				cw = gutW[c/2]
 			}
-			b.WriteString(cl.s)
+			line = append(line, cl.l...)
 			if c < end-1 && cl.w < cw {
-				b.WriteString(strings.Repeat(" ", cw-cl.w))
+				line = append(line, plain(strings.Repeat(" ", cw-cl.w)))
 			}
 		}
-		out = append(out, b.String())
+		out = append(out, line)
 	}
 	var others []int
 	for ei := range mg.edges {
@@ -506,7 +439,7 @@ func (d mapDraw) across(w int, form acrossForm) ([]string, bool) {
 
 // down draws the boxes one under another, breadth first, each followed
 // by its calls.
-func (d mapDraw) down(w int) []string {
+func (d mapDraw) down(w int) []mapLine {
 	mg := d.mg
 	// One width for every box, the widest content's, within the screen.
 	inner := 10
@@ -515,7 +448,7 @@ func (d mapDraw) down(w int) []string {
 		inner = max(inner, lipgloss.Width(title)+2, lipgloss.Width(body))
 	}
 	inner = min(inner, w-4)
-	var lines []string
+	var lines []mapLine
 	for _, i := range mg.order {
 		lines = append(lines, d.box(i, inner)...)
 		for _, ei := range mg.calls[i] {
@@ -544,58 +477,58 @@ func (d mapDraw) boxText(i int) (title, body string) {
 
 // box is one service, inner columns wide: its name (and type) in the top
 // border, its figures inside.
-func (d mapDraw) box(i, inner int) []string {
+func (d mapDraw) box(i, inner int) []mapLine {
 	st := d.nodeTone(i)
 	title, body := d.boxText(i)
 	titleLines := wrap(title, inner-2)
 	top := "╭─ " + titleLines[0] + " " + strings.Repeat("─", max(inner-lipgloss.Width(titleLines[0])-1, 0)) + "╮"
-	out := []string{d.ink(st, top)}
+	out := []mapLine{{{st, top}}}
 	for _, l := range titleLines[1:] {
-		out = append(out, d.ink(st, "│ ")+d.ink(toneHead, pad(l, inner))+d.ink(st, " │"))
+		out = append(out, mapLine{{st, "│ "}, {toneHead, pad(l, inner)}, {st, " │"}})
 	}
 	for _, l := range wrap(body, inner) {
-		out = append(out, d.ink(st, "│ ")+pad(l, inner)+d.ink(st, " │"))
+		out = append(out, mapLine{{st, "│ "}, plain(pad(l, inner)), {st, " │"}})
 	}
-	return append(out, d.ink(st, "╰"+strings.Repeat("─", inner+2)+"╯"))
+	return append(out, mapLine{{st, "╰" + strings.Repeat("─", inner+2) + "╯"}})
 }
 
 // callLines is one call under its caller: an arrow to the callee with the
 // call's figures, on one line when they fit, else the name and the
 // figures wrapped under it.
-func (d mapDraw) callLines(e mapEdge, w int) []string {
-	arrow := "  " + d.ink(health(e.stats), "──▶") + " "
+func (d mapDraw) callLines(e mapEdge, w int) []mapLine {
+	arrow := mapLine{plain("  "), {health(e.stats), "──▶"}, plain(" ")}
 	stats := d.statLine(e.stats)
 	if 6+lipgloss.Width(e.toName)+2+lipgloss.Width(stats) <= w {
-		return []string{arrow + d.ink(toneHead, e.toName) + "  " + d.ink(toneDim, stats)}
+		return []mapLine{append(arrow, span{toneHead, e.toName}, plain("  "), span{toneDim, stats})}
 	}
-	var out []string
+	var out []mapLine
 	for i, l := range wrap(e.toName, max(w-6, 1)) {
 		if i == 0 {
-			out = append(out, arrow+d.ink(toneHead, l))
+			out = append(out, append(arrow, span{toneHead, l}))
 		} else {
-			out = append(out, "      "+d.ink(toneHead, l))
+			out = append(out, mapLine{plain("      "), {toneHead, l}})
 		}
 	}
-	return append(out, indent("      ", d.inkAll(toneDim, wrap(stats, max(w-6, 1))))...)
+	return append(out, indentMap("      ", inkAll(toneDim, wrap(stats, max(w-6, 1))))...)
 }
 
 // otherCalls lists calls the picture does not draw: caller → callee and
 // the call's figures.
-func (d mapDraw) otherCalls(edges []int, w int) []string {
+func (d mapDraw) otherCalls(edges []int, w int) []mapLine {
 	if len(edges) == 0 {
 		return nil
 	}
-	out := d.inkAll(toneHead, wrap(d.t(i18n.UIMapOtherCalls), w))
+	out := inkAll(toneHead, wrap(d.t(i18n.UIMapOtherCalls), w))
 	for _, ei := range edges {
 		e := d.mg.edges[ei]
-		arrow := d.ink(health(e.stats), "──▶")
 		stats := d.statLine(e.stats)
 		if 2+lipgloss.Width(e.fromName)+5+lipgloss.Width(e.toName)+2+lipgloss.Width(stats) <= w {
-			out = append(out, "  "+d.ink(toneHead, e.fromName)+" "+arrow+" "+d.ink(toneHead, e.toName)+"  "+d.ink(toneDim, stats))
+			out = append(out, mapLine{plain("  "), {toneHead, e.fromName}, plain(" "), {health(e.stats), "──▶"}, plain(" "),
+				{toneHead, e.toName}, plain("  "), {toneDim, stats}})
 			continue
 		}
-		out = append(out, indent("  ", wrap(e.fromName+" ──▶ "+e.toName, max(w-2, 1)))...)
-		out = append(out, indent("      ", d.inkAll(toneDim, wrap(stats, max(w-6, 1))))...)
+		out = append(out, indentMap("  ", inkAll(tonePlain, wrap(e.fromName+" ──▶ "+e.toName, max(w-2, 1))))...)
+		out = append(out, indentMap("      ", inkAll(toneDim, wrap(stats, max(w-6, 1))))...)
 	}
 	return out
 }
@@ -603,9 +536,9 @@ func (d mapDraw) otherCalls(edges []int, w int) []string {
 // list is the map as lines, for maps too big for boxes: each service
 // with its figures, its calls under it; past maxListNodes services, a
 // line counting the rest.
-func (d mapDraw) list(w int) []string {
+func (d mapDraw) list(w int) []mapLine {
 	mg := d.mg
-	var out []string
+	var out []mapLine
 	shown := mg.order[:min(len(mg.order), maxListNodes)]
 	for _, i := range shown {
 		n := &mg.g.Nodes[i]
@@ -616,10 +549,10 @@ func (d mapDraw) list(w int) []string {
 		_, body := d.boxText(i)
 		st := d.nodeTone(i)
 		if lipgloss.Width(head)+2+lipgloss.Width(body) <= w {
-			out = append(out, d.ink(st, head)+"  "+d.ink(toneDim, body))
+			out = append(out, mapLine{{st, head}, plain("  "), {toneDim, body}})
 		} else {
-			out = append(out, d.inkAll(st, wrap(head, w))...)
-			out = append(out, indent("  ", d.inkAll(toneDim, wrap(body, max(w-2, 1))))...)
+			out = append(out, inkAll(st, wrap(head, w))...)
+			out = append(out, indentMap("  ", inkAll(toneDim, wrap(body, max(w-2, 1))))...)
 		}
 		for _, ei := range mg.calls[i] {
 			out = append(out, d.callLines(mg.edges[ei], w)...)
@@ -630,7 +563,7 @@ func (d mapDraw) list(w int) []string {
 		for _, i := range rest {
 			calls += len(mg.calls[i])
 		}
-		out = append(out, d.inkAll(toneWarn, wrap(d.t(i18n.UIMapMore, len(rest), calls), w))...)
+		out = append(out, inkAll(toneWarn, wrap(d.t(i18n.UIMapMore, len(rest), calls), w))...)
 	}
 	return append(out, d.otherCalls(d.strayCalls(), w)...)
 }
@@ -645,56 +578,4 @@ func (d mapDraw) strayCalls() []int {
 		}
 	}
 	return out
-}
-
-// chartRunes are the bars of the traces-per-minute chart, lowest first.
-var chartRunes = []rune("▁▂▃▄▅▆▇█")
-
-func drawChart(st styles, lang i18n.Lang, rates []flow.TraceRate, w int) string {
-	t := lang.T
-	if len(rates) == 0 {
-		return ""
-	}
-	peak := 0
-	for _, r := range rates {
-		peak = max(peak, r.Count)
-	}
-	head := t(i18n.UIChartTitle) + " "
-	// The label is widest with every minute shown and the overall peak;
-	// fewer minutes can only make it narrower.
-	room := w - lipgloss.Width(head) - lipgloss.Width(" "+t(i18n.UIChartPeak, peak, len(rates)))
-	if room < 4 {
-		return fit(st.dim.Render(head)+fmt.Sprint(peak), w)
-	}
-	rates = rates[max(len(rates)-room, 0):]
-	peak = 0
-	for _, r := range rates {
-		peak = max(peak, r.Count)
-	}
-	// A minute without traces is a dot, so every minute shown has a mark.
-	var b strings.Builder
-	b.WriteString(st.dim.Render(head))
-	for i := 0; i < len(rates); {
-		j := i
-		for j < len(rates) && (rates[j].Count > 0) == (rates[i].Count > 0) {
-			j++
-		}
-		var run strings.Builder
-		for _, r := range rates[i:j] {
-			if r.Count <= 0 {
-				run.WriteRune('·')
-				continue
-			}
-			k := (r.Count*len(chartRunes) - 1) / max(peak, 1)
-			run.WriteRune(chartRunes[min(k, len(chartRunes)-1)])
-		}
-		if rates[i].Count > 0 {
-			b.WriteString(st.ok.Render(run.String()))
-		} else {
-			b.WriteString(st.dim.Render(run.String()))
-		}
-		i = j
-	}
-	b.WriteString(st.dim.Render(" " + t(i18n.UIChartPeak, peak, len(rates))))
-	return b.String()
 }

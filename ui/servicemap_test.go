@@ -3,7 +3,10 @@ package ui
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -359,5 +362,78 @@ func BenchmarkFinalScreenFrame(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()
+	}
+}
+
+// The layout is plain text in tones, tested without styles: the same text
+// the goldens hold, no escape sequence in it, and painting it changes
+// nothing but the styles.
+func TestServiceMapLayoutIsPlainText(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		l    i18n.Lang
+		g    *flow.ServiceGraph
+		w    int
+	}{
+		{"sample-80-en", i18n.En, sampleGraph(), 80},
+		{"sample-80-ja", i18n.Ja, sampleGraph(), 80},
+		{"sample-60-en", i18n.En, sampleGraph(), 60},
+		{"wide-80-en", i18n.En, wideGraph(), 80},
+		{"wide-200-en", i18n.En, wideGraph(), 200},
+		{"empty-80-en", i18n.En, &flow.ServiceGraph{}, 80},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join("testdata", "TestServiceMapGolden", c.name+".golden"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			layout := layoutServiceMap(c.g, c.w, c.l.T)
+			if got := strings.Join(plainMap(layout), "\n"); got != string(want) {
+				t.Errorf("plain layout differs from the golden:\n%s", got)
+			}
+		})
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for w := 1; w <= 200; w += 7 {
+		for _, l := range langs {
+			g := randomGraph(rng)
+			layout := layoutServiceMap(g, w, l.T)
+			painted := paintMap(newStyles(false), layout)
+			for i, line := range layout {
+				text := line.text()
+				if strings.Contains(text, "\x1b") {
+					t.Fatalf("%s at %d: an escape sequence in the layout: %q", l, w, text)
+				}
+				if line.width() > w {
+					t.Fatalf("%s at %d: line %d is %d wide: %q", l, w, i, line.width(), text)
+				}
+				if ansi.Strip(painted[i]) != text {
+					t.Fatalf("%s at %d: painting changed the text:\n%q\n%q", l, w, text, ansi.Strip(painted[i]))
+				}
+			}
+		}
+	}
+}
+
+func TestMapLineFit(t *testing.T) {
+	l := mapLine{{toneHead, "Service map"}, {toneDim, "  4 services"}}
+	cases := []struct {
+		w    int
+		want mapLine
+	}{
+		{30, l},
+		{23, l},
+		{12, mapLine{{toneHead, "Service map"}, {toneDim, "…"}}},
+		{11, mapLine{{toneHead, "Service ma…"}}},
+		{1, mapLine{{toneHead, "…"}}},
+	}
+	for _, c := range cases {
+		got := l.fit(c.w)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("fit(%d) = %v, want %v", c.w, got, c.want)
+		}
+		if got.text() != fit(l.text(), c.w) {
+			t.Errorf("fit(%d) = %q, unlike fit on the text: %q", c.w, got.text(), fit(l.text(), c.w))
+		}
 	}
 }

@@ -162,7 +162,7 @@ func TestProgramWholeRun(t *testing.T) {
 			}
 			waitOutput(t, tm, &out, done, total)
 			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-			fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 			sum, ok := fm.Summary()
 			if !ok || sum.Interrupted || sum.Failed() || len(sum.Steps) != 7 || sum.Traces == nil || sum.Traces.Total != 20 || sum.AppURL != appURL {
 				t.Fatalf("summary = %+v", sum)
@@ -198,7 +198,7 @@ func TestProgramCtrlC(t *testing.T) {
 	var out bytes.Buffer
 	waitOutput(t, tm, &out, "Ready")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	sum, ok := fm.Summary()
 	if !ok || !sum.Interrupted {
 		t.Fatalf("summary = %+v", sum)

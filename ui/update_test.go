@@ -116,12 +116,17 @@ func TestEventsFoldIntoState(t *testing.T) {
 	}
 }
 
-func TestUpdateDoesNotChangeEarlierModels(t *testing.T) {
+// There is one model: Update changes it in place and returns it, so the
+// program and the caller of Run see the same state.
+func TestUpdateChangesTheOneModel(t *testing.T) {
 	m := newModel(i18n.En, 80, 24)
-	before := feed(m, started(flow.IDPreflight))
-	after := feed(before, finished(flow.IDPreflight, flow.Done, "ok"))
-	if before.steps[0].status != stRunning || after.steps[0].status != stDone {
-		t.Errorf("a later Update changed an earlier model: before=%v after=%v", before.steps[0].status, after.steps[0].status)
+	for _, msg := range []tea.Msg{started(flow.IDPreflight), finished(flow.IDPreflight, flow.Done, "ok"), keyH, tea.WindowSizeMsg{Width: 100, Height: 30}} {
+		if nm, _ := m.Update(msg); nm != m {
+			t.Fatalf("%T: Update returned another model", msg)
+		}
+	}
+	if m.steps[0].status != stDone || !m.help.ShowAll || m.width != 100 {
+		t.Errorf("the model did not change: status=%v help=%v width=%d", m.steps[0].status, m.help.ShowAll, m.width)
 	}
 }
 
@@ -184,7 +189,7 @@ func TestKeysWhileRunningDoNothing(t *testing.T) {
 	for _, k := range []tea.KeyPressMsg{enter, keyY, keyN, right} {
 		var cmd tea.Cmd
 		nm, cmd := m.Update(k)
-		m = nm.(Model)
+		m = nm.(*Model)
 		if cmd != nil || m.ctx.Err() != nil || m.phase != phaseRun {
 			t.Errorf("%s while running: cmd=%v cancelled=%v", k, cmd != nil, m.ctx.Err() != nil)
 		}
@@ -200,12 +205,12 @@ func TestCtrlCCancelsAndWaitsForStart(t *testing.T) {
 			msg, reply := askFor(i18n.En, flow.IDOIDC)
 			m := feed(newModel(i18n.En, 80, 24), append(preflightDone(), started(flow.IDOIDC), msg)...)
 			nm, cmd := m.Update(k)
-			m = nm.(Model)
+			m = nm.(*Model)
 			if !errors.Is(m.ctx.Err(), context.Canceled) {
 				t.Fatal("the steps' context is not cancelled")
 			}
-			if !m.cancelling || m.ask != nil || m.quitting {
-				t.Errorf("cancelling=%v ask=%v quitting=%v", m.cancelling, m.ask != nil, m.quitting)
+			if !m.cancelling() || m.ask != nil || m.quitting {
+				t.Errorf("cancelling=%v ask=%v quitting=%v", m.cancelling(), m.ask != nil, m.quitting)
 			}
 			select {
 			case v := <-reply:
@@ -217,7 +222,7 @@ func TestCtrlCCancelsAndWaitsForStart(t *testing.T) {
 			}
 			contains(t, "cancelling screen", screen(m), "Stopping the running step")
 			nm, cmd = m.Update(doneMsg{flow.Summary{Steps: []flow.StepSummary{{ID: flow.IDPreflight, Status: flow.Done}}}})
-			m = nm.(Model)
+			m = nm.(*Model)
 			sum, ok := m.Summary()
 			if !ok || !sum.Interrupted || !isQuit(cmd) {
 				t.Errorf("after Start returned: summary=%+v quit=%v", sum, isQuit(cmd))
@@ -230,7 +235,7 @@ func TestCtrlCTwiceQuitsAtOnce(t *testing.T) {
 	m := feed(newModel(i18n.En, 80, 24), upTo(flow.IDPods)...)
 	m = feed(m, ctrlC)
 	nm, cmd := m.Update(ctrlC)
-	m = nm.(Model)
+	m = nm.(*Model)
 	sum, ok := m.Summary()
 	if !isQuit(cmd) || !ok || !sum.Interrupted {
 		t.Fatalf("second ctrl+c: quit=%v summary=%+v", isQuit(cmd), sum)
@@ -244,7 +249,7 @@ func TestGiveUpWaitingForStart(t *testing.T) {
 	m := feed(newModel(i18n.En, 80, 24), upTo(flow.IDApp)...)
 	m = feed(m, ctrlC)
 	nm, cmd := m.Update(giveUpMsg{})
-	m = nm.(Model)
+	m = nm.(*Model)
 	if sum, ok := m.Summary(); !isQuit(cmd) || !ok || !sum.Interrupted || !sum.Sandbox {
 		t.Errorf("give up: quit=%v summary=%+v", isQuit(cmd), sum)
 	}
@@ -309,12 +314,12 @@ func TestStepRunningAtDoneIsNotLeftSpinning(t *testing.T) {
 func TestBatchAndTheNextWait(t *testing.T) {
 	m := newModel(i18n.En, 80, 24)
 	nm, cmd := m.Update(batchMsg(preflightDone()))
-	m = nm.(Model)
+	m = nm.(*Model)
 	if cmd == nil || m.steps[0].status != stDone {
 		t.Fatalf("batch: cmd=%v preflight=%v", cmd != nil, m.steps[0].status)
 	}
 	nm, cmd = m.Update(batchMsg{doneMsg{finalSummary()}})
-	m = nm.(Model)
+	m = nm.(*Model)
 	if cmd != nil || m.phase != phaseFinal {
 		t.Errorf("after the summary: cmd=%v phase=%v", cmd != nil, m.phase)
 	}

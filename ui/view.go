@@ -24,10 +24,10 @@ const (
 )
 
 // wide reports whether the steps are drawn as a side list.
-func (m Model) wide() bool { return m.width >= sideMinWidth }
+func (m *Model) wide() bool { return m.width >= sideMinWidth }
 
 // paneWidth is the width of the current step's pane.
-func (m Model) paneWidth() int {
+func (m *Model) paneWidth() int {
 	if m.wide() {
 		return m.width - sideWidth - 3
 	}
@@ -35,7 +35,7 @@ func (m Model) paneWidth() int {
 }
 
 // topLines is how many lines the header takes.
-func (m Model) topLines() int {
+func (m *Model) topLines() int {
 	if m.wide() {
 		return 2
 	}
@@ -43,7 +43,7 @@ func (m Model) topLines() int {
 }
 
 // bodyHeight is what is left between the header and the footer.
-func (m Model) bodyHeight() int {
+func (m *Model) bodyHeight() int {
 	return max(m.height-m.topLines()-len(m.footer(m.width)), 0)
 }
 
@@ -51,6 +51,10 @@ func (m Model) bodyHeight() int {
 // wrapped text of each step, the help's width, the bars, the prompt's
 // width and the final screen's content.
 func (m *Model) reflow() {
+	if m.doc != nil {
+		m.layoutDoctor()
+		return
+	}
 	for i := range m.steps {
 		m.reflowStep(i)
 	}
@@ -84,7 +88,12 @@ func (m *Model) reflowStep(i int) {
 }
 
 // View draws the state; it only reads the model.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
+	if m.doc != nil {
+		v := tea.NewView(m.doctorScreen())
+		v.AltScreen = true
+		return v
+	}
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.WindowTitle = "xray-wizard"
@@ -93,7 +102,7 @@ func (m Model) View() tea.View {
 
 // render is the screen as text: exactly the terminal's height, no line
 // wider than the terminal.
-func (m Model) render() string {
+func (m *Model) render() string {
 	w, h := m.width, m.height
 	if w < minWidth || h < minHeight {
 		return m.tooSmall()
@@ -136,7 +145,7 @@ func exactly(lines []string, n int) []string {
 	return lines
 }
 
-func (m Model) tooSmall() string {
+func (m *Model) tooSmall() string {
 	w := max(m.width, 1)
 	var lines []string
 	if m.cfg.Sandbox {
@@ -152,22 +161,21 @@ func (m Model) tooSmall() string {
 
 // header is the app's name and what it works on: the cluster, region and
 // account as preflight reported them, shortened from the right to fit.
-func (m Model) header(w int) string {
-	name := m.st.app.Render("xray-wizard")
-	room := w - lipgloss.Width(name) - 2
+func (m *Model) header(w int) string {
+	room := w - lipgloss.Width(m.title("xray-wizard", "")) - 2
 	parts := strings.Split(m.target, " · ")
 	for n := len(parts); n > 0 && m.target != ""; n-- {
 		t := strings.Join(parts[:n], " · ")
 		if lipgloss.Width(t) <= room || n == 1 {
-			return name + "  " + m.st.target.Render(fit(t, room))
+			return m.title("xray-wizard", m.st.target.Render(fit(t, room)))
 		}
 	}
-	return name
+	return m.title("xray-wizard", "")
 }
 
 // ruleLine separates the header from the body and carries the badges:
 // the practice sandbox's (on every screen) and the dry run's.
-func (m Model) ruleLine(w int) string {
+func (m *Model) ruleLine(w int) string {
 	t := m.lang.T
 	type badge struct {
 		long, short string
@@ -207,7 +215,7 @@ func (m Model) ruleLine(w int) string {
 
 // mark is a step's status mark: ○ pending, a spinner while it runs, ? while
 // it asks, ✓ done, – skipped, ✗ failed, • planned.
-func (m Model) mark(i int) string {
+func (m *Model) mark(i int) string {
 	s := m.steps[i]
 	switch s.status {
 	case stDone:
@@ -231,13 +239,13 @@ func (m Model) mark(i int) string {
 }
 
 // current reports whether step i is the one being worked on.
-func (m Model) current(i int) bool {
+func (m *Model) current(i int) bool {
 	return i == m.cur && m.phase != phaseFinal && (m.steps[i].status == stRunning || m.ask != nil)
 }
 
 // breadcrumb is the steps on one line: each one's mark and id. When the
 // line is too narrow, only the current step keeps its name.
-func (m Model) breadcrumb(w int) string {
+func (m *Model) breadcrumb(w int) string {
 	parts := make([]string, len(m.steps))
 	marks := make([]string, len(m.steps))
 	for i, s := range m.steps {
@@ -262,7 +270,7 @@ func (m Model) breadcrumb(w int) string {
 }
 
 // withSide puts the step list at the left of the body.
-func (m Model) withSide(body []string) []string {
+func (m *Model) withSide(body []string) []string {
 	side := []string{m.st.head.Render(m.lang.T(i18n.UISteps)), ""}
 	titleW := sideWidth - 2 - 5
 	for i, s := range m.steps {
@@ -291,7 +299,7 @@ func (m Model) withSide(body []string) []string {
 }
 
 // took is how long step i ran (or has run so far).
-func (m Model) took(i int) string {
+func (m *Model) took(i int) string {
 	s := m.steps[i]
 	if s.started.IsZero() {
 		return ""
@@ -321,19 +329,20 @@ func duration(d time.Duration) string {
 
 // footer is the help line (bubbles help), the full help with a sentence
 // on what the keys do when ? was pressed, and the cancelling notice.
-func (m Model) footer(w int) []string {
+func (m *Model) footer(w int) []string {
 	var lines []string
-	if m.cancelling {
+	if m.cancelling() {
 		lines = append(lines, m.st.warn.Render(fit(m.lang.T(i18n.UICancelling), w)))
 	}
-	k := m.keys
-	k.phase = m.phase
-	if m.ask != nil && !*m.ask.yes {
-		// Skip has the focus: Enter skips.
-		k.Apply.SetHelp("y", k.Apply.Help().Desc)
-		k.Skip.SetHelp("enter/n", k.Skip.Help().Desc)
-	}
-	k.scrollable = m.phase == phaseFinal && m.vp.TotalLineCount() > m.vp.Height()
+	scrollable := m.phase == phaseFinal && m.vp.TotalLineCount() > m.vp.Height()
+	help := m.helpLine(m.phase, func(k *keyMap) {
+		if m.ask != nil && !*m.ask.yes {
+			// Skip has the focus: Enter skips.
+			k.Apply.SetHelp("y", k.Apply.Help().Desc)
+			k.Skip.SetHelp("enter/n", k.Skip.Help().Desc)
+		}
+		k.scrollable = scrollable
+	})
 	if m.help.ShowAll {
 		note := i18n.UIHelpRunning
 		switch m.phase {
@@ -343,17 +352,17 @@ func (m Model) footer(w int) []string {
 			note = i18n.UIHelpFinal
 		}
 		lines = append(lines, paint(m.st.dim, wrap(m.lang.T(note), w))...)
-		return append(lines, strings.Split(m.help.View(k), "\n")...)
+		return append(lines, strings.Split(help, "\n")...)
 	}
-	line := m.help.View(k)
-	if k.scrollable {
+	line := help
+	if scrollable {
 		line = spread(line, m.st.dim.Render(fmt.Sprintf("%3.0f%%", m.vp.ScrollPercent()*100)), w)
 	}
 	return append(lines, line)
 }
 
 // bar draws frac of the pane's progress bar (bubbles progress).
-func (m Model) bar(frac float64) string {
+func (m *Model) bar(frac float64) string {
 	return m.pbar.ViewAs(min(max(frac, 0), 1))
 }
 
@@ -363,7 +372,7 @@ func barWidth(pane int) int {
 }
 
 // resultMark is a mark for a result the UI may not have seen as an event.
-func (m Model) resultMark(r flow.Result) string {
+func (m *Model) resultMark(r flow.Result) string {
 	mark, level := r.Mark()
 	return m.st.level(level).Render(mark)
 }

@@ -14,7 +14,7 @@ import (
 // after a failure its cause and fix, after a dry run every step's plan,
 // and otherwise the trace counts, the app and the console's links; and
 // each step's outcome last.
-func (m Model) finalLines(w int) []string {
+func (m *Model) finalLines(w int) []string {
 	t := m.lang.T
 	sum := m.sum
 	var out []string
@@ -120,7 +120,7 @@ func (m Model) finalLines(w int) []string {
 
 // labelledLink is a label and a URL: on one line when both fit, else the
 // label on a line and the URL, whole, on the lines below.
-func (m Model) labelledLink(label, u string, w int) []string {
+func (m *Model) labelledLink(label, u string, w int) []string {
 	lw := lipgloss.Width(label)
 	if label != "" && lw+1+lipgloss.Width(u) <= w {
 		return []string{m.st.dim.Render(label) + " " + m.st.url.Hyperlink(u).Render(u)}
@@ -133,7 +133,7 @@ func (m Model) labelledLink(label, u string, w int) []string {
 }
 
 // outcomeLines are the steps, each with its mark, id and what came of it.
-func (m Model) outcomeLines(w int) []string {
+func (m *Model) outcomeLines(w int) []string {
 	out := []string{m.st.head.Render(m.lang.T(i18n.UISteps))}
 	idW := 0
 	for _, s := range m.sum.Steps {
@@ -156,7 +156,7 @@ func (m Model) outcomeLines(w int) []string {
 
 // planLines are every step's plan after a dry run: what it would change
 // and the commands it replaces, whole, wrapped to the width.
-func (m Model) planLines(w int) []string {
+func (m *Model) planLines(w int) []string {
 	t := m.lang.T
 	var out []string
 	for _, s := range m.sum.Steps {

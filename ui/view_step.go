@@ -16,7 +16,7 @@ import (
 // it is done, the lab's command it replaces, then what is happening now.
 // What is happening gets the room first; the explanation gets the rest,
 // cut with … when it must be.
-func (m Model) stepPane(w, room int) []string {
+func (m *Model) stepPane(w, room int) []string {
 	t := m.lang.T
 	if room <= 0 {
 		return nil
@@ -56,86 +56,77 @@ func (m Model) stepPane(w, room int) []string {
 // do not fit, it sheds, in order: the blank line between them, the
 // commands after the lab's own (counted instead), the why beyond two
 // lines, the lab's command beyond two lines, and so on.
-func (m Model) explain(s *stepState, w, n int) []string {
+func (m *Model) explain(s *stepState, w, n int) []string {
 	t := m.lang.T
-	whyN := len(s.why)
 	blocks := s.cmds
-	shown := len(blocks)
-	firstN := 0
-	if shown > 0 {
-		firstN = len(blocks[0])
-	}
-	label := shown > 0
-	more := true // "+N more commands", when some are not shown
-	sep := 0
-	if whyN > 0 && shown > 0 {
-		sep = 1
-	}
-	total := func() int {
-		n := whyN + sep
-		if label {
-			n++
-		}
-		for i := 0; i < shown; i++ {
-			if i == 0 {
-				n += firstN
-			} else {
-				n += len(blocks[i])
-			}
-		}
-		if more && shown > 0 && shown < len(blocks) {
-			n++
-		}
-		return n
-	}
-	for total() > n {
-		switch {
-		case sep == 1:
-			sep = 0
-		case shown > 1:
-			shown--
-		case whyN > 2:
-			whyN--
-		case firstN > 2:
-			firstN--
-		case whyN > 1:
-			whyN--
-		case more && shown < len(blocks):
-			more = false
-		case label:
-			label = false
-		case whyN > 0:
-			whyN--
-		case firstN > 1:
-			firstN--
-		case shown > 0:
-			shown, firstN = 0, 0
-		default:
-			return nil
+	const (
+		pWhy   = iota
+		pSep   // the blank line between the why and the commands
+		pLabel // "replaces the lab's:"
+		pFirst // the lab's own command
+		pRest  // the commands after it; those dropped are counted on a line
+	)
+	k := max(len(blocks)-1, 0)
+	first, rest, label, sep := kept(0), kept(0), kept(0), kept(0)
+	if len(blocks) > 0 {
+		first, label = oneByOne(len(blocks[0])), onOff(1)
+		if len(s.why) > 0 {
+			sep = onOff(1)
 		}
 	}
-	out := clip(s.why, whyN, w)
-	if sep == 1 {
+	if k > 0 {
+		// All of them; then one fewer from the end each rung, plus the
+		// "+N more commands" line; then none and no line.
+		sum := 0
+		for _, b := range blocks[1:] {
+			sum += len(b)
+		}
+		rest = part{sum}
+		for j := 1; j <= k; j++ {
+			sum -= len(blocks[k+1-j])
+			rest = append(rest, sum+1)
+		}
+		rest = append(rest, 0)
+	}
+	why := oneByOne(len(s.why))
+	parts := []part{pWhy: why, pSep: sep, pLabel: label, pFirst: first, pRest: rest}
+	rungs, ok := fitParts(n, parts, []shed{
+		{pSep, 1},
+		{pRest, k}, // only the count of the commands after the first
+		{pWhy, why.at(2)},
+		{pFirst, first.at(2)},
+		{pWhy, why.at(1)},
+		{pRest, k + 1}, // not even the count
+		{pLabel, 1},
+		{pWhy, why.at(0)},
+		{pFirst, first.at(1)},
+		{pFirst, first.at(0)},
+	})
+	if !ok {
+		return nil
+	}
+	out := clip(s.why, sizeOf(parts, rungs, pWhy), w)
+	if sizeOf(parts, rungs, pSep) > 0 {
 		out = append(out, "")
 	}
-	if label {
+	if sizeOf(parts, rungs, pLabel) > 0 {
 		out = append(out, m.st.dim.Render(t(i18n.UIReplaces)))
 	}
-	for i := 0; i < shown; i++ {
-		lines := blocks[i]
-		if i == 0 {
-			lines = clip(lines, firstN, w)
-		}
-		out = append(out, paint(m.st.code, lines)...)
+	if f := sizeOf(parts, rungs, pFirst); f > 0 {
+		out = append(out, paint(m.st.code, clip(blocks[0], f, w))...)
 	}
-	if more && shown > 0 && shown < len(blocks) {
-		out = append(out, m.st.dim.Render(fit(t(i18n.UIMoreCommands, len(blocks)-shown), w)))
+	dropped := rungs[pRest] // the commands after the first not shown
+	for i := 1; i <= k-min(dropped, k); i++ {
+		out = append(out, paint(m.st.code, blocks[i])...)
+	}
+	if dropped >= 1 && dropped <= k {
+		out = append(out, m.st.dim.Render(fit(t(i18n.UIMoreCommands, dropped), w)))
 	}
 	return out
 }
 
 // stateLines is what the current step is doing, in at most n lines.
-func (m Model) stateLines(s *stepState, w, n int) []string {
+func (m *Model) stateLines(s *stepState, w, n int) []string {
 	if n <= 0 {
 		return nil
 	}
@@ -164,7 +155,7 @@ func (m Model) stateLines(s *stepState, w, n int) []string {
 }
 
 // warningLines are the step's warnings, newest last, in at most n lines.
-func (m Model) warningLines(s *stepState, w, n int) []string {
+func (m *Model) warningLines(s *stepState, w, n int) []string {
 	if n <= 0 || len(s.warnings) == 0 {
 		return nil
 	}
@@ -182,7 +173,7 @@ func (m Model) warningLines(s *stepState, w, n int) []string {
 
 // progressLines are the step's last lines of progress, the newest with
 // the spinner; the plan's note (what the step does) comes first if room.
-func (m Model) progressLines(s *stepState, w, n int) []string {
+func (m *Model) progressLines(s *stepState, w, n int) []string {
 	t := m.lang.T
 	var out []string
 	if s.plan != nil && s.plan.Note != "" && n > 2 {
@@ -214,7 +205,7 @@ func (m Model) progressLines(s *stepState, w, n int) []string {
 }
 
 // failureLines are a failure's cause, in red, and its fix.
-func (m Model) failureLines(err *flow.Error, detail string, w int) []string {
+func (m *Model) failureLines(err *flow.Error, detail string, w int) []string {
 	t := m.lang.T
 	cause, fix := detail, ""
 	if err != nil {
@@ -244,7 +235,7 @@ func labelled(ls, ts lipgloss.Style, label, text string, w int) []string {
 
 // confirmLines are the plan's changes, its note and the prompt, in at most
 // n lines; the prompt is always there.
-func (m Model) confirmLines(w, n int) []string {
+func (m *Model) confirmLines(w, n int) []string {
 	t := m.lang.T
 	p := m.ask.plan
 	prompt := strings.Split(m.ask.form.View(), "\n")
@@ -265,51 +256,50 @@ func (m Model) confirmLines(w, n int) []string {
 	if p.Note != "" {
 		note = paint(m.st.dim, wrap(p.Note, w))
 	}
-	header, details, blank := true, true, true
-	shown := len(changes)
-	size := func() int {
-		k := len(prompt) + len(note) + shown
-		if header {
-			k++
-		}
-		if blank {
-			k++
-		}
-		if details {
-			for _, c := range changes[:shown] {
-				if c.Detail != "" {
-					k++
-				}
+	const (
+		pHeader  = iota // "will change:"
+		pChanges        // a line per change, and its detail under it
+		pNone           // "nothing to change"
+		pNote
+		pBlank
+		pPrompt
+	)
+	// The changes with their details; without them; then one fewer from
+	// the end each rung, plus the "+N more" line, down to one.
+	changesP, none := kept(0), kept(1)
+	if len(changes) > 0 {
+		d := 0
+		for _, c := range changes {
+			if c.Detail != "" {
+				d++
 			}
 		}
-		if shown < len(changes) {
-			k++
-		}
-		if len(changes) == 0 {
-			k++ // "nothing to change"
-		}
-		return k
-	}
-	for size() > n {
-		switch {
-		case blank:
-			blank = false
-		case len(note) > 1:
-			note = clip(note, 1, w)
-		case details:
-			details = false
-		case shown > 1:
-			shown--
-		case len(note) > 0:
-			note = nil
-		case header:
-			header = false
-		default:
-			return clip(prompt, n, w)
+		changesP, none = part{len(changes) + d, len(changes)}, kept(0)
+		for j := 1; j < len(changes); j++ {
+			changesP = append(changesP, len(changes)-j+1)
 		}
 	}
+	noteP := onOff(len(note))
+	if len(note) > 1 {
+		noteP = part{len(note), 1, 0}
+	}
+	parts := []part{pHeader: onOff(1), pChanges: changesP, pNone: none, pNote: noteP, pBlank: onOff(1), pPrompt: kept(len(prompt))}
+	rungs, ok := fitParts(n, parts, []shed{
+		{pBlank, 1},
+		{pNote, noteP.at(1)},
+		{pChanges, 1}, // no details
+		{pChanges, len(changesP) - 1},
+		{pNote, noteP.at(0)},
+		{pHeader, 1},
+	})
+	if !ok {
+		return clip(prompt, n, w)
+	}
+	details := rungs[pChanges] == 0
+	shown := len(changes) - max(rungs[pChanges]-1, 0)
+	note = clip(note, sizeOf(parts, rungs, pNote), w)
 	var out []string
-	if header {
+	if sizeOf(parts, rungs, pHeader) > 0 {
 		out = append(out, m.st.head.Render(t(i18n.UIWillChange)))
 	}
 	if len(changes) == 0 {
@@ -327,7 +317,7 @@ func (m Model) confirmLines(w, n int) []string {
 		out = append(out, m.st.dim.Render(t(i18n.UIMoreChanges, len(changes)-shown)))
 	}
 	out = append(out, note...)
-	if blank {
+	if sizeOf(parts, rungs, pBlank) > 0 {
 		out = append(out, "")
 	}
 	return append(out, prompt...)
@@ -341,7 +331,7 @@ func (m Model) confirmLines(w, n int) []string {
 // while this is a live read-only view that needs a colour per cell,
 // East-Asian-width-aware truncation, columns that drop out on narrow
 // terminals and a reason line under a row.
-func (m Model) podLines(s *stepState, w, n int) []string {
+func (m *Model) podLines(s *stepState, w, n int) []string {
 	t := m.lang.T
 	p := m.pods
 	frac := 0.0
@@ -520,7 +510,7 @@ func (m Model) podLines(s *stepState, w, n int) []string {
 }
 
 // podStyle colours a pod's status: Ready green, on its way yellow, stuck red.
-func (m Model) podStyle(r flow.PodRow) lipgloss.Style {
+func (m *Model) podStyle(r flow.PodRow) lipgloss.Style {
 	switch {
 	case r.Ready:
 		return m.st.ok
@@ -533,7 +523,7 @@ func (m Model) podStyle(r flow.PodRow) lipgloss.Style {
 
 // trafficLines are the app's URL, as plain text that can be selected and
 // opened, a bar of the requests sent, and the answers by status.
-func (m Model) trafficLines(s *stepState, w int) []string {
+func (m *Model) trafficLines(s *stepState, w int) []string {
 	t := m.lang.T
 	var out []string
 	if m.url != "" {
@@ -575,13 +565,13 @@ func (m Model) trafficLines(s *stepState, w int) []string {
 
 // link is a URL on lines of its own: cut at the width with nothing added,
 // underlined, and a terminal hyperlink where the terminal knows them.
-func (m Model) link(u string, w int) []string {
+func (m *Model) link(u string, w int) []string {
 	return paint(m.st.url.Hyperlink(u), wrapURL(u, w))
 }
 
 // countLines are X-Ray's trace counts: the total, a bar per kind of
 // answer, and the traces per service beside them when there is room.
-func (m Model) countLines(c *flow.TraceCounts, w int) []string {
+func (m *Model) countLines(c *flow.TraceCounts, w int) []string {
 	t := m.lang.T
 	head := m.st.head.Render(t(i18n.UITraces)) + "  " + t(i18n.UITotal) + " " + m.st.head.Render(fmt.Sprint(c.Total))
 	var when []string

@@ -16,11 +16,12 @@ import (
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/iostreams"
 )
 
 var langs = []i18n.Lang{i18n.En, i18n.Ja}
 
-func sortedNames(ps map[string]Model) []string {
+func sortedNames(ps map[string]*Model) []string {
 	names := make([]string, 0, len(ps))
 	for n := range ps {
 		names = append(names, n)
@@ -126,12 +127,20 @@ func TestNoColorHasNoColour(t *testing.T) {
 	}
 }
 
+// NO_COLOR is the command line's to read (iostreams); it reaches the UI
+// as Config.NoColor. The UI reads no environment of its own.
 func TestNoColorFromTheEnvironment(t *testing.T) {
-	t.Setenv("NO_COLOR", "1")
-	m := New(context.Background(), Config{Lang: i18n.Ja, Sandbox: true, Steps: infos(i18n.Ja), Now: func() time.Time { return clock }})
+	ios, _, _, _ := iostreams.Test(map[string]string{"NO_COLOR": "1"})
+	m := New(context.Background(), Config{Lang: i18n.Ja, Sandbox: true, Steps: infos(i18n.Ja), NoColor: !ios.ColorEnabled(), Now: func() time.Time { return clock }})
 	m = feed(m, append(upTo(flow.IDApp), ev(flow.IDApp, flow.Traffic, func(e *flow.Event) { e.Load = traffic }))...)
 	if c := colours(m.render()); len(c) > 0 {
 		t.Errorf("NO_COLOR=1 in the environment, yet colours: %q", c[:min(len(c), 5)])
+	}
+	t.Setenv("NO_COLOR", "1")
+	m = New(context.Background(), Config{Lang: i18n.Ja, Sandbox: true, Steps: infos(i18n.Ja), Now: func() time.Time { return clock }})
+	m = feed(m, upTo(flow.IDApp)...)
+	if len(colours(m.render())) == 0 {
+		t.Error("the UI read NO_COLOR itself")
 	}
 }
 
