@@ -39,7 +39,6 @@ const (
 	UITraces          Key = "ui.traces"
 	UITotal           Key = "ui.total"
 	UIWindow          Key = "ui.window"
-	UIDoctorKeys      Key = "ui.doctor_keys"
 	UIServiceMapTitle Key = "ui.service_map_title"
 	UIMapSize         Key = "ui.map_size"
 	UIMapEmpty        Key = "ui.map_empty"
@@ -131,7 +130,6 @@ func init() {
 		UIMapOtherCalls:   {"Calls not drawn above (a second caller, a cycle):", "上の図にない呼び出し (2 つ目の呼び出し元、循環):"},
 		UIMapMore:         {"+%d more services and their %d calls: see the whole map in the X-Ray console.", "+%d サービス (呼び出し %d) は省略しました。全体は X-Ray コンソールで確認できます。"},
 		UIChartPeak:       {"max %d · %d min", "最大 %d · %d 分"},
-		UIDoctorKeys:      {"↑/↓ scroll • q exit", "↑/↓ スクロール • q 終了"},
 		UIRefreshed:       {"updated %s · again every %d s", "%s 更新 · %d 秒ごとに更新"},
 		UIRefreshFailed:   {"could not update the counts: %s (trying again)", "件数を更新できませんでした: %s (再試行します)"},
 		UIOK:              {"OK", "正常"},
