@@ -35,15 +35,8 @@ finds nothing and changes nothing.`,
   xray-wizard cleanup --dry-run
   xray-wizard cleanup -y --include-oidc-provider`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := c.wizard(w)
-			if err := o.validate(f); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), o)
-			}
-			return runWizard(cmd.Context(), f, o)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runE(f, c.wizard(w), runF, runWizard)(cmd, args)
 		},
 	}
 	cmd.Flags().BoolVar(&c.IncludeOIDC, "include-oidc-provider", false, "remove the cluster's IAM OIDC provider too, if the wizard made it")

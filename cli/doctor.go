@@ -42,15 +42,7 @@ Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage.`,
   xray-wizard doctor --output json
   xray-wizard doctor --sandbox          the practice sandbox, before anything is set up`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.validate(f); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), o)
-			}
-			return runDoctor(cmd.Context(), f, o)
-		},
+		RunE: runE(f, o, runF, runDoctor),
 	}
 	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "check the practice sandbox")
 	cmd.Flags().StringVar(&o.AppNamespace, "app-namespace", "workshop", "namespace of the sample app")

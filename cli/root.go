@@ -100,6 +100,23 @@ func NewCmdRoot(f *Factory, runF func(context.Context, *WizardOptions) error) *c
 	return root
 }
 
+// options are a command's flags, checked before anything runs.
+type options interface{ validate(*Factory) error }
+
+// runE is every command's RunE: validate o, then run it — with runF instead
+// when a test gave one, so flags → options is tested without running.
+func runE[O options](f *Factory, o O, runF func(context.Context, O) error, run func(context.Context, *Factory, O) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		if err := o.validate(f); err != nil {
+			return err
+		}
+		if runF != nil {
+			return runF(cmd.Context(), o)
+		}
+		return run(cmd.Context(), f, o)
+	}
+}
+
 // NewCmdVersion prints the version.
 func NewCmdVersion(f *Factory) *cobra.Command {
 	return &cobra.Command{

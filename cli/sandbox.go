@@ -21,7 +21,7 @@ type ServeOptions struct {
 	Throttle float64
 }
 
-func (o *ServeOptions) validate() error {
+func (o *ServeOptions) validate(*Factory) error {
 	host, _, err := net.SplitHostPort(o.Listen)
 	if err != nil {
 		return usagef("--listen %q: %v", o.Listen, err)
@@ -63,15 +63,7 @@ func NewCmdSandboxServe(f *Factory, runF func(context.Context, *ServeOptions) er
 environment that points the AWS CLI and SDKs at them (AWS_ENDPOINT_URL).
 Stop it with ctrl+c.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), o)
-			}
-			return runServe(cmd.Context(), f, o)
-		},
+		RunE: runE(f, o, runF, runServe),
 	}
 	serve.Flags().StringVar(&o.Listen, "listen", "127.0.0.1:4566", "address to serve on (loopback only)")
 	serve.Flags().DurationVar(&o.Latency, "latency", 0, "answer every request after this long (e.g. 5ms), as a distant service would")

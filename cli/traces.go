@@ -37,15 +37,7 @@ It only reads: xray:GetTraceSummaries and xray:GetServiceGraph.`,
   xray-wizard traces --since 1h --output json   an hour, for a script
   xray-wizard traces --filter 'service("frontend") AND fault'`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.validate(f); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), o)
-			}
-			return runTraces(cmd.Context(), f, o)
-		},
+		RunE: runE(f, o, runF, runTraces),
 	}
 	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "count in the practice sandbox, with traces it makes up")
 	cmd.Flags().DurationVar(&o.Since, "since", 15*time.Minute, "how far back to count (e.g. 1h; at most 720h, X-Ray's retention)")

@@ -59,15 +59,7 @@ Exit codes: 0 success, 1 a step failed, 2 bad usage, 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.validate(f); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), o)
-			}
-			return runWizard(cmd.Context(), f, o)
-		},
+		RunE:          runE(f, o, runF, runWizard),
 	}
 	o.Shared.register(cmd)
 	fl := cmd.Flags()
