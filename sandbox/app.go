@@ -256,12 +256,12 @@ func epochSeconds(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
 // flag sets error (4xx), throttle (429, with error) or fault (5xx) as the
 // SDKs do from a response status.
 func flag(d doc, status int) {
-	switch {
-	case status == 429:
+	switch classify(status) {
+	case statusThrottle:
 		d["error"], d["throttle"] = true, true
-	case status >= 500:
+	case statusFault:
 		d["fault"] = true
-	case status >= 400:
+	case statusError:
 		d["error"] = true
 	}
 }
