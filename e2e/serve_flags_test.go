@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
 	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
+
+	"github.com/xray-wizard/xray-wizard/internal/sandboxtest"
 )
 
 // `sandbox serve --seed-traces --latency --throttle-rate`, read with the AWS
@@ -26,8 +27,7 @@ func TestServeFlagsThroughTheSDK(t *testing.T) {
 			t.Fatalf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
-	x := xray.NewFromConfig(aws.Config{Region: env["AWS_REGION"], BaseEndpoint: aws.String(env["AWS_ENDPOINT_URL"]),
-		Credentials: credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], "")})
+	x := xray.NewFromConfig(sandboxtest.ConfigAs(env["AWS_REGION"], env["AWS_ENDPOINT_URL"], env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	now := time.Now()

@@ -19,6 +19,9 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/xray-wizard/xray-wizard/kube"
+	"github.com/xray-wizard/xray-wizard/sandbox/kubesim"
 )
 
 // sampleApp is the workshop's app: Frontend → Product-Catalog →
@@ -222,10 +225,10 @@ func (a *sampleApp) catalog(w http.ResponseWriter) {
 // Ready one (during a rollout the Service still reaches the old pod until
 // the new one is Ready).
 func (c *Cluster) appPod(deploy string) *corev1.Pod {
-	pods, _ := c.inf.pods(c.o.AppNamespace).List(labels.SelectorFromSet(labels.Set{"app": deploy}))
+	pods, _ := c.inf.Pods(c.o.AppNamespace).List(labels.SelectorFromSet(labels.Set{"app": deploy}))
 	var best *corev1.Pod
 	for _, p := range pods {
-		if podReady(p) && p.DeletionTimestamp == nil && (best == nil || best.CreationTimestamp.Before(&p.CreationTimestamp)) {
+		if kube.PodReady(p) && p.DeletionTimestamp == nil && (best == nil || best.CreationTimestamp.Before(&p.CreationTimestamp)) {
 			best = p
 		}
 	}
@@ -253,12 +256,12 @@ func epochSeconds(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
 // flag sets error (4xx), throttle (429, with error) or fault (5xx) as the
 // SDKs do from a response status.
 func flag(d doc, status int) {
-	switch {
-	case status == 429:
+	switch classify(status) {
+	case statusThrottle:
 		d["error"], d["throttle"] = true, true
-	case status >= 500:
+	case statusFault:
 		d["fault"] = true
-	case status >= 400:
+	case statusError:
 		d["error"] = true
 	}
 }
@@ -323,7 +326,7 @@ func (a *sampleApp) trace(r *http.Request, start time.Time, o appOutcome, pods [
 			"start_time": epochSeconds(begin[i]), "end_time": epochSeconds(end[i]),
 			"origin": "AWS::EKS::Container",
 			"aws": doc{"xray": sdks[i], "eks": doc{"cluster_name": a.c.o.Cluster, "pod": pods[i].Name,
-				"container_id": hexOf(pods[i].Name, 64)}},
+				"container_id": kubesim.StableHex(pods[i].Name, 64)}},
 		}
 		req := doc{"method": r.Method, "url": "http://" + r.Host + r.URL.Path, "client_ip": clientIP(r), "user_agent": r.UserAgent()}
 		if r.Header.Get("X-Forwarded-For") != "" {
@@ -408,7 +411,7 @@ func (a *sampleApp) socket(from, to *corev1.Pod) *net.UDPConn {
 		for k, s := range a.socks {
 			_, target, _ := strings.Cut(k, ">")
 			ns, name, _ := strings.Cut(target, "/")
-			if p, err := a.c.inf.pods(ns).Get(name); err != nil || p.DeletionTimestamp != nil {
+			if p, err := a.c.inf.Pods(ns).Get(name); err != nil || p.DeletionTimestamp != nil {
 				a.c.daemon.forget(s.LocalAddr().(*net.UDPAddr).Port)
 				s.Close()
 				delete(a.socks, k)
@@ -456,12 +459,12 @@ func (c *Cluster) daemonFor(from *corev1.Pod, addr string) *corev1.Pod {
 	if svc == nil {
 		return nil // NXDOMAIN
 	}
-	ready := func(p *corev1.Pod) bool { return podReady(p) && p.DeletionTimestamp == nil }
+	ready := func(p *corev1.Pod) bool { return kube.PodReady(p) && p.DeletionTimestamp == nil }
 	sel := labels.SelectorFromSet(svc.Spec.Selector)
 	if len(svc.Spec.Selector) == 0 {
 		return nil
 	}
-	pods, _ := c.inf.pods(svc.Namespace).List(sel)
+	pods, _ := c.inf.Pods(svc.Namespace).List(sel)
 	if svc.Spec.ClusterIP == corev1.ClusterIPNone {
 		// Headless: DNS answers with the Ready pods' IPs, and the SDK keeps
 		// the first answer for as long as its process runs.
@@ -529,7 +532,7 @@ func (c *Cluster) serviceFor(ns, host string) *corev1.Service {
 	if strings.Contains(svcNS, ".") {
 		return nil
 	}
-	svc, err := c.inf.services(svcNS).Get(name)
+	svc, err := c.inf.Services(svcNS).Get(name)
 	if err != nil {
 		return nil
 	}
@@ -558,7 +561,7 @@ func targetPort(p *corev1.Pod, sp *corev1.ServicePort) int {
 // `from`: a pod with that IP, or with hostNetwork or a hostPort on a node
 // with that IP.
 func (c *Cluster) daemonAt(ip string, port int, from *corev1.Pod) *corev1.Pod {
-	pods, _ := c.inf.pods("").List(labels.Everything())
+	pods, _ := c.inf.Pods("").List(labels.Everything())
 	for _, p := range pods {
 		if p.DeletionTimestamp != nil {
 			continue

@@ -23,6 +23,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+
+	"github.com/xray-wizard/xray-wizard/kube"
 )
 
 // lab is the workshop's setting in the sandbox: the simulated AWS account,
@@ -407,7 +409,7 @@ func TestDaemonWithoutRegion(t *testing.T) {
 		t.Errorf("received %d, sent %d, failed %d", got, sent, failed)
 	}
 	for _, p := range l.o.daemonPods("default", "xray-daemon") {
-		if podReady(p) {
+		if kube.PodReady(p) {
 			t.Errorf("pod %s Ready without a region", p.Name)
 		}
 	}
@@ -582,7 +584,7 @@ func (l *lab) setDaemonAddress(app, addr string) {
 	}
 	l.o.waitFor(l.t, "the rollout of "+app, 5*time.Second, func() bool {
 		pods, _ := l.o.pods.Pods("workshop").List(labels.SelectorFromSet(labels.Set{"app": app}))
-		return len(pods) == 1 && podReady(pods[0]) && podEnv(pods[0], "AWS_XRAY_DAEMON_ADDRESS") == addr
+		return len(pods) == 1 && kube.PodReady(pods[0]) && podEnv(pods[0], "AWS_XRAY_DAEMON_ADDRESS") == addr
 	})
 }
 
@@ -696,7 +698,7 @@ func TestDaemonHeadlessService(t *testing.T) {
 		}
 		l.o.waitFor(t, "the apps' new pods", 5*time.Second, func() bool {
 			pods, _ := l.o.pods.Pods("workshop").List(labels.Everything())
-			return len(pods) == 3 && !slices.ContainsFunc(pods, func(p *corev1.Pod) bool { return !podReady(p) || slices.Contains(old, p.Name) })
+			return len(pods) == 3 && !slices.ContainsFunc(pods, func(p *corev1.Pod) bool { return !kube.PodReady(p) || slices.Contains(old, p.Name) })
 		})
 	}
 

@@ -103,12 +103,12 @@ func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
 		// for a deep one Product-Detail and Product-Catalog's call to it.
 		b[0] = xraySeg{segKind: front, id: id(1), startT: start, endT: start + 0.040, x: frontReq, httpStatus: status,
 			flags: segHasEnd | segHTTP, subs: b[2:3:3]}
-		switch {
-		case status >= 500:
+		switch classify(int(status)) {
+		case statusFault:
 			b[0].flags |= segFault
-		case status == 429:
+		case statusThrottle:
 			b[0].flags |= segError | segThrottle
-		case status >= 400:
+		case statusError:
 			b[0].flags |= segError
 		}
 		call(&b[2], 2, callCatalog, catalogReq, start+0.005, start+0.030)
@@ -141,12 +141,12 @@ func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
 		st.ByService[seedFrontend]++
 		st.ByService[seedCatalog]++
 		st.Total++
-		switch {
-		case status >= 500:
+		switch classify(int(status)) {
+		case statusFault:
 			st.Fault++
-		case status == 429:
+		case statusThrottle:
 			st.Throttle++
-		case status >= 400:
+		case statusError:
 			st.Error++
 		default:
 			st.OK++

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -267,12 +266,12 @@ func (o outcome) ok() bool { return !o.err && !o.fault && !o.throttle }
 // (4xx error, 429 error and throttle, 5xx fault).
 func (s *xraySeg) own() outcome {
 	o := outcome{s.has(segError), s.has(segFault), s.has(segThrottle)}
-	switch st := s.status(); {
-	case st == http.StatusTooManyRequests:
+	switch classify(s.status()) {
+	case statusThrottle:
 		o.err, o.throttle = true, true
-	case st >= 500 && st < 600:
+	case statusFault:
 		o.fault = true
-	case st >= 400 && st < 500:
+	case statusError:
 		o.err = true
 	}
 	if o.throttle {

@@ -43,12 +43,12 @@ func awsTEpoch(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 
 // awsTMark sets the flags the X-Ray SDKs set for a status.
 func awsTMark(doc map[string]any, status int) {
-	switch {
-	case status == 429:
+	switch classify(status) {
+	case statusThrottle:
 		doc["error"], doc["throttle"] = true, true
-	case status >= 500:
+	case statusFault:
 		doc["fault"] = true
-	case status >= 400:
+	case statusError:
 		doc["error"] = true
 	}
 }

@@ -92,7 +92,7 @@ func observe(t *testing.T, cs kube.Interface) *observer {
 			if ph := string(p.Status.Phase); len(o.seen[key]) == 0 || o.seen[key][len(o.seen[key])-1] != ph {
 				o.seen[key] = append(o.seen[key], ph)
 			}
-			if podReady(p) && o.ready[key].IsZero() {
+			if kube.PodReady(p) && o.ready[key].IsZero() {
 				o.ready[key] = time.Now()
 			}
 			if p.DeletionTimestamp != nil {
@@ -162,7 +162,7 @@ func allReady(pods []*corev1.Pod, nodes int, check func(*corev1.Pod) bool) bool 
 		return false
 	}
 	for _, p := range pods {
-		if !podReady(p) || check != nil && !check(p) {
+		if !kube.PodReady(p) || check != nil && !check(p) {
 			return false
 		}
 	}
@@ -287,8 +287,8 @@ func TestClusterSeedsTheWorkshopCluster(t *testing.T) {
 		if err != nil || len(pods.Items) != 1 {
 			t.Fatalf("pods of %s: %v %v", name, pods, err)
 		}
-		if p := &pods.Items[0]; p.Status.Phase != corev1.PodRunning || !podReady(p) || podEnv(p, "AWS_XRAY_DAEMON_ADDRESS") == "" {
-			t.Errorf("pod %s: %s ready=%v", p.Name, p.Status.Phase, podReady(p))
+		if p := &pods.Items[0]; p.Status.Phase != corev1.PodRunning || !kube.PodReady(p) || podEnv(p, "AWS_XRAY_DAEMON_ADDRESS") == "" {
+			t.Errorf("pod %s: %s ready=%v", p.Name, p.Status.Phase, kube.PodReady(p))
 		}
 		svc, err := cs.CoreV1().Services("workshop").Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -829,7 +829,7 @@ func TestClusterPodsWaitForTheirConfigMap(t *testing.T) {
 		t.Fatalf("%d pods", len(pods))
 	}
 	for _, p := range pods {
-		if p.Status.Phase != corev1.PodPending || podReady(p) || len(p.Status.ContainerStatuses) != 1 ||
+		if p.Status.Phase != corev1.PodPending || kube.PodReady(p) || len(p.Status.ContainerStatuses) != 1 ||
 			p.Status.ContainerStatuses[0].State.Waiting == nil || p.Status.ContainerStatuses[0].State.Waiting.Reason != "ContainerCreating" {
 			t.Errorf("pod %s without its ConfigMap: %s %+v", p.Name, p.Status.Phase, p.Status.ContainerStatuses)
 		}
@@ -860,7 +860,7 @@ func TestClusterCrashLoops(t *testing.T) {
 	applyDaemonConfig(t, cs, "")
 	crashing := func(p *corev1.Pod) bool {
 		st := p.Status.ContainerStatuses
-		return p.Status.Phase == corev1.PodRunning && !podReady(p) && len(st) == 1 && st[0].State.Waiting != nil &&
+		return p.Status.Phase == corev1.PodRunning && !kube.PodReady(p) && len(st) == 1 && st[0].State.Waiting != nil &&
 			st[0].State.Waiting.Reason == "CrashLoopBackOff" && st[0].LastTerminationState.Terminated != nil
 	}
 	allCrash := func(check func(*corev1.Pod) bool) func() bool {
@@ -925,17 +925,17 @@ func TestClusterDeploymentRolloutRestart(t *testing.T) {
 		return pods
 	}
 	before := appPods()
-	if len(before) != 1 || !podReady(before[0]) {
+	if len(before) != 1 || !kube.PodReady(before[0]) {
 		t.Fatalf("frontend pods %v", names(before))
 	}
 	restart(t, cs, "Deployment", "workshop", "frontend")
 	sawBoth := false
 	o.waitFor(t, "the new frontend pod alone", 5*time.Second, func() bool {
 		pods := appPods()
-		if len(pods) == 2 && podReady(pods[0]) && podReady(pods[1]) {
+		if len(pods) == 2 && kube.PodReady(pods[0]) && kube.PodReady(pods[1]) {
 			sawBoth = true
 		}
-		return len(pods) == 1 && podReady(pods[0]) && pods[0].Name != before[0].Name
+		return len(pods) == 1 && kube.PodReady(pods[0]) && pods[0].Name != before[0].Name
 	})
 	if !sawBoth {
 		t.Error("the old pod went before the new one was Ready")
@@ -976,7 +976,7 @@ func TestClusterRunsBarePods(t *testing.T) {
 	}
 	o.waitFor(t, "the pod Ready", 5*time.Second, func() bool {
 		p, err := o.pods.Pods("default").Get("aws-cli")
-		return err == nil && podReady(p) && slices.Contains(c.Nodes(), p.Spec.NodeName) && p.Status.PodIP != "" && p.Status.HostIP != ""
+		return err == nil && kube.PodReady(p) && slices.Contains(c.Nodes(), p.Spec.NodeName) && p.Status.PodIP != "" && p.Status.HostIP != ""
 	})
 	// Its service account must exist.
 	_, err = cs.CoreV1().Pods("default").Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "orphan"}, Spec: corev1.PodSpec{

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	mrand "math/rand/v2"
 	"net"
 	"path"
 	"slices"
@@ -23,6 +24,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/xray"
 	"github.com/aws/smithy-go"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/xray-wizard/xray-wizard/sandbox/kubesim"
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
@@ -44,6 +47,7 @@ type daemon struct {
 	wake chan struct{}
 
 	mu       sync.Mutex
+	rng      *mrand.Rand            // the back-off's jitter
 	routes   map[int]string         // sender port → daemon pod (ns/name)
 	procs    map[string]*daemonProc // running processes by pod
 	binds    map[string]string      // their UDP addresses
@@ -71,7 +75,7 @@ func startDaemon(ctx context.Context, c *Cluster) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{c: c, conn: conn, wake: make(chan struct{}, 1), routes: map[int]string{},
+	d := &daemon{c: c, conn: conn, wake: make(chan struct{}, 1), rng: mrand.New(mrand.NewPCG(c.o.Seed, 13)), routes: map[int]string{},
 		procs: map[string]*daemonProc{}, binds: map[string]string{}, logs: map[string][]string{}}
 	c.wg.Add(2)
 	go func() {
@@ -284,7 +288,7 @@ func (c *Cluster) mountedFile(p *corev1.Pod, ct corev1.Container, file string) (
 			if v.Name != m.Name || v.ConfigMap == nil {
 				continue
 			}
-			cm, err := c.inf.configMaps(p.Namespace).Get(v.ConfigMap.Name)
+			cm, err := c.inf.ConfigMaps(p.Namespace).Get(v.ConfigMap.Name)
 			if err != nil {
 				return nil, err
 			}
@@ -441,9 +445,7 @@ func (d *daemon) upload(ctx context.Context, p *daemonProc, part []string) {
 		p.fails++
 		wait := 0
 		if p.fails > 10 {
-			d.c.rngMu.Lock()
-			wait = d.c.rng.IntN(min(1<<(p.fails-10), 30) + 1)
-			d.c.rngMu.Unlock()
+			wait = d.rng.IntN(min(1<<(p.fails-10), 30) + 1)
 		}
 		p.pausedTo = time.Now().Add(time.Duration(wait) * time.Second)
 		d.logf(key, "Error", "Sending segment batch failed with: %s", sdkError(err))
@@ -510,7 +512,7 @@ func (d *daemon) client(p *corev1.Pod, region, assume string) *xray.Client {
 				continue
 			}
 			for _, src := range v.Projected.Sources {
-				if t := src.ServiceAccountToken; t != nil && path.Join(irsaTokenDir, t.Path) == podEnv(p, "AWS_WEB_IDENTITY_TOKEN_FILE") {
+				if t := src.ServiceAccountToken; t != nil && path.Join(kubesim.IRSATokenDir, t.Path) == podEnv(p, "AWS_WEB_IDENTITY_TOKEN_FILE") {
 					aud = t.Audience
 				}
 			}
@@ -527,7 +529,7 @@ func (d *daemon) client(p *corev1.Pod, region, assume string) *xray.Client {
 			}
 			if role == "" {
 				return aws.Credentials{}, fmt.Errorf("failed to refresh cached credentials, failed to load credentials from %s: "+
-					"no EKS Pod Identity association for service account %s/%s", podIdentityURI, ns, sa)
+					"no EKS Pod Identity association for service account %s/%s", kubesim.PodIdentityURI, ns, sa)
 			}
 			return stscreds.NewAssumeRoleProvider(stsWith(credentials.NewStaticCredentialsProvider(SandboxAccessKeyID, SandboxSecretAccessKey, "")), role).Retrieve(ctx)
 		})

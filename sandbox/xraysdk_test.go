@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
 	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
 	"github.com/aws/aws-xray-sdk-go/strategy/sampling"
 	xraysdk "github.com/aws/aws-xray-sdk-go/xray"
 
+	"github.com/xray-wizard/xray-wizard/internal/sandboxtest"
 	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
@@ -125,8 +125,7 @@ func TestRealSDKSegments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	x := xray.NewFromConfig(aws.Config{Region: a.Region(), BaseEndpoint: aws.String(url),
-		Credentials: credentials.NewStaticCredentialsProvider(sandbox.SandboxAccessKeyID, sandbox.SandboxSecretAccessKey, "")})
+	x := sandboxtest.XRay(a.Region(), url)
 	ctx := context.Background()
 	mu.Lock()
 	out, err := x.PutTraceSegments(ctx, &xray.PutTraceSegmentsInput{TraceSegmentDocuments: docs})
@@ -170,8 +169,7 @@ func TestRealSDKSegments(t *testing.T) {
 		t.Errorf("errors %d, throttles %d, faults %d; want 2, 1, 1", errs, throttles, faults)
 	}
 	// The wizard's own count of them: exclusive categories, worst first.
-	env := steps.NewEnv(aws.Config{Region: a.Region(), BaseEndpoint: aws.String(url),
-		Credentials: credentials.NewStaticCredentialsProvider(sandbox.SandboxAccessKeyID, sandbox.SandboxSecretAccessKey, "")}, nil, steps.Options{})
+	env := steps.NewEnv(sandboxtest.Config(a.Region(), url), nil, steps.Options{})
 	c, err := steps.CountTraces(ctx, env, start, end, "")
 	if err != nil {
 		t.Fatal(err)

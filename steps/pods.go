@@ -69,10 +69,8 @@ func PodRowOf(p *corev1.Pod) flow.PodRow {
 	if p.DeletionTimestamp != nil {
 		row.Phase = "Terminating"
 	}
+	row.Ready = kube.PodReady(p)
 	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
-			row.Ready = true
-		}
 		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason != "" {
 			row.Reason = c.Reason + ": " + c.Message
 		}

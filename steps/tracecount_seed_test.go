@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
 	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
 
 	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/internal/sandboxtest"
 	"github.com/xray-wizard/xray-wizard/sandbox"
 )
 
@@ -33,8 +33,7 @@ func TestCountSeededUnderThrottleRate(t *testing.T) {
 	if st.Total != 3000 || st.OK+st.Error+st.Throttle+st.Fault != 3000 || st.ByService["Frontend"] != 3000 {
 		t.Fatalf("seeded %+v", st)
 	}
-	x := xray.NewFromConfig(aws.Config{Region: a.Region(), BaseEndpoint: aws.String(url),
-		Credentials: credentials.NewStaticCredentialsProvider(sandbox.SandboxAccessKeyID, sandbox.SandboxSecretAccessKey, "")})
+	x := sandboxtest.XRay(a.Region(), url)
 	ctx := context.Background()
 
 	// Past the rate, X-Ray's own throttling error, as the SDK types it.

@@ -9,11 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
 
 	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/internal/sandboxtest"
 	"github.com/xray-wizard/xray-wizard/sandbox"
 )
 
@@ -27,9 +26,7 @@ func xrayOn(t *testing.T) (*sandbox.AWS, *xray.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	cfg := aws.Config{Region: a.Region(), BaseEndpoint: aws.String(url),
-		Credentials: credentials.NewStaticCredentialsProvider(sandbox.SandboxAccessKeyID, sandbox.SandboxSecretAccessKey, "")}
-	return a, xray.NewFromConfig(cfg)
+	return a, sandboxtest.XRay(a.Region(), url)
 }
 
 // known is what a set of generated traces must count to.
