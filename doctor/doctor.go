@@ -29,6 +29,7 @@ import (
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/kube"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
@@ -315,7 +316,7 @@ func (d *dx) daemonSet(context.Context) flow.Finding {
 	}
 	ready := 0
 	for _, p := range d.pods {
-		if podReady(p) {
+		if kube.PodReady(&p) {
 			ready++
 		}
 	}
@@ -352,7 +353,7 @@ func (d *dx) crashEvidence() []string {
 
 func crashPod(pods []corev1.Pod) string {
 	for _, p := range pods {
-		if !podReady(p) {
+		if !kube.PodReady(&p) {
 			return p.Name
 		}
 	}
@@ -370,15 +371,6 @@ func envOf(cs []corev1.Container, name string) (value string, set bool) {
 		}
 	}
 	return value, set
-}
-
-func podReady(p corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
-			return true
-		}
-	}
-	return false
 }
 
 // region: the daemon finds its region in its config, else it asks the

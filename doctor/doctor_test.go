@@ -17,35 +17,16 @@ import (
 
 	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/internal/steptest"
 	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
 // startSandbox starts a practice sandbox with fast pacing for tests.
-func startSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.Start(context.Background(), sandbox.Options{PodStartDelay: 200 * time.Millisecond, LBDelay: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	t.Cleanup(sb.Stop)
-	return sb
-}
+func startSandbox(t *testing.T) *sandbox.Sandbox { return steptest.Start(t) }
 
 // newEnv is the clients of the sandbox, with short timeouts.
-func newEnv(sb *sandbox.Sandbox, opts steps.Options) *steps.Env {
-	if opts.TracesTimeout == 0 {
-		opts.TracesTimeout = 30 * time.Second
-	}
-	if opts.PodsTimeout == 0 {
-		opts.PodsTimeout = 30 * time.Second
-	}
-	env := steps.NewEnv(sb.AWSConfig(), sb.Clientset(), opts)
-	env.KubeContext, env.KubeCluster = sb.KubeContext(), sb.KubeCluster()
-	env.Thumbprint = sb.Thumbprint
-	env.PollInterval = 200 * time.Millisecond
-	return env
-}
+func newEnv(sb *sandbox.Sandbox, opts steps.Options) *steps.Env { return steptest.Env(sb, opts) }
 
 // events drops what a run reports: these tests look at the doctor.
 type events struct{}
