@@ -334,11 +334,4 @@ func TestDoctorNamesEachFailure(t *testing.T) {
 	})
 }
 
-func mustSelect(t *testing.T, ids string) []steps.Step {
-	t.Helper()
-	ss, err := steps.Select(ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ss
-}
+func mustSelect(t *testing.T, ids string) []steps.Step { return steptest.Select(t, ids) }

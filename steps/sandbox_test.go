@@ -300,11 +300,4 @@ func TestPodIdentityOnSandbox(t *testing.T) {
 	}
 }
 
-func mustSelect(t *testing.T, ids string) []steps.Step {
-	t.Helper()
-	ss, err := steps.Select(ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ss
-}
+func mustSelect(t *testing.T, ids string) []steps.Step { return steptest.Select(t, ids) }

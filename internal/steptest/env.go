@@ -36,3 +36,13 @@ func Env(sb *sandbox.Sandbox, opts steps.Options) *steps.Env {
 	env.PollInterval = 200 * time.Millisecond
 	return env
 }
+
+// Select is steps.Select for tests: the named steps, or the test fails.
+func Select(t testing.TB, ids string) []steps.Step {
+	t.Helper()
+	ss, err := steps.Select(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ss
+}
