@@ -47,7 +47,7 @@ func TestNewCmdRootFlags(t *testing.T) {
 			if got := stepIDs(o.Steps); got != strings.Join(flow.AllIDs, ",") {
 				t.Errorf("steps = %s, want all", got)
 			}
-			if o.Shared.Lang != i18n.En || o.Shared.NonInteractive || o.Sandbox || o.DryRun {
+			if o.Shared.Lang != i18n.En || o.Shared.Yes || o.Sandbox || o.DryRun {
 				t.Errorf("defaults: %+v", o)
 			}
 		}},
@@ -68,8 +68,18 @@ func TestNewCmdRootFlags(t *testing.T) {
 			if got := o.stepOptions(); got != want {
 				t.Errorf("step options\n got %+v\nwant %+v", got, want)
 			}
-			if !o.Sandbox || !o.DryRun || !o.Shared.NonInteractive || !o.Shared.json() || o.Shared.LogFile != "/tmp/x.log" {
+			if !o.Sandbox || !o.DryRun || !o.Shared.Yes || !o.Shared.json() || o.Shared.LogFile != "/tmp/x.log" {
 				t.Errorf("options: %+v", o)
+			}
+		}},
+		{"--non-interactive is -y's old name", []string{"--non-interactive"}, nil, func(t *testing.T, o *WizardOptions) {
+			if !o.Shared.Yes {
+				t.Error("--non-interactive did not set --yes")
+			}
+		}},
+		{"--yes", []string{"--yes"}, nil, func(t *testing.T, o *WizardOptions) {
+			if !o.Shared.Yes {
+				t.Error("--yes not set")
 			}
 		}},
 		{"language from the environment", nil, map[string]string{"LANG": "ja_JP.UTF-8"}, func(t *testing.T, o *WizardOptions) {
@@ -295,7 +305,7 @@ func TestInteractive(t *testing.T) {
 		f, ios := testFactory(c.env)
 		ios.SetStdinTTY(c.stdin)
 		ios.SetStdoutTTY(c.stdout)
-		sh := SharedOptions{NonInteractive: c.yes}
+		sh := SharedOptions{Yes: c.yes}
 		if got := sh.interactive(f); got != c.want {
 			t.Errorf("%+v: interactive = %v", c, got)
 		}

@@ -21,9 +21,12 @@ import (
 
 // Exit codes.
 const (
-	ExitOK          = 0
-	ExitFailed      = 1
-	ExitUsage       = 2
+	ExitOK     = 0
+	ExitFailed = 1
+	ExitUsage  = 2
+	// ExitNotApplied: changes were needed, no one could approve them (no
+	// terminal, no -y), and nothing was changed.
+	ExitNotApplied  = 3
 	ExitInterrupted = 130
 )
 

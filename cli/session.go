@@ -115,6 +115,11 @@ func (s *session) run(ctx context.Context, sr stepRun) (flow.Summary, error) {
 		}
 		return sum, nil
 	}
+	// No one to ask: a change goes ahead only with -y; else the run plans.
+	rn.Confirm = flow.Always{}
+	if !s.sh.Yes {
+		rn.Confirm = flow.NoOne{}
+	}
 	stderr := s.f.IOStreams.ErrOut
 	if sr.banner && s.sandbox {
 		fmt.Fprintln(stderr, lang.T(i18n.CLISandboxBanner))
@@ -134,6 +139,9 @@ func (s *session) exit(sum flow.Summary) error {
 		return &exitError{ExitInterrupted}
 	case sum.Failed():
 		return &exitError{ExitFailed}
+	case sum.NotApplied:
+		fmt.Fprintln(s.f.IOStreams.ErrOut, s.sh.Lang.T(i18n.CLINotAppliedHint))
+		return &exitError{ExitNotApplied}
 	}
 	return nil
 }

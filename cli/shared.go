@@ -18,7 +18,9 @@ type SharedOptions struct {
 	Cluster, Region, Profile, Kubeconfig, Context string
 	Namespace, Output, LogFile                    string
 	LangFlag                                      string // --lang as given
-	NonInteractive                                bool
+	// Yes approves every change without asking (-y, eksctl's --approve).
+	// Without a terminal nothing changes unless it is set.
+	Yes bool
 
 	// Lang is the language in effect, set by validate: --lang, else the
 	// environment's.
@@ -37,7 +39,10 @@ func (s *SharedOptions) register(cmd *cobra.Command) {
 	f.StringVar(&s.Output, "output", "text", "format of the final summary on stdout: text or json")
 	f.StringVar(&s.LangFlag, "lang", "", "language: ja or en (default: from LC_ALL / LC_MESSAGES / LANG)")
 	f.StringVar(&s.LogFile, "log-file", "", "write a debug log to this file")
-	f.BoolVarP(&s.NonInteractive, "non-interactive", "y", false, "no prompts; implied when stdin or stdout is not a terminal, or CI is set")
+	f.BoolVarP(&s.Yes, "yes", "y", false, "approve every change without asking (eksctl's --approve); without a terminal (a pipe, CI) nothing changes unless it is given")
+	// The flag's old name, kept for scripts that use it.
+	f.BoolVar(&s.Yes, "non-interactive", false, "the same as --yes")
+	_ = f.MarkHidden("non-interactive")
 }
 
 // validate checks the shared flags and settles the language.
@@ -73,7 +78,7 @@ func (s *SharedOptions) json() bool { return s.Output == "json" }
 // interactive decides between the TUI and plain lines: the TUI needs a
 // person to prompt (see iostreams.CanPrompt) and no -y.
 func (s *SharedOptions) interactive(f *Factory) bool {
-	return !s.NonInteractive && f.IOStreams.CanPrompt()
+	return !s.Yes && f.IOStreams.CanPrompt()
 }
 
 func checkSince(d time.Duration) error {

@@ -46,11 +46,14 @@ account an IAM role, deploys the daemon, waits for its pods, sends the sample ap
 traffic and counts the traces. Each step says why, shows the command it replaces
 and asks before it changes anything.
 
-On a terminal it is a full-screen UI; otherwise (-y, no TTY, or CI set) it prints
-one line per event on stderr and the summary on stdout.
+On a terminal it is a full-screen UI that asks before each change; otherwise (-y,
+no TTY, or CI set) it prints one line per event on stderr and the summary on
+stdout. Without a terminal it changes nothing unless -y (--yes) is given: it
+checks and plans every step, prints the plan and exits 3.
 
 Steps: preflight, oidc, iamsa, daemonset, pods, app, traces.
-Exit codes: 0 success, 1 a step failed, 2 bad usage, 130 interrupted.`,
+Exit codes: 0 success, 1 a step failed, 2 bad usage, 3 changes planned but not
+made (no terminal to ask at and no -y), 130 interrupted.`,
 		Example: `  xray-wizard --sandbox                       practice on this machine, no AWS needed
   xray-wizard --cluster eksworkshop-eksctl     the workshop lab against your account
   xray-wizard --dry-run                        what would change, and the commands it replaces

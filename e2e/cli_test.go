@@ -25,13 +25,15 @@ func TestSandboxJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
 		t.Fatalf("stdout is not one JSON object: %v\n%s", err, r.stdout)
 	}
-	want := []string{"preflight", "oidc", "iamsa", "daemonset", "pods", "app", "traces"}
+	// What each step did: read, or made what was not there.
+	want := [][2]string{{"preflight", "done"}, {"oidc", "created"}, {"iamsa", "created"}, {"daemonset", "created"},
+		{"pods", "done"}, {"app", "done"}, {"traces", "done"}}
 	if len(sum.Steps) != len(want) {
 		t.Fatalf("steps = %+v", sum.Steps)
 	}
 	for i, s := range sum.Steps {
-		if s.ID != want[i] || s.Status != "done" || s.Detail == "" {
-			t.Errorf("step %d = %+v, want %s done with a detail", i, s, want[i])
+		if s.ID != want[i][0] || s.Status != want[i][1] || s.Detail == "" {
+			t.Errorf("step %d = %+v, want %s %s with a detail", i, s, want[i][0], want[i][1])
 		}
 	}
 	tr := sum.Traces
@@ -50,6 +52,45 @@ func TestSandboxJSON(t *testing.T) {
 	for _, s := range []string{"PRACTICE SANDBOX", "▶ oidc", "✓ traces"} {
 		if !strings.Contains(r.stderr, s) {
 			t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+		}
+	}
+}
+
+// Without a terminal and without -y, piped output or CI is not consent:
+// the run checks and plans every step, changes nothing, says how to apply,
+// and exits 3.
+func TestNoTerminalIsNotConsent(t *testing.T) {
+	for _, env := range [][]string{nil, {"CI=true"}} {
+		r := run(t, time.Minute, env, "--sandbox", "--output", "json")
+		if r.code != 3 {
+			t.Fatalf("env %v: exit %d, want 3\nstderr:\n%s", env, r.code, r.stderr)
+		}
+		var sum struct {
+			NotApplied bool `json:"notApplied"`
+			Steps      []struct {
+				ID, Status, Detail string
+				Plan               *struct{ Changes []struct{ Action string } }
+			}
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
+			t.Fatalf("stdout is not one JSON object: %v\n%s", err, r.stdout)
+		}
+		if !sum.NotApplied || len(sum.Steps) != 7 {
+			t.Fatalf("env %v: summary %+v", env, sum)
+		}
+		if s := sum.Steps[0]; s.ID != "preflight" || s.Status != "done" {
+			t.Errorf("preflight only reads, so it runs: %+v", s)
+		}
+		for _, s := range sum.Steps[1:] {
+			if s.Status != "planned" || s.Plan == nil {
+				t.Errorf("env %v: %s %s, want planned with its plan", env, s.ID, s.Status)
+			}
+		}
+		if c := sum.Steps[1].Plan.Changes; len(c) != 1 || c[0].Action != "create" || !strings.Contains(sum.Steps[1].Detail, "-y") {
+			t.Errorf("oidc: %+v", sum.Steps[1])
+		}
+		if !strings.Contains(r.stderr, "run it again with -y") || strings.Contains(r.stderr, "✓ oidc") {
+			t.Errorf("env %v: stderr:\n%s", env, r.stderr)
 		}
 	}
 }
@@ -140,10 +181,13 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Errorf("version: %+v", r)
 	}
 	r := run(t, 10*time.Second, nil, "--help")
-	for _, flag := range []string{"--sandbox", "--cluster", "--region", "--profile", "--kubeconfig", "--context", "--namespace", "--app-namespace", "--steps", "--dry-run", "--non-interactive", "--output", "--lang", "--log-file"} {
+	for _, flag := range []string{"--sandbox", "--cluster", "--region", "--profile", "--kubeconfig", "--context", "--namespace", "--app-namespace", "--steps", "--dry-run", "--yes", "--output", "--lang", "--log-file"} {
 		if !strings.Contains(r.stdout, flag) {
 			t.Errorf("--help lacks %s", flag)
 		}
+	}
+	if !strings.Contains(r.stdout, "Exit codes: 0 success, 1 a step failed, 2 bad usage, 3 changes planned") {
+		t.Errorf("--help does not list exit code 3:\n%s", r.stdout)
 	}
 	r = run(t, 10*time.Second, nil, "sandbox", "serve", "--help")
 	if !strings.Contains(r.stdout, "--listen") || !strings.Contains(r.stdout, "--region") {

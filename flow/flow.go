@@ -106,19 +106,41 @@ func (p Plan) Mutates() bool {
 type Result string
 
 const (
+	// Created: the step made something that was not there.
+	Created Result = "created"
+	// Changed: the step changed something that was there.
+	Changed Result = "changed"
+	// Unchanged: already as planned; the step changed nothing.
+	Unchanged Result = "unchanged"
+	// Done: the step ran and only read or waited (preflight, pods, app's
+	// traffic, traces).
 	Done    Result = "done"
 	Skipped Result = "skipped"
 	Failed  Result = "failed"
-	Planned Result = "planned" // --dry-run: the plan was shown, nothing ran
+	// Stopped: the person stopped the run (q, ctrl+c) during this step.
+	Stopped Result = "stopped"
+	// Planned: the plan was shown and nothing ran (--dry-run, or a change
+	// with no one to ask and no -y).
+	Planned Result = "planned"
 )
+
+// OK reports whether the step ended well: made, changed, already so, or
+// done.
+func (r Result) OK() bool {
+	switch r {
+	case Created, Changed, Unchanged, Done:
+		return true
+	}
+	return false
+}
 
 // Mark is the result's sign — ✓ done, – skipped, ✗ failed, • planned, ○ not
 // yet — and its Level, the same on screen and in plain lines.
 func (r Result) Mark() (string, Level) {
 	switch r {
-	case Done:
+	case Created, Changed, Unchanged, Done:
 		return "✓", LevelOK
-	case Skipped:
+	case Skipped, Stopped:
 		return "–", LevelWarn
 	case Failed:
 		return "✗", LevelBad
@@ -183,6 +205,9 @@ const (
 	Approved
 	// Assumed: yes without asking anyone (-y).
 	Assumed
+	// Unasked: no one could be asked (no terminal) and no -y was given:
+	// nothing changes, the run shows its plan.
+	Unasked
 )
 
 // Yes reports whether the step may go ahead.
@@ -194,11 +219,18 @@ type Confirmer interface {
 	Confirm(ctx context.Context, step StepInfo, plan Plan) (Consent, error)
 }
 
-// Always is the Confirmer of -y, no TTY and CI: it says yes.
+// Always is the Confirmer of -y: it says yes.
 type Always struct{}
 
 // Confirm returns Assumed.
 func (Always) Confirm(context.Context, StepInfo, Plan) (Consent, error) { return Assumed, nil }
+
+// NoOne is the Confirmer when there is no terminal to ask at and no -y (a
+// pipe, CI): no change is taken as consented to.
+type NoOne struct{}
+
+// Confirm returns Unasked.
+func (NoOne) Confirm(context.Context, StepInfo, Plan) (Consent, error) { return Unasked, nil }
 
 // PodRow is one line of the live pod table.
 type PodRow struct {
@@ -298,6 +330,10 @@ type Summary struct {
 	Console []string      `json:"console,omitempty"`
 	// Interrupted is set when the run was cancelled (exit 130).
 	Interrupted bool `json:"interrupted,omitempty"`
+	// NotApplied is set when a step needed a change that no one could
+	// approve (no terminal, no -y): the run planned the rest and changed
+	// nothing (exit 3).
+	NotApplied bool `json:"notApplied,omitempty"`
 }
 
 // Failed reports whether any step failed.

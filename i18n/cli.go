@@ -33,6 +33,8 @@ const (
 	CLIInterruptedHint    Key = "cli.interrupted_hint"
 	CLIPickRegion         Key = "cli.pick_region"
 	CLIPickCluster        Key = "cli.pick_cluster"
+	CLISummaryNotApplied  Key = "cli.summary_not_applied"
+	CLINotAppliedHint     Key = "cli.not_applied_hint"
 )
 
 func init() {
@@ -66,6 +68,8 @@ func init() {
 		CLISandboxServe:       {"Sandbox AWS endpoints on %s. Use them with:", "サンドボックスの AWS エンドポイント: %s。次のように使います:"},
 		CLIPickRegion:         {"Pick the region of your EKS cluster (the workshop uses us-west-2). To skip this question, set AWS_REGION or pass --region.", "EKS クラスターのリージョンを選んでください (ワークショップは us-west-2)。AWS_REGION か --region を指定すると、この質問は省略されます。"},
 		CLIPickCluster:        {"Which EKS cluster in %s?", "%s のどの EKS クラスターを使いますか?"},
+		CLISummaryNotApplied:  {"xray-wizard: planned, nothing was changed.", "xray-wizard: 計画のみで、何も変更していません。"},
+		CLINotAppliedHint:     {"Without a terminal the wizard changes nothing unless told to: run it again with -y (--yes) to apply the plan above, or run it in a terminal to be asked.", "端末がない場合、指示がなければ何も変更しません。上の計画を適用するには -y (--yes) を付けて再実行するか、端末で実行して確認に答えてください。"},
 		CLIInterruptedHint:    {"Interrupted. Running the wizard again picks up where it stopped.", "中断しました。もう一度実行すると、途中から再開します。"},
 	})
 }

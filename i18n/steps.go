@@ -58,6 +58,9 @@ const (
 	MsgPlanned            Key = "msg.planned"
 	MsgDeclined           Key = "msg.declined"
 	MsgInterrupted        Key = "msg.interrupted"
+	MsgStoppedByYou       Key = "msg.stopped_by_you"
+	MsgNotRun             Key = "msg.not_run"
+	MsgNeedsYes           Key = "msg.needs_yes"
 	MsgTimedOut           Key = "msg.timed_out"
 
 	ErrAWSCall                Key = "err.aws_call"
@@ -213,6 +216,9 @@ func init() {
 		MsgPlanned:            {"planned (dry run)", "計画のみ (ドライラン)"},
 		MsgDeclined:           {"skipped at your request", "指示によりスキップしました"},
 		MsgInterrupted:        {"interrupted", "中断されました"},
+		MsgStoppedByYou:       {"stopped by you", "停止しました"},
+		MsgNotRun:             {"not run", "実行していません"},
+		MsgNeedsYes:           {"planned, not changed: no terminal to ask at (add -y to apply)", "計画のみで変更していません: 確認できる端末がありません (適用するには -y を付けてください)"},
 		MsgTimedOut:           {"timed out", "タイムアウトしました"},
 
 		ErrAWSCall:      {"%s failed: %s: %s", "%s に失敗しました: %s: %s"},

@@ -97,18 +97,10 @@ func (l *Lines) Report(e flow.Event) {
 		l.lastTraces = c.Total
 		fmt.Fprintf(l.W, "  %s\n", t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle))
 	case flow.Finished:
-		switch e.Result {
-		case flow.Done:
-			fmt.Fprintf(l.W, "✓ %s: %s\n", e.Step, e.Message)
-		case flow.Planned:
-			fmt.Fprintf(l.W, "• %s: %s\n", e.Step, e.Message)
-		case flow.Skipped:
-			fmt.Fprintf(l.W, "– %s: %s\n", e.Step, e.Message)
-		case flow.Failed:
-			fmt.Fprintf(l.W, "✗ %s: %s\n", e.Step, e.Message)
-			if e.Err != nil && e.Err.Fix != "" {
-				fmt.Fprintf(l.W, "  %s: %s\n", t(i18n.CLIFix), e.Err.Fix)
-			}
+		mark, _ := e.Result.Mark()
+		fmt.Fprintf(l.W, "%s %s: %s\n", mark, e.Step, e.Message)
+		if e.Result == flow.Failed && e.Err != nil && e.Err.Fix != "" {
+			fmt.Fprintf(l.W, "  %s: %s\n", t(i18n.CLIFix), e.Err.Fix)
 		}
 	}
 }
@@ -183,6 +175,8 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		head = t(i18n.CLISummaryFailed)
 	case s.DryRun:
 		head = t(i18n.CLISummaryDryRun)
+	case s.NotApplied:
+		head = t(i18n.CLISummaryNotApplied)
 	case s.Command == "cleanup":
 		head = t(i18n.CLICleanupOK)
 	case s.Command == "traces":

@@ -133,7 +133,7 @@ func TestCleanupUndoesTheWizard(t *testing.T) {
 	}
 	calls := mutatingAWS(sb.AWS.Calls())
 	again := cleanup(t, env, true)
-	if again.Status != flow.Done || again.Detail != "nothing the wizard made is left" {
+	if again.Status != flow.Unchanged || again.Detail != "nothing the wizard made is left" {
 		t.Errorf("second cleanup: %+v", again)
 	}
 	if now := mutatingAWS(sb.AWS.Calls()); fmt.Sprint(now) != fmt.Sprint(calls) {
@@ -186,7 +186,7 @@ func TestCleanupPodIdentity(t *testing.T) {
 		t.Fatalf("plan without the association: %+v", plan.Changes)
 	}
 	cleanup(t, env, false)
-	if again := cleanup(t, env, false); again.Status != flow.Done {
+	if again := cleanup(t, env, false); again.Status != flow.Unchanged {
 		t.Errorf("second cleanup: %+v", again)
 	}
 }

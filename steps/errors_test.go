@@ -82,7 +82,7 @@ func TestForeignServiceAccountAndTrust(t *testing.T) {
 	if s := sum.Steps[1]; s.Status != flow.Failed || !strings.Contains(s.Detail, "not made by xray-wizard") || !strings.Contains(s.Fix, "--override-existing-serviceaccounts") {
 		t.Fatalf("foreign SA with -y: %+v", s)
 	}
-	if sum := runSteps(t, newEnv(sb, steps.Options{}), "iamsa", yes{}); sum.Steps[0].Status != flow.Done {
+	if sum := runSteps(t, newEnv(sb, steps.Options{}), "iamsa", yes{}); sum.Steps[0].Status != flow.Created {
 		t.Fatalf("foreign SA, confirmed: %+v", sum.Steps[0])
 	}
 	sa, _ := sb.Clientset().CoreV1().ServiceAccounts("default").Get(ctx, "xray-daemon", metav1.GetOptions{})
@@ -102,7 +102,7 @@ func TestForeignServiceAccountAndTrust(t *testing.T) {
 	if s.Status != flow.Failed || !strings.Contains(s.Detail, "system:serviceaccount:default:other, want system:serviceaccount:default:xray-daemon") {
 		t.Fatalf("trust differs, -y: %+v", s)
 	}
-	if s := runSteps(t, newEnv(sb, steps.Options{}), "iamsa", yes{}).Steps[0]; s.Status != flow.Done {
+	if s := runSteps(t, newEnv(sb, steps.Options{}), "iamsa", yes{}).Steps[0]; s.Status != flow.Changed {
 		t.Fatalf("trust differs, confirmed: %+v", s)
 	}
 	if s := runSteps(t, newEnv(sb, steps.Options{}), "iamsa", nil).Steps[0]; !strings.Contains(s.Detail, "already") {

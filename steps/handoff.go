@@ -29,7 +29,11 @@ func (h Handoff) Approved() bool { return h.Consent == flow.Approved }
 // what it hands on. A failed Apply may still hand on what it found (the
 // counts seen before the wait ran out).
 type Outcome struct {
-	Detail       string
+	Detail string
+	// Result, when set, is what the step did, where its plan could not
+	// know (the pods step restarting pods); else the runner reads it from
+	// the plan.
+	Result       flow.Result
 	AppURL       string
 	TrafficStart time.Time
 	Counts       *flow.TraceCounts

@@ -194,7 +194,11 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		} else if last.Desired > 0 && last.Ready >= last.Desired && len(last.Rows) == last.Desired {
 			stale := podsWithoutRole(ctx, env, pods)
 			if len(stale) == 0 {
-				return Done(env.T(i18n.MsgPodsReady, last.Ready, last.Desired)), nil
+				out := Done(env.T(i18n.MsgPodsReady, last.Ready, last.Desired))
+				if restarted {
+					out.Result = flow.Changed
+				}
+				return out, nil
 			}
 			if !restarted {
 				// Pods that started before the role annotation run without

@@ -18,6 +18,10 @@ type Runner struct {
 	DryRun  bool
 	Sandbox bool
 
+	// planOnly: a step needed a change no one could approve (flow.NoOne):
+	// the steps after it only plan, as with DryRun.
+	planOnly bool
+
 	mu      sync.Mutex
 	handoff Handoff // what the steps handed on so far
 	counts  *flow.TraceCounts
@@ -46,29 +50,33 @@ func (rn *Runner) keep(o Outcome) {
 }
 
 // Run runs the steps and returns the summary. It stops at the first failed
-// step; the steps after it are reported as skipped.
+// or stopped step; the steps after it are reported as not run.
 func (rn *Runner) Run(ctx context.Context, rep flow.Reporter) flow.Summary {
 	env := rn.Env
 	sum := flow.Summary{Sandbox: rn.Sandbox, DryRun: rn.DryRun}
 	if rn.Confirm == nil {
 		rn.Confirm = flow.Always{}
 	}
-	stopped := false
+	var notRun string // why the steps from here on do not run
 	for _, s := range rn.Steps {
 		id := s.ID()
-		if stopped {
-			sum.Steps = append(sum.Steps, flow.StepSummary{ID: id, Status: flow.Skipped, Detail: env.T(i18n.MsgNotRunAfterFailure)})
+		if notRun != "" {
+			sum.Steps = append(sum.Steps, flow.StepSummary{ID: id, Status: flow.Skipped, Detail: notRun})
 			continue
 		}
 		ss := rn.runOne(ctx, s, rep)
 		sum.Steps = append(sum.Steps, ss)
-		if ss.Status == flow.Failed {
-			stopped = true
+		switch ss.Status {
+		case flow.Failed:
+			notRun = env.T(i18n.MsgNotRunAfterFailure)
+		case flow.Stopped:
+			notRun = env.T(i18n.MsgNotRun)
 		}
 	}
 	if ctx.Err() != nil {
 		sum.Interrupted = true
 	}
+	sum.NotApplied = rn.planOnly
 	env.mu.Lock()
 	if env.cluster != nil {
 		sum.Cluster = env.cluster.Name
@@ -100,6 +108,10 @@ func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.St
 	env := rn.Env
 	id := s.ID()
 	finish := func(res flow.Result, detail string, err error, plan *flow.Plan) flow.StepSummary {
+		if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			// The person stopped the run: not a failure of the step.
+			res, detail, err = flow.Stopped, env.T(i18n.MsgStoppedByYou), nil
+		}
 		ev := flow.Event{Step: id, Kind: flow.Finished, Time: env.Now(), Result: res, Message: detail}
 		ss := flow.StepSummary{ID: id, Status: res, Detail: detail, Plan: plan}
 		if err != nil {
@@ -125,7 +137,7 @@ func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.St
 		return finish(flow.Failed, "", err, nil)
 	}
 	rep.Report(flow.Event{Step: id, Kind: flow.Planning, Time: env.Now(), Plan: &plan})
-	if rn.DryRun {
+	if rn.DryRun || rn.planOnly {
 		detail := st.Detail
 		if detail == "" {
 			detail = env.T(i18n.MsgPlanned)
@@ -133,7 +145,7 @@ func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.St
 		return finish(flow.Planned, detail, nil, &plan)
 	}
 	if st.Done {
-		return finish(flow.Done, st.Detail, nil, nil)
+		return finish(flow.Unchanged, st.Detail, nil, nil)
 	}
 	in := rn.Handoff()
 	in.Ask = rn.Confirm
@@ -141,6 +153,11 @@ func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.St
 		consent, err := rn.Confirm.Confirm(ctx, s.Info(env), plan)
 		if err != nil {
 			return finish(flow.Failed, "", err, nil)
+		}
+		if consent == flow.Unasked {
+			// No one to ask and no -y: change nothing, plan the rest.
+			rn.planOnly = true
+			return finish(flow.Planned, env.T(i18n.MsgNeedsYes), nil, &plan)
 		}
 		if !consent.Yes() {
 			return finish(flow.Skipped, env.T(i18n.MsgDeclined), nil, nil)
@@ -152,7 +169,24 @@ func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.St
 	if err != nil {
 		return finish(flow.Failed, "", err, nil)
 	}
-	return finish(flow.Done, out.Detail, nil, nil)
+	return finish(resultOf(plan, out), out.Detail, nil, nil)
+}
+
+// resultOf is what an Apply that went well did: what its Outcome says, else
+// what its plan said it would do.
+func resultOf(plan flow.Plan, out Outcome) flow.Result {
+	if out.Result != "" {
+		return out.Result
+	}
+	if !plan.Mutates() {
+		return flow.Done
+	}
+	for _, c := range plan.Changes {
+		if c.Action == flow.ActCreate {
+			return flow.Created
+		}
+	}
+	return flow.Changed
 }
 
 // asFlowError gives every failure a cause, and a fix where one is known.

@@ -100,11 +100,7 @@ func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
 	ev := &events{}
 	rn := &steps.Runner{Env: env, Steps: steps.All(), Sandbox: true}
 	sum := rn.Run(context.Background(), ev)
-	for _, s := range sum.Steps {
-		if s.Status != flow.Done {
-			t.Fatalf("step %s: %s %s (fix: %s)", s.ID, s.Status, s.Detail, s.Fix)
-		}
-	}
+	wantStatuses(t, "first run", sum, flow.Done, flow.Created, flow.Created, flow.Created, flow.Done, flow.Done, flow.Done)
 	if sum.Traces == nil || sum.Traces.Total != 20 {
 		t.Fatalf("traces = %+v, want 20 (one per request)", sum.Traces)
 	}
@@ -143,11 +139,7 @@ func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
 	cs.ClearActions()
 	env2 := newEnv(sb, steps.Options{Requests: 5})
 	sum2 := (&steps.Runner{Env: env2, Steps: steps.All()}).Run(context.Background(), &events{})
-	for _, s := range sum2.Steps {
-		if s.Status != flow.Done {
-			t.Errorf("second run: %s %s %s", s.ID, s.Status, s.Detail)
-		}
-	}
+	wantStatuses(t, "second run", sum2, flow.Done, flow.Unchanged, flow.Unchanged, flow.Unchanged, flow.Done, flow.Done, flow.Done)
 	after := sb.AWS.Calls()
 	for op, n := range mutatingAWS(after) {
 		if n != mutatingAWS(before)[op] {
@@ -193,7 +185,7 @@ func TestSubsetDiscoversWhatItNeeds(t *testing.T) {
 	env := newEnv(sb, steps.Options{})
 	ss, _ := steps.Select("iamsa,oidc")
 	sum := (&steps.Runner{Env: env, Steps: ss}).Run(context.Background(), &events{})
-	if len(sum.Steps) != 2 || sum.Steps[0].ID != "oidc" || sum.Steps[0].Status != flow.Done || sum.Steps[1].Status != flow.Done {
+	if len(sum.Steps) != 2 || sum.Steps[0].ID != "oidc" || sum.Steps[0].Status != flow.Created || sum.Steps[1].Status != flow.Created {
 		t.Fatalf("steps = %+v", sum.Steps)
 	}
 	if sum.Traces != nil {
@@ -272,11 +264,8 @@ func TestPodIdentityOnSandbox(t *testing.T) {
 	sb := startSandbox(t)
 	env := newEnv(sb, steps.Options{Identity: steps.IdentityPodIdentity, Requests: 10})
 	sum := (&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
-	for _, s := range sum.Steps {
-		if s.Status != flow.Done {
-			t.Fatalf("%s: %s %s (%s)", s.ID, s.Status, s.Detail, s.Fix)
-		}
-	}
+	// No OIDC provider is needed: the oidc step has nothing to do.
+	wantStatuses(t, "first run", sum, flow.Done, flow.Unchanged, flow.Created, flow.Created, flow.Done, flow.Done, flow.Done)
 	if sum.Traces == nil || sum.Traces.Total != 10 {
 		t.Fatalf("traces = %+v", sum.Traces)
 	}
@@ -288,11 +277,7 @@ func TestPodIdentityOnSandbox(t *testing.T) {
 	}
 	before := mutatingAWS(sb.AWS.Calls())
 	sum = (&steps.Runner{Env: newEnv(sb, steps.Options{Identity: steps.IdentityPodIdentity}), Steps: steps.All()[:4]}).Run(context.Background(), &events{})
-	for _, s := range sum.Steps {
-		if s.Status != flow.Done {
-			t.Errorf("second run %s: %s", s.ID, s.Status)
-		}
-	}
+	wantStatuses(t, "second run", sum, flow.Done, flow.Unchanged, flow.Unchanged, flow.Unchanged)
 	for op, n := range mutatingAWS(sb.AWS.Calls()) {
 		if n != before[op] {
 			t.Errorf("second run called %s", op)
@@ -301,3 +286,16 @@ func TestPodIdentityOnSandbox(t *testing.T) {
 }
 
 func mustSelect(t *testing.T, ids string) []steps.Step { return steptest.Select(t, ids) }
+
+// wantStatuses checks what each step of a run did, in order.
+func wantStatuses(t *testing.T, what string, sum flow.Summary, want ...flow.Result) {
+	t.Helper()
+	if len(sum.Steps) != len(want) {
+		t.Fatalf("%s: %d steps, want %d: %+v", what, len(sum.Steps), len(want), sum.Steps)
+	}
+	for i, s := range sum.Steps {
+		if s.Status != want[i] {
+			t.Fatalf("%s: %s %s, want %s: %s (fix: %s)", what, s.ID, s.Status, want[i], s.Detail, s.Fix)
+		}
+	}
+}

@@ -75,11 +75,13 @@ const (
 )
 
 func statusOf(r flow.Result) status {
-	switch r {
-	case flow.Done:
+	switch {
+	case r.OK():
 		return stDone
-	case flow.Skipped:
+	case r == flow.Skipped || r == flow.Stopped:
 		return stSkipped
+	}
+	switch r {
 	case flow.Failed:
 		return stFailed
 	case flow.Planned:
@@ -97,6 +99,7 @@ const (
 type stepState struct {
 	info           flow.StepInfo
 	status         status
+	result         flow.Result // how it ended, once it has
 	started, ended time.Time
 	progress       []string // the latest lines, oldest first
 	warnings       []string
@@ -558,7 +561,7 @@ func (m *Model) apply(e flow.Event) {
 			m.graph = e.Graph
 		}
 	case flow.Finished:
-		s.status, s.ended, s.detail, s.err = statusOf(e.Result), at, e.Message, e.Err
+		s.status, s.result, s.ended, s.detail, s.err = statusOf(e.Result), e.Result, at, e.Message, e.Err
 		if s.status == stPending { // a result the UI does not know
 			s.status = stDone
 		}
@@ -624,20 +627,15 @@ func (m *Model) merge(sum flow.Summary) {
 func (m *Model) partialSummary() flow.Summary {
 	sum := flow.Summary{Sandbox: m.cfg.Sandbox, DryRun: m.cfg.DryRun, AppURL: m.url, Traces: m.counts, Interrupted: true}
 	for _, s := range m.steps {
-		var r flow.Result
-		switch s.status {
-		case stDone:
-			r = flow.Done
-		case stSkipped:
-			r = flow.Skipped
-		case stFailed, stRunning:
-			r = flow.Failed
-		case stPlanned:
-			r = flow.Planned
-		default:
+		r, detail := s.result, s.detail
+		switch {
+		case s.status == stRunning:
+			// It was running when the person stopped the run.
+			r, detail = flow.Stopped, m.lang.T(i18n.MsgStoppedByYou)
+		case r == "":
 			continue
 		}
-		ss := flow.StepSummary{ID: s.info.ID, Status: r, Detail: s.detail}
+		ss := flow.StepSummary{ID: s.info.ID, Status: r, Detail: detail}
 		if s.err != nil {
 			ss.Detail, ss.Fix = s.err.Cause, s.err.Fix
 		}

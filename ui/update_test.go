@@ -240,7 +240,7 @@ func TestCtrlCTwiceQuitsAtOnce(t *testing.T) {
 	if !isQuit(cmd) || !ok || !sum.Interrupted {
 		t.Fatalf("second ctrl+c: quit=%v summary=%+v", isQuit(cmd), sum)
 	}
-	if len(sum.Steps) != 5 || sum.Steps[4].ID != flow.IDPods || sum.Steps[4].Status != flow.Failed {
+	if len(sum.Steps) != 5 || sum.Steps[4].ID != flow.IDPods || sum.Steps[4].Status != flow.Stopped || sum.Steps[4].Detail != "stopped by you" {
 		t.Errorf("the partial summary = %+v", sum.Steps)
 	}
 }
