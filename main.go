@@ -13,7 +13,9 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (the terminal went away, or kill -HUP) ends the run as SIGTERM
+	// does: the steps stop and the terminal is given back as it was.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := cli.Main(ctx, iostreams.System(), os.Args[1:])
 	stop()
 	os.Exit(code)

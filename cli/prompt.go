@@ -45,6 +45,9 @@ func askCluster(ctx context.Context, f *Factory, env *steps.Env) error {
 	}
 	lang := env.Opts.Lang
 	name, err := choose(ctx, f, lang.T(i18n.CLIPickCluster, env.Region()), lang.T(i18n.FixManyClusters), names)
+	if errors.Is(err, context.Canceled) {
+		return err // ctrl+c at the question: interrupted, exit 130
+	}
 	if err != nil {
 		return &flow.Error{Cause: err.Error()}
 	}

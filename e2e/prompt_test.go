@@ -19,17 +19,7 @@ import (
 // is asked for the region and then the cluster (huh prompts), and the
 // wizard goes on with the chosen cluster.
 func TestPromptsForRegionAndCluster(t *testing.T) {
-	m := peers.StartMoto(t)
-	cfg := aws.Config{Region: "us-west-2", BaseEndpoint: aws.String(m.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "y", "")}
-	for _, name := range []string{"alpha", "eksworkshop-eksctl"} {
-		_, err := eks.NewFromConfig(cfg).CreateCluster(context.Background(), &eks.CreateClusterInput{Name: aws.String(name),
-			RoleArn: aws.String("arn:aws:iam::123456789012:role/r"), ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-1"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	tm := newTmux(t, 80, 24, []string{"LANG=C.UTF-8", "AWS_ENDPOINT_URL=" + m.URL, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y",
-		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "KUBECONFIG=/nonexistent"}, "--steps", "preflight")
+	tm := newTmux(t, 80, 24, twoClusters(t), "--steps", "preflight")
 	s := tm.waitFor(regexp.MustCompile(`no AWS region is set`), 20*time.Second)
 	if !strings.Contains(s, "us-west-2") {
 		t.Errorf("region prompt does not offer us-west-2:\n%s", s)
@@ -50,5 +40,35 @@ func TestPromptsForRegionAndCluster(t *testing.T) {
 	tm.keys("Enter")
 	if code := tm.exitCode(10 * time.Second); code != 1 {
 		t.Errorf("exit %d, want 1 (a step failed)", code)
+	}
+}
+
+// twoClusters is moto with two EKS clusters in us-west-2 and the
+// environment that reaches it with no region configured anywhere.
+func twoClusters(t *testing.T) []string {
+	m := peers.StartMoto(t)
+	cfg := aws.Config{Region: "us-west-2", BaseEndpoint: aws.String(m.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "y", "")}
+	for _, name := range []string{"alpha", "eksworkshop-eksctl"} {
+		_, err := eks.NewFromConfig(cfg).CreateCluster(context.Background(), &eks.CreateClusterInput{Name: aws.String(name),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/r"), ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-1"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []string{"LANG=C.UTF-8", "AWS_ENDPOINT_URL=" + m.URL, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y",
+		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "KUBECONFIG=/nonexistent"}
+}
+
+// ctrl+c at the cluster question is an interruption (exit 130), not a
+// failure with "context canceled".
+func TestCtrlCAtTheClusterQuestion(t *testing.T) {
+	tm := newTmux(t, 80, 24, twoClusters(t), "--region", "us-west-2", "--steps", "preflight")
+	tm.waitFor(regexp.MustCompile(`Which EKS cluster in us-west-2\?`), 20*time.Second)
+	tm.keys("C-c")
+	if code := tm.exitCode(10 * time.Second); code != 130 {
+		t.Errorf("exit %d, want 130", code)
+	}
+	if s := tm.screen(); strings.Contains(s, "context canceled") {
+		t.Errorf("the interruption reads as an error:\n%s", s)
 	}
 }

@@ -170,3 +170,109 @@ func TestTUICtrlC(t *testing.T) {
 		t.Errorf("the TUI is still on screen after exit:\n%s", s)
 	}
 }
+
+// display reads a tmux format of the pane (#{alternate_on}, #{cursor_flag}).
+func (m *tmux) display(format string) string {
+	out, err := exec.Command("tmux", "-S", m.socket, "display-message", "-p", "-t", m.name, format).Output()
+	if err != nil {
+		m.t.Fatalf("display-message: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// wizardPID is the wizard's process: the pane's shell's child.
+func (m *tmux) wizardPID() int {
+	shell := m.display("#{pane_pid}")
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		out, _ := exec.Command("pgrep", "-P", shell, "-x", filepath.Base(bin)).Output()
+		var pid int
+		if _, err := fmt.Sscan(string(out), &pid); err == nil {
+			return pid
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m.t.Fatalf("no wizard process under the pane's shell %s", shell)
+	return 0
+}
+
+// procState is a process's state letter from /proc (R, S, T for stopped).
+func procState(t *testing.T, pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatalf("reading the wizard's state: %v", err)
+	}
+	s := string(b)
+	return strings.Fields(s[strings.LastIndexByte(s, ')')+1:])[0]
+}
+
+// SIGHUP (the terminal closed, or kill -HUP) ends the wizard as SIGTERM
+// does: the alternate screen left, the cursor shown again, exit 130.
+func TestTUIHangUpGivesTheTerminalBack(t *testing.T) {
+	m := newTmux(t, 80, 24, []string{"LANG=C.UTF-8"}, "--sandbox")
+	m.waitFor(regexp.MustCompile(`Go ahead\?`), 20*time.Second)
+	if got := m.display("#{alternate_on}"); got != "1" {
+		t.Fatalf("the TUI is not on the alternate screen: alternate_on=%s", got)
+	}
+	if err := exec.Command("kill", "-HUP", fmt.Sprint(m.wizardPID())).Run(); err != nil {
+		t.Fatal(err)
+	}
+	if code := m.exitCode(10 * time.Second); code != 130 {
+		t.Errorf("exit code %d, want 130", code)
+	}
+	if got := m.display("#{alternate_on} #{cursor_flag}"); got != "0 1" {
+		t.Errorf("after SIGHUP the terminal is left as alternate_on cursor_flag = %q, want \"0 1\"", got)
+	}
+}
+
+// ctrl+z suspends the TUI as terminal programs do, giving the terminal
+// back to the shell; fg brings the same screen back. It runs under an
+// interactive bash, whose job control a suspend needs (a process group
+// with no shell to stop it for ignores ctrl+z's SIGTSTP).
+func TestTUISuspendAndResume(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Fatal("bash is not installed: the suspend test types into an interactive bash")
+	}
+	m := newTmux(t, 80, 24, []string{"LANG=C.UTF-8", "PS1=$ "}, "--sandbox")
+	// Replace the pane's program with an interactive shell, then start the
+	// wizard from it as a person would.
+	dir := filepath.Dir(m.socket)
+	if out, err := exec.Command("tmux", "-S", m.socket, "respawn-pane", "-k", "-t", m.name,
+		"-e", "HOME="+dir, "-e", "CI=", "-e", "PS1=$ ", "bash", "--norc", "--noprofile", "-i").CombinedOutput(); err != nil {
+		t.Fatalf("respawn-pane: %v\n%s", err, out)
+	}
+	m.waitFor(regexp.MustCompile(`(?m)^\$`), 5*time.Second)
+	m.keys("LANG=C.UTF-8 "+bin+" --sandbox", "Enter")
+	m.waitFor(regexp.MustCompile(`Go ahead\?`), 20*time.Second)
+	pid := m.wizardPID()
+	m.keys("C-z")
+	deadline := time.Now().Add(5 * time.Second)
+	for procState(t, pid) != "T" {
+		if time.Now().After(deadline) {
+			t.Fatalf("ctrl+z did not stop the wizard (state %s); screen:\n%s", procState(t, pid), m.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := m.display("#{alternate_on} #{cursor_flag}"); got != "0 1" {
+		t.Errorf("suspended, the terminal is alternate_on cursor_flag = %q, want \"0 1\"", got)
+	}
+	m.waitFor(regexp.MustCompile(`Stopped`), 5*time.Second)
+	m.keys("fg", "Enter")
+	m.waitFor(regexp.MustCompile(`Go ahead\?`), 10*time.Second)
+	if got := m.display("#{alternate_on}"); got != "1" {
+		t.Errorf("resumed, the TUI is not back on the alternate screen")
+	}
+	m.keys("C-c")
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the resumed wizard did not leave on ctrl+c; screen:\n%s", m.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m.keys("echo code=$?", "Enter")
+	m.waitFor(regexp.MustCompile(`code=130`), 5*time.Second)
+}

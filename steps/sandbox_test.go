@@ -2,6 +2,7 @@ package steps_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -297,5 +298,55 @@ func wantStatuses(t *testing.T, what string, sum flow.Summary, want ...flow.Resu
 		if s.Status != want[i] {
 			t.Fatalf("%s: %s %s, want %s: %s (fix: %s)", what, s.ID, s.Status, want[i], s.Detail, s.Fix)
 		}
+	}
+}
+
+// cancelAtAsk stops the run when the first question comes, as q or ctrl+c
+// at the confirmation does.
+type cancelAtAsk struct{ cancel context.CancelFunc }
+
+func (c cancelAtAsk) Confirm(ctx context.Context, _ flow.StepInfo, _ flow.Plan) (flow.Consent, error) {
+	c.cancel()
+	return flow.Declined, ctx.Err()
+}
+
+// A run the person stops says so: the step was stopped by them, the later
+// ones were not run — neither is a failure.
+func TestStoppedByYou(t *testing.T) {
+	sb := startSandbox(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sum := (&steps.Runner{Env: newEnv(sb, steps.Options{}), Steps: steps.All(), Confirm: cancelAtAsk{cancel}}).Run(ctx, &events{})
+	wantStatuses(t, "stopped at oidc", sum, flow.Done, flow.Stopped, flow.Skipped, flow.Skipped, flow.Skipped, flow.Skipped, flow.Skipped)
+	if d := sum.Steps[1].Detail; d != "stopped by you" || sum.Steps[1].Fix != "" {
+		t.Errorf("oidc: %+v", sum.Steps[1])
+	}
+	for _, s := range sum.Steps[2:] {
+		if s.Detail != "not run" {
+			t.Errorf("%s: %q, want \"not run\"", s.ID, s.Detail)
+		}
+	}
+	if !sum.Interrupted || sum.Failed() {
+		t.Errorf("interrupted %v, failed %v", sum.Interrupted, sum.Failed())
+	}
+}
+
+// With no one to ask and no -y (flow.NoOne), the first change stops the
+// changes: that step and the ones after it only plan.
+func TestNoOneToAskPlansOnly(t *testing.T) {
+	sb := startSandbox(t)
+	before := mutatingAWS(sb.AWS.Calls())
+	sum := (&steps.Runner{Env: newEnv(sb, steps.Options{}), Steps: steps.All(), Confirm: flow.NoOne{}}).Run(context.Background(), &events{})
+	wantStatuses(t, "no one to ask", sum, flow.Done, flow.Planned, flow.Planned, flow.Planned, flow.Planned, flow.Planned, flow.Planned)
+	if !sum.NotApplied || sum.Failed() {
+		t.Errorf("notApplied %v, failed %v", sum.NotApplied, sum.Failed())
+	}
+	for _, s := range sum.Steps[1:] {
+		if s.Plan == nil {
+			t.Errorf("%s has no plan", s.ID)
+		}
+	}
+	if after := mutatingAWS(sb.AWS.Calls()); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("AWS changed: %v → %v", before, after)
 	}
 }

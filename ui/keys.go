@@ -13,6 +13,7 @@ type keyMap struct {
 	Quit, Help          key.Binding
 	Scroll, Page, Exit  key.Binding
 	Leave               key.Binding // the doctor's findings: the same keys as Exit
+	Suspend             key.Binding // ctrl+z: every terminal program's, so not in the help line
 
 	// What the help line shows depends on the screen.
 	phase      phase
@@ -31,6 +32,8 @@ func newKeys(l i18n.Lang) keyMap {
 		Page:   key.NewBinding(key.WithKeys("pgup", "pgdown", "space", "b", "f"), key.WithHelp("pgup/pgdn", l.T(i18n.UIKeyPage))),
 		Exit:   key.NewBinding(key.WithKeys("enter", "q", "esc", "ctrl+c"), key.WithHelp("enter/q", l.T(i18n.UIKeyExit))),
 		Leave:  key.NewBinding(key.WithKeys("enter", "q", "esc", "ctrl+c"), key.WithHelp("q", l.T(i18n.UIKeyExit))),
+		// The steps go on while the screen is suspended.
+		Suspend: key.NewBinding(key.WithKeys("ctrl+z")),
 	}
 }
 

@@ -219,6 +219,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.reflow()
 		}
 		return m, nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Suspend) {
+			// ctrl+z: back to the shell, as terminal programs do; fg
+			// brings the screen back (Bubble Tea redraws on resume).
+			return m, tea.Suspend
+		}
 	}
 	if m.doc != nil {
 		return m.updateDoctor(msg)
