@@ -23,12 +23,14 @@ func NewCmdCleanup(f *Factory, w *WizardOptions, runF func(context.Context, *Wiz
 	cmd := &cobra.Command{
 		Use:   "cleanup",
 		Short: "Remove what the wizard made, and nothing else",
-		Long: `Shows the plan, asks, then removes what the wizard made: the Kubernetes
-objects labelled app.kubernetes.io/managed-by=xray-wizard (the daemon's
-DaemonSet, Service, ConfigMap and ServiceAccount), the daemon's IAM role the
-wizard tagged for this cluster (its policies detached first) and the EKS pod
-identity association it tagged. Objects and roles without the wizard's label or
-tag stay, whatever their names. The OIDC provider stays unless
+		Long: `Shows the plan, asks, then removes what the wizard created: the Kubernetes
+objects it labelled app.kubernetes.io/managed-by=xray-wizard when it made them
+(the daemon's DaemonSet, Service, ConfigMap and ServiceAccount), the daemon
+roles it tagged for this cluster in any namespace (their policies detached
+first) and the EKS pod identity associations it tagged. From objects another
+tool made (an eksctl or Helm ServiceAccount it annotated) it takes back only
+the labels and annotations it set; the objects stay. Roles without the
+wizard's tag stay, whatever their names. The OIDC provider stays unless
 --include-oidc-provider, and then only if the wizard made it. Running it again
 finds nothing and changes nothing.`,
 		Example: `  xray-wizard cleanup

@@ -115,6 +115,11 @@ const (
 	MsgCleanupDeleting        Key = "msg.cleanup_deleting"
 	MsgCleanupDetaching       Key = "msg.cleanup_detaching"
 	MsgCleanupDone            Key = "msg.cleanup_done"
+	MsgCleanupMadeByWizard    Key = "msg.cleanup_made_by_wizard"
+	MsgCleanupTouched         Key = "msg.cleanup_touched"
+	MsgCleanupReleasing       Key = "msg.cleanup_releasing"
+	MsgCleanupKeepsTakenOver  Key = "msg.cleanup_keeps_taken_over"
+	MsgCleanupOtherNamespace  Key = "msg.cleanup_other_namespace"
 	MsgRestarting             Key = "msg.restarting"
 	ErrApplyConflict          Key = "err.apply_conflict"
 	FixApplyConflict          Key = "fix.apply_conflict"
@@ -274,6 +279,11 @@ func init() {
 		MsgCleanupKeepsOIDC:       {"The OIDC provider stays (other service accounts may use it); --include-oidc-provider removes it if the wizard made it.", "OIDC プロバイダーは残します (他のサービスアカウントが使っているかもしれません)。ウィザードが作ったものなら --include-oidc-provider で削除します。"},
 		MsgCleanupDeleting:        {"deleting %s %s", "%s %s を削除しています"},
 		MsgCleanupDetaching:       {"detaching %s from %s", "%s を %s からデタッチしています"},
+		MsgCleanupMadeByWizard:    {"made by the wizard", "ウィザードが作成"},
+		MsgCleanupTouched:         {"made by another tool: it stays; only what the wizard set goes (%s)", "他のツールが作成したため残します。ウィザードが設定したものだけを外します (%s)"},
+		MsgCleanupReleasing:       {"taking the wizard's labels and annotations off %s %s", "%s %s からウィザードのラベルとアノテーションを外しています"},
+		MsgCleanupKeepsTakenOver:  {"%s %s stays as it is: another tool made it, and the fields the wizard took over with --force (%s) stay; apply your own manifest again to undo them.", "%s %s はそのまま残します: 他のツールが作成したもので、ウィザードが --force で引き継いだフィールド (%s) も残ります。元に戻すには、元のマニフェストを再適用してください。"},
+		MsgCleanupOtherNamespace:  {"for the daemon in namespace %s;", "namespace %s の daemon 用。"},
 		MsgCleanupDone:            {"removed %d things the wizard made", "ウィザードが作ったもの %d 個を削除しました"},
 		ErrNoRoleInjected:         {"%d daemon pods started after the restart still have no AWS_ROLE_ARN, though service account %s carries the role: nothing puts it into the pods", "再起動後に起動した daemon Pod %d 個にも AWS_ROLE_ARN がありません (サービスアカウント %s にはロールがあります): Pod に設定する仕組みが動いていません"},
 		FixNoRoleInjected:         {"On EKS the pod identity webhook does this; check that this is an EKS cluster and the pod's service account (kubectl get pod -n %s %s -o yaml).", "EKS では pod identity webhook がこれを行います。EKS クラスターであることと Pod のサービスアカウントを確認してください (kubectl get pod -n %s %s -o yaml)。"},

@@ -156,6 +156,14 @@ func (o *Object) WithLabels(l map[string]string) *Object { return o.withStrings(
 // WithAnnotations adds annotations.
 func (o *Object) WithAnnotations(a map[string]string) *Object { return o.withStrings("annotations", a) }
 
+// WithoutLabel leaves a label out of the object's metadata.
+func (o *Object) WithoutLabel(key string) *Object {
+	if m, ok := o.metadata()["labels"].(map[string]any); ok {
+		delete(m, key)
+	}
+	return o
+}
+
 func (o *Object) withStrings(field string, kv map[string]string) *Object {
 	md := o.metadata()
 	m, ok := md[field].(map[string]any)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -57,16 +58,17 @@ func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, e
 	core, apps := env.Kube.CoreV1(), env.Kube.AppsV1()
 	objs := []struct {
 		kind, name string
+		obj        *kube.Object
 		get        func() (any, error)
 		apply      func() (any, error)
 	}{
-		{"ConfigMap", ConfigMapName,
+		{"ConfigMap", ConfigMapName, want.ConfigMap,
 			func() (any, error) { return core.ConfigMaps(ns).Get(ctx, ConfigMapName, metav1.GetOptions{}) },
 			func() (any, error) { return core.ConfigMaps(ns).Apply(ctx, want.ConfigMap, dry) }},
-		{"Service", ServiceName,
+		{"Service", ServiceName, want.Service,
 			func() (any, error) { return core.Services(ns).Get(ctx, ServiceName, metav1.GetOptions{}) },
 			func() (any, error) { return core.Services(ns).Apply(ctx, want.Service, dry) }},
-		{"DaemonSet", DaemonSetName,
+		{"DaemonSet", DaemonSetName, want.DaemonSet,
 			func() (any, error) { return apps.DaemonSets(ns).Get(ctx, DaemonSetName, metav1.GetOptions{}) },
 			func() (any, error) { return apps.DaemonSets(ns).Apply(ctx, want.DaemonSet, dry) }},
 	}
@@ -81,6 +83,12 @@ func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, e
 			continue
 		case err != nil:
 			return nil, nil, env.KubeError("get", strings.ToLower(o.kind)+" "+d.name, err)
+		}
+		if m, err := meta.Accessor(cur); err == nil && !madeByWizard(m) {
+			// Another tool made it: the wizard changes fields of it (with
+			// --force) but does not mark it as its own, so cleanup takes
+			// back only those fields.
+			o.obj.WithoutLabel(ManagedByLabel)
 		}
 		res, err := o.apply()
 		switch {

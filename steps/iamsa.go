@@ -351,8 +351,13 @@ func (IAMServiceAccount) Apply(ctx context.Context, env *Env, in Handoff, r flow
 	if s.sa == nil || !s.saAnnotated {
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgAnnotatingSA, ns, ServiceAccountName))
 		ac := kube.NewObject("v1", "ServiceAccount", ns, ServiceAccountName).
-			WithLabels(map[string]string{ManagedByLabel: ManagedByValue}).
 			WithAnnotations(map[string]string{RoleARNAnnotation: s.roleARN})
+		if s.sa == nil || madeByWizard(s.sa) {
+			// Only what the wizard makes carries its label, so cleanup
+			// deletes that and, of an eksctl or Helm account, takes back
+			// only the annotation.
+			ac.WithLabels(map[string]string{ManagedByLabel: ManagedByValue})
+		}
 		_, err := env.Kube.CoreV1().ServiceAccounts(ns).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 		if err != nil {
 			return Outcome{}, env.KubeError("apply", "serviceaccount "+ns+"/"+ServiceAccountName, err)
