@@ -50,8 +50,13 @@ func awsConfig(ctx context.Context, o steps.Options, log *slog.Logger) (aws.Conf
 		// The SDK's own warnings go to the debug log (--log-file), never
 		// onto the terminal the TUI draws on.
 		config.WithLogger(logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
-			log.Debug("aws sdk", "class", string(c), "msg", fmt.Sprintf(format, v...))
+			log.Debug("aws sdk", "class", string(c), "text", fmt.Sprintf(format, v...))
 		})),
+	}
+	if log.Enabled(ctx, slog.LevelDebug) {
+		// With --log-file, every retry the SDK makes goes to the log with
+		// its reason (throttling, a 5xx, a dropped connection).
+		opts = append(opts, config.WithClientLogMode(aws.LogRetries))
 	}
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))

@@ -6,6 +6,7 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -81,6 +82,9 @@ type Change struct {
 	Kind   string `json:"kind"` // IAM OIDC provider, IAM role, ServiceAccount, ...
 	Name   string `json:"name"`
 	Detail string `json:"detail,omitempty"`
+	// Document is the whole policy document a change writes (a role's
+	// trust policy), for --dry-run and the JSON summary.
+	Document json.RawMessage `json:"document,omitempty"`
 }
 
 // Plan is what a step would do.

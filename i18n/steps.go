@@ -59,6 +59,7 @@ const (
 	MsgDeclined           Key = "msg.declined"
 	MsgInterrupted        Key = "msg.interrupted"
 	MsgStoppedByYou       Key = "msg.stopped_by_you"
+	MsgThrottled          Key = "msg.throttled"
 	MsgNotRun             Key = "msg.not_run"
 	MsgNeedsYes           Key = "msg.needs_yes"
 	MsgTimedOut           Key = "msg.timed_out"
@@ -221,6 +222,7 @@ func init() {
 		MsgPlanned:            {"planned (dry run)", "計画のみ (ドライラン)"},
 		MsgDeclined:           {"skipped at your request", "指示によりスキップしました"},
 		MsgInterrupted:        {"interrupted", "中断されました"},
+		MsgThrottled:          {"X-Ray is throttling the reads (429): the count slows down and asks again; no page is lost", "X-Ray が読み取りを制限しています (429): 間隔を空けて再試行します。取りこぼしはありません"},
 		MsgStoppedByYou:       {"stopped by you", "停止しました"},
 		MsgNotRun:             {"not run", "実行していません"},
 		MsgNeedsYes:           {"planned, not changed: no terminal to ask at (add -y to apply)", "計画のみで変更していません: 確認できる端末がありません (適用するには -y を付けてください)"},

@@ -131,11 +131,12 @@ func (s *piState) plan(env *Env) flow.Plan {
 	if s.addon == "" {
 		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "EKS add-on", Name: podIdentityAgent})
 	}
+	trust, _ := json.Marshal(podIdentityTrust)
 	switch {
 	case !s.roleExists:
-		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "IAM role", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com"})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "IAM role", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com", Document: trust})
 	case !s.trustOK:
-		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "IAM role trust policy", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com"})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "IAM role trust policy", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com", Document: trust})
 		p.Note = env.T(i18n.MsgTrustNeedsYou)
 	}
 	if !s.attached {

@@ -81,13 +81,13 @@ func Infos(env *Env, ss []Step) []flow.StepInfo {
 
 // progress reports a line of progress for a step.
 func progress(env *Env, r flow.Reporter, step, msg string) {
-	env.Log.Info("progress", "step", step, "msg", msg)
+	env.Log.Info("progress", "step", step, "text", msg)
 	r.Report(flow.Event{Step: step, Kind: flow.Progress, Time: env.Now(), Message: msg})
 }
 
 // warn reports something worth knowing that does not stop the step.
 func warn(env *Env, r flow.Reporter, step, msg string) {
-	env.Log.Warn("warning", "step", step, "msg", msg)
+	env.Log.Warn("warning", "step", step, "text", msg)
 	r.Report(flow.Event{Step: step, Kind: flow.Warning, Time: env.Now(), Message: msg})
 }
 

@@ -58,6 +58,30 @@ func countRetryer() aws.Retryer {
 	})
 }
 
+// watchThrottles is pace, calling throttled whenever it waits because X-Ray
+// throttled a request (429 ThrottledException, and the SDK's other
+// throttling codes).
+func watchThrottles(pace aws.Retryer, throttled func()) aws.Retryer {
+	v2, ok := pace.(aws.RetryerV2)
+	if !ok {
+		return pace
+	}
+	return throttleWatch{RetryerV2: v2, throttled: throttled}
+}
+
+type throttleWatch struct {
+	aws.RetryerV2
+	throttled func()
+}
+
+// RetryDelay notes a throttle before the pace waits.
+func (w throttleWatch) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary {
+		w.throttled()
+	}
+	return w.RetryerV2.RetryDelay(attempt, err)
+}
+
 // subWindow is one part of the window: traces whose id carries an epoch
 // second in [from, to) — or [from, to] for the last.
 type subWindow struct {

@@ -16,7 +16,10 @@ import (
 // errors, faults and mean response time. It is the map the console's
 // service map page draws.
 func ServiceGraph(ctx context.Context, env *Env, start, end time.Time) (*flow.ServiceGraph, error) {
-	pace := env.countPace()
+	return serviceGraphWith(ctx, env, start, end, env.countPace())
+}
+
+func serviceGraphWith(ctx context.Context, env *Env, start, end time.Time, pace aws.Retryer) (*flow.ServiceGraph, error) {
 	g, err := serviceGraph(ctx, env.XRay, start, end, func(o *xray.Options) { o.Retryer = pace })
 	if err != nil {
 		return nil, env.AWSError("xray:GetServiceGraph", err)

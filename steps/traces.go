@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -66,7 +69,11 @@ func (env *Env) Window(trafficStart time.Time) (time.Time, time.Time) {
 // throttle (429) and fault (5xx), by that order of precedence from the
 // worst, so they add up to the total.
 func CountTraces(ctx context.Context, env *Env, start, end time.Time, filter string) (flow.TraceCounts, error) {
-	c, err := countWindow(ctx, env.XRay, start, end, CountOptions{Filter: filter, Retryer: env.countPace()})
+	return countTraces(ctx, env, start, end, filter, env.countPace())
+}
+
+func countTraces(ctx context.Context, env *Env, start, end time.Time, filter string, pace aws.Retryer) (flow.TraceCounts, error) {
+	c, err := countWindow(ctx, env.XRay, start, end, CountOptions{Filter: filter, Retryer: pace})
 	c.Region = env.Region()
 	if err != nil && filter != "" && IsCode(err, "InvalidRequestException") && strings.Contains(strings.ToLower(err.Error()), "filter") {
 		return c, &flow.Error{Err: err, Usage: true, Cause: env.T(i18n.ErrBadFilter, filter, ErrorMessage(err)), Fix: env.T(i18n.FixBadFilter)}
@@ -83,8 +90,18 @@ func CountTraces(ctx context.Context, env *Env, start, end time.Time, filter str
 // counts are the proof and the map only the picture.
 func Snapshot(ctx context.Context, env *Env, trafficStart time.Time, r flow.Reporter, noGraph bool) (flow.TraceCounts, *flow.ServiceGraph, error) {
 	start, end := env.Window(trafficStart)
+	// When X-Ray throttles the reads, the count slows down and asks again:
+	// say so once, rather than look stuck.
+	var once sync.Once
+	pace := watchThrottles(env.countPace(), func() {
+		once.Do(func() {
+			if r != nil {
+				progress(env, r, flow.IDTraces, env.T(i18n.MsgThrottled))
+			}
+		})
+	})
 	if noGraph {
-		c, err := CountTraces(ctx, env, start, end, env.Opts.Filter)
+		c, err := countTraces(ctx, env, start, end, env.Opts.Filter, pace)
 		return c, nil, err
 	}
 	// The map is read while the count pages.
@@ -93,9 +110,9 @@ func Snapshot(ctx context.Context, env *Env, trafficStart time.Time, r flow.Repo
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		g, gerr = ServiceGraph(ctx, env, start, end)
+		g, gerr = serviceGraphWith(ctx, env, start, end, pace)
 	}()
-	c, err := CountTraces(ctx, env, start, end, env.Opts.Filter)
+	c, err := countTraces(ctx, env, start, end, env.Opts.Filter, pace)
 	<-done
 	if err != nil {
 		return c, nil, err
