@@ -3,27 +3,25 @@ package i18n
 // Keys of bad input caught before anything is called (exit 2, one line),
 // and of errors that name what is missing and how to give it.
 const (
-	InBadNamespace     Key = "in.bad_namespace"
-	InBadRoleName      Key = "in.bad_role_name"
-	InBadRegion        Key = "in.bad_region"
-	InRegionOfProfile  Key = "in.region_of_profile"
-	InBadDuration      Key = "in.bad_duration"
-	InKubeconfigRead   Key = "in.kubeconfig_read"
-	InKubeconfigNone   Key = "in.kubeconfig_none"
-	InNoKubeContext    Key = "in.no_kube_context"
-	InNoProfileFlag    Key = "in.no_profile_flag"
-	InNoProfileEnv     Key = "in.no_profile_env"
-	InAWSConfig        Key = "in.aws_config"
-	ErrNoCredentials   Key = "err.no_credentials"
-	FixNoCredentials   Key = "fix.no_credentials"
-	ErrAWSServer       Key = "err.aws_server"
-	FixAWSServer       Key = "fix.aws_server"
-	ErrAWSNotAWS       Key = "err.aws_not_aws"
-	FixAWSNotAWS       Key = "fix.aws_not_aws"
-	DxCannotRead       Key = "dx.cannot_read"
-	DxCannotReadFix    Key = "dx.cannot_read_fix"
-	DxAWSOnlyNoKube    Key = "dx.aws_only_no_kube"
-	DxOIDCNoKubeReason Key = "dx.oidc_no_kube_reason"
+	InBadNamespace    Key = "in.bad_namespace"
+	InBadRoleName     Key = "in.bad_role_name"
+	InBadRegion       Key = "in.bad_region"
+	InRegionOfProfile Key = "in.region_of_profile"
+	InBadDuration     Key = "in.bad_duration"
+	InKubeconfigRead  Key = "in.kubeconfig_read"
+	InKubeconfigNone  Key = "in.kubeconfig_none"
+	InNoKubeContext   Key = "in.no_kube_context"
+	InNoProfileFlag   Key = "in.no_profile_flag"
+	InNoProfileEnv    Key = "in.no_profile_env"
+	InAWSConfig       Key = "in.aws_config"
+	ErrNoCredentials  Key = "err.no_credentials"
+	FixNoCredentials  Key = "fix.no_credentials"
+	ErrAWSServer      Key = "err.aws_server"
+	FixAWSServer      Key = "fix.aws_server"
+	ErrAWSNotAWS      Key = "err.aws_not_aws"
+	FixAWSNotAWS      Key = "fix.aws_not_aws"
+	DxCannotRead      Key = "dx.cannot_read"
+	DxCannotReadFix   Key = "dx.cannot_read_fix"
 )
 
 func init() {
@@ -92,10 +90,5 @@ func init() {
 		},
 		DxCannotRead:    {"cannot read %s: %s", "%s を読めません: %s"},
 		DxCannotReadFix: {"The doctor only reads: give it read access (get, list) to %s, or check the connection to the cluster, and run it again.", "doctor は読むだけです: %s を読む権限 (get、list) を与えるか、クラスターへの接続を確認して、もう一度実行してください。"},
-		DxAWSOnlyNoKube: {"the AWS side only: Kubernetes could not be read", "AWS 側のみ: Kubernetes を読めませんでした"},
-		DxOIDCNoKubeReason: {
-			"the service account is on the cluster, which could not be read",
-			"サービスアカウントはクラスター上にあり、クラスターを読めませんでした",
-		},
 	})
 }
