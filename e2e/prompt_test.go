@@ -29,7 +29,7 @@ func TestPromptsForRegionAndCluster(t *testing.T) {
 		}
 	}
 	tm := newTmux(t, 80, 24, []string{"LANG=C.UTF-8", "AWS_ENDPOINT_URL=" + m.URL, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y",
-		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "KUBECONFIG=/nonexistent"}, "--steps", "preflight")
+		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "KUBECONFIG="}, "--steps", "preflight")
 	s := tm.waitFor(regexp.MustCompile(`no AWS region is set`), 20*time.Second)
 	if !strings.Contains(s, "us-west-2") {
 		t.Errorf("region prompt does not offer us-west-2:\n%s", s)
@@ -42,7 +42,8 @@ func TestPromptsForRegionAndCluster(t *testing.T) {
 	tm.keys("Down")
 	tm.keys("Enter")
 	// Preflight runs against the chosen cluster, then fails on the missing
-	// kubeconfig with its fix.
+	// kubeconfig with its fix (the default ~/.kube/config: a KUBECONFIG
+	// given explicitly that does not exist is bad input, exit 2).
 	s = tm.waitFor(regexp.MustCompile(`no Kubernetes access`), 20*time.Second)
 	if !strings.Contains(s, "eksworkshop-eksctl") {
 		t.Errorf("preflight did not use the chosen cluster:\n%s", s)
