@@ -3,8 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -154,7 +160,8 @@ func TestNewCmdTracesFlags(t *testing.T) {
 func TestNewCmdCleanupFlags(t *testing.T) {
 	f, _ := testFactory(nil)
 	var got *WizardOptions
-	w := &WizardOptions{Shared: SharedOptions{}, Requests: 20, Identity: steps.IdentityIRSA, Since: 15 * time.Minute, StepList: "oidc"}
+	w := &WizardOptions{Shared: SharedOptions{}, Requests: 20, Identity: steps.IdentityIRSA, Since: 15 * time.Minute, StepList: "oidc",
+		AppNamespace: "workshop", PodsTimeout: time.Minute, TracesTimeout: time.Minute}
 	parent := &cobra.Command{Use: "xray-wizard", SilenceErrors: true, SilenceUsage: true}
 	w.Shared.register(parent)
 	parent.AddCommand(NewCmdCleanup(f, w, func(_ context.Context, o *WizardOptions) error { got = o; return nil }))
@@ -183,55 +190,182 @@ func TestNewCmdSandboxServeFlags(t *testing.T) {
 	}
 }
 
-// Bad input: exit 2, one line naming the flag, and nothing run.
+// counter is a server that counts the requests it gets and refuses them.
+type counter struct {
+	srv *httptest.Server
+	n   atomic.Int64
+}
+
+func newCounter(t *testing.T) *counter {
+	c := &counter{}
+	c.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		c.n.Add(1)
+		http.Error(w, "counted", http.StatusBadRequest)
+	}))
+	t.Cleanup(c.srv.Close)
+	return c
+}
+
+// badInputWorld is an environment where every call the wizard could make
+// is counted: AWS through AWS_ENDPOINT_URL with keys that would be sent,
+// Kubernetes through a kubeconfig (KUBECONFIG) naming a counting server.
+// It returns the two counters and the environment the wizard reads
+// through iostreams; the SDK reads the real process environment, set here.
+func badInputWorld(t *testing.T) (aws, kube *counter, env map[string]string, dir string) {
+	aws, kube, dir = newCounter(t), newCounter(t), t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	kubeconfig := write("kubeconfig", `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "`+kube.srv.URL+`"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: good, context: {cluster: c, user: u}}]
+current-context: good
+`)
+	write("garbage", "this: is: not: a kubeconfig: [")
+	awsConfig := write("aws-config", "[default]\nregion = us-west-2\n[profile mars]\nregion = mars-east-1\n")
+	for k, v := range map[string]string{
+		"HOME": dir, "AWS_ENDPOINT_URL": aws.srv.URL, "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret",
+		"AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "", "AWS_CONFIG_FILE": awsConfig,
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none"), "AWS_EC2_METADATA_DISABLED": "true", "KUBECONFIG": kubeconfig,
+	} {
+		t.Setenv(k, v)
+	}
+	return aws, kube, map[string]string{"KUBECONFIG": kubeconfig, "HOME": dir}, dir
+}
+
+// The counters count: a good run calls AWS, a good doctor run calls the
+// cluster (so zero calls below means none was made).
+func TestBadInputWorldCounts(t *testing.T) {
+	for _, args := range [][]string{{"--steps", "preflight", "-y"}, {"doctor"}} {
+		aws, kube, env, _ := badInputWorld(t)
+		f, _ := testFactory(env)
+		root := NewCmdRoot(f, nil)
+		root.SetArgs(args)
+		code := execute(context.Background(), f, root)
+		if code == ExitUsage || aws.n.Load() == 0 {
+			t.Errorf("%v: exit %d, %d AWS calls", args, code, aws.n.Load())
+		}
+		if args[0] == "doctor" && kube.n.Load() == 0 {
+			t.Errorf("doctor made no Kubernetes call")
+		}
+	}
+}
+
+// Bad input — flags, the environment, a kubeconfig: exit 2, one line
+// naming what is wrong, and no call made to AWS or the cluster, by the
+// real commands.
 func TestBadInputRunsNothing(t *testing.T) {
+	long := strings.Repeat("a", 64)
 	cases := []struct {
 		args []string
+		env  map[string]string // over badInputWorld's; "$DIR" is its directory
 		want string
 	}{
-		{[]string{"--bogus"}, "unknown flag: --bogus"},
-		{[]string{"extra"}, "unknown command"},
-		{[]string{"--steps", "oidc,nope"}, `unknown step "nope"`},
-		{[]string{"--steps", ","}, "no steps selected"},
-		{[]string{"--output", "xml"}, `--output "xml"`},
-		{[]string{"--lang", "xx"}, `--lang "xx"`},
-		{[]string{"--namespace", " "}, "--namespace must not be empty"},
-		{[]string{"--cluster", "bad name!"}, "not a valid EKS cluster name"},
-		{[]string{"--region", "xx-nowhere-1"}, "not an AWS region name"},
-		{[]string{"--identity", "kiam"}, `--identity "kiam"`},
-		{[]string{"--requests", "0"}, "--requests 0"},
-		{[]string{"--requests", "100001"}, "--requests 100001"},
-		{[]string{"--requests", "many"}, "invalid argument"},
-		{[]string{"--since", "0s"}, "--since 0s"},
-		{[]string{"--since", "721h"}, "--since 721h0m0s"},
-		{[]string{"--pods-timeout", "soon"}, "invalid argument"},
-		{[]string{"doctor", "--identity", "x"}, `--identity "x"`},
-		{[]string{"doctor", "--since", "-1m"}, "--since -1m0s"},
-		{[]string{"traces", "--since", "800h"}, "--since 800h0m0s"},
-		{[]string{"traces", "--output", "yaml"}, `--output "yaml"`},
-		{[]string{"cleanup", "--region", "nowhere"}, "not an AWS region name"},
-		{[]string{"sandbox", "serve", "--listen", "10.0.0.1:80"}, "loopback only"},
-		{[]string{"sandbox", "serve", "--listen", "nohost"}, `--listen "nohost"`},
-		{[]string{"sandbox", "serve", "--latency", "2m"}, "--latency 2m0s"},
-		{[]string{"sandbox", "serve", "--seed-traces", "-1"}, "--seed-traces -1"},
-		{[]string{"sandbox", "serve", "--throttle-rate", "-1"}, "--throttle-rate -1"},
+		{[]string{"--bogus"}, nil, "unknown flag: --bogus"},
+		{[]string{"extra"}, nil, "unknown command"},
+		{[]string{"--steps", "oidc,nope"}, nil, `unknown step "nope"`},
+		{[]string{"--steps", ","}, nil, "no steps selected"},
+		{[]string{"--output", "xml"}, nil, `--output "xml"`},
+		{[]string{"--lang", "xx"}, nil, `--lang "xx"`},
+		{[]string{"--namespace", " "}, nil, "--namespace must not be empty"},
+		{[]string{"--namespace", "../etc"}, nil, `--namespace "../etc" is not a Kubernetes namespace name`},
+		{[]string{"--namespace", "Bad_NS"}, nil, `--namespace "Bad_NS" is not a Kubernetes namespace name`},
+		{[]string{"--namespace", "-lead"}, nil, `--namespace "-lead"`},
+		{[]string{"--namespace", "trail-"}, nil, `--namespace "trail-"`},
+		{[]string{"--namespace", "kube_system"}, nil, `--namespace "kube_system"`},
+		{[]string{"--namespace", "a.b"}, nil, `--namespace "a.b"`},
+		{[]string{"--namespace", long}, nil, "--namespace \"" + long + "\""},
+		{[]string{"--app-namespace", "Bad_NS"}, nil, `--app-namespace "Bad_NS"`},
+		{[]string{"--app-namespace", ""}, nil, `--app-namespace ""`},
+		{[]string{"doctor", "--app-namespace", "shop/x"}, nil, `--app-namespace "shop/x"`},
+		{[]string{"cleanup", "--namespace", "../etc"}, nil, `--namespace "../etc"`},
+		{[]string{"--sandbox", "--namespace", "Bad_NS"}, nil, `--namespace "Bad_NS"`},
+		{[]string{"--cluster", "bad name!"}, nil, "not a valid EKS cluster name"},
+		{[]string{"--region", "xx-nowhere-1"}, nil, `--region "xx-nowhere-1" is not an AWS region`},
+		{[]string{"--region", "us-west-99"}, nil, `--region "us-west-99" is not an AWS region`},
+		{[]string{"--region", "US-WEST-2"}, nil, `--region "US-WEST-2"`},
+		{[]string{"--region", "aws-global"}, nil, `--region "aws-global"`},
+		{[]string{"--sandbox", "--region", "us-west-99"}, nil, `--region "us-west-99"`},
+		{[]string{"traces", "--region", "eu-nowhere-1"}, nil, `--region "eu-nowhere-1"`},
+		{[]string{"doctor", "--region", "mars-east-1"}, nil, `--region "mars-east-1"`},
+		{[]string{"cleanup", "--region", "nowhere"}, nil, `--region "nowhere"`},
+		{[]string{"--identity", "kiam"}, nil, `--identity "kiam"`},
+		{[]string{"--requests", "0"}, nil, "--requests 0"},
+		{[]string{"--requests", "100001"}, nil, "--requests 100001"},
+		{[]string{"--requests", "many"}, nil, "invalid argument"},
+		{[]string{"--since", "0s"}, nil, "--since 0s"},
+		{[]string{"--since", "721h"}, nil, "--since 721h0m0s"},
+		{[]string{"--pods-timeout", "soon"}, nil, "invalid argument"},
+		{[]string{"--pods-timeout", "-1s"}, nil, "--pods-timeout -1s: must be more than 0"},
+		{[]string{"--pods-timeout", "0s"}, nil, "--pods-timeout 0s: must be more than 0"},
+		{[]string{"--traces-timeout", "-5m"}, nil, "--traces-timeout -5m0s: must be more than 0"},
+		{[]string{"--traces-timeout", "0"}, nil, "--traces-timeout 0s"},
+		{[]string{"doctor", "--identity", "x"}, nil, `--identity "x"`},
+		{[]string{"doctor", "--since", "-1m"}, nil, "--since -1m0s"},
+		{[]string{"traces", "--since", "800h"}, nil, "--since 800h0m0s"},
+		{[]string{"traces", "--output", "yaml"}, nil, `--output "yaml"`},
+		{[]string{"--kubeconfig", "/nonexistent/kubeconfig"}, nil, `--kubeconfig "/nonexistent/kubeconfig": cannot read the kubeconfig`},
+		{[]string{"--kubeconfig", "$DIR"}, nil, "cannot read the kubeconfig"},
+		{[]string{"--kubeconfig", "$DIR/garbage"}, nil, "cannot read the kubeconfig"},
+		{[]string{"doctor", "--kubeconfig", "/nonexistent/kubeconfig"}, nil, `--kubeconfig "/nonexistent/kubeconfig"`},
+		{[]string{"cleanup", "--kubeconfig", "$DIR/garbage"}, nil, "cannot read the kubeconfig"},
+		{[]string{"--context", "nosuch"}, nil, `--context "nosuch": no such context in the kubeconfig (its contexts: good)`},
+		{[]string{"doctor", "--context", "nosuch"}, nil, `--context "nosuch"`},
+		{[]string{"cleanup", "--context", "nosuch"}, nil, `--context "nosuch"`},
+		{[]string{"--kubeconfig", "$DIR/kubeconfig", "--context", "other"}, nil, `--context "other"`},
+		{nil, map[string]string{"KUBECONFIG": "/nonexistent/a" + string(filepath.ListSeparator) + "/nonexistent/b"}, "none of its files exists"},
+		{nil, map[string]string{"KUBECONFIG": "$DIR/garbage"}, `KUBECONFIG "$DIR/garbage": cannot read the kubeconfig`},
+		{[]string{"doctor"}, map[string]string{"KUBECONFIG": "/nonexistent/a"}, "KUBECONFIG=\"/nonexistent/a\""},
+		{nil, map[string]string{"AWS_REGION": "us-west-99"}, `AWS_REGION "us-west-99" is not an AWS region`},
+		{[]string{"doctor"}, map[string]string{"AWS_REGION": "moon-1"}, `AWS_REGION "moon-1"`},
+		{[]string{"traces"}, map[string]string{"AWS_REGION": "us-west-99"}, `AWS_REGION "us-west-99"`},
+		{nil, map[string]string{"AWS_REGION": "", "AWS_PROFILE": "mars"}, `the region of AWS profile "mars" "mars-east-1" is not an AWS region`},
+		{nil, map[string]string{"AWS_PROFILE": "nosuch"}, `AWS_PROFILE="nosuch": no such AWS profile`},
+		{[]string{"--profile", "nosuch"}, nil, `--profile "nosuch": no such AWS profile`},
+		{[]string{"doctor", "--profile", "nosuch"}, nil, "or leave out --profile"},
+		{[]string{"--log-file", "$DIR"}, nil, "--log-file"},
+		{[]string{"--namespace", "Bad_NS"}, map[string]string{"LANG": "ja_JP.UTF-8"}, `--namespace "Bad_NS" は Kubernetes の namespace 名ではありません`},
+		{[]string{"sandbox", "serve", "--listen", "10.0.0.1:80"}, nil, "loopback only"},
+		{[]string{"sandbox", "serve", "--listen", "nohost"}, nil, `--listen "nohost"`},
+		{[]string{"sandbox", "serve", "--latency", "2m"}, nil, "--latency 2m0s"},
+		{[]string{"sandbox", "serve", "--seed-traces", "-1"}, nil, "--seed-traces -1"},
+		{[]string{"sandbox", "serve", "--throttle-rate", "-1"}, nil, "--throttle-rate -1"},
+	}
+	if len(cases) < 40 {
+		t.Fatalf("only %d bad inputs", len(cases))
 	}
 	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			f, ios := testFactory(nil)
-			ran := false
-			root := NewCmdRoot(f, func(context.Context, *WizardOptions) error { ran = true; return nil })
-			root.SetArgs(c.args)
+		t.Run(strings.Join(c.args, " ")+fmt.Sprint(c.env), func(t *testing.T) {
+			aws, kube, env, dir := badInputWorld(t)
+			subst := func(s string) string { return strings.ReplaceAll(s, "$DIR", dir) }
+			for k, v := range c.env {
+				v = subst(v)
+				env[k] = v
+				t.Setenv(k, v)
+			}
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = subst(a)
+			}
+			f, ios := testFactory(env)
+			root := NewCmdRoot(f, nil)
+			root.SetArgs(args)
 			if code := execute(context.Background(), f, root); code != ExitUsage {
 				t.Errorf("exit %d, want %d", code, ExitUsage)
 			}
 			stderr := ios.ErrOut.(interface{ String() string }).String()
 			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
-			if len(lines) != 1 || !strings.Contains(lines[0], c.want) {
-				t.Errorf("stderr %q, want one line with %q", stderr, c.want)
+			if want := subst(c.want); len(lines) != 1 || !strings.Contains(lines[0], want) {
+				t.Errorf("stderr %q, want one line with %q", stderr, want)
 			}
-			if ran {
-				t.Error("the wizard ran")
+			if n, m := aws.n.Load(), kube.n.Load(); n+m != 0 {
+				t.Errorf("%d calls to AWS and %d to Kubernetes", n, m)
 			}
 			if out := ios.Out.(interface{ String() string }).String(); out != "" {
 				t.Errorf("stdout %q", out)

@@ -58,7 +58,16 @@ func (o *DoctorOptions) validate(f *Factory) error {
 	if err := checkSince(o.Since); err != nil {
 		return err
 	}
-	return checkIdentity(o.Identity)
+	if err := checkIdentity(o.Identity); err != nil {
+		return err
+	}
+	if err := checkNamespace(o.Shared.Lang, "--app-namespace", o.AppNamespace); err != nil {
+		return err
+	}
+	if o.Sandbox {
+		return nil
+	}
+	return o.Shared.validateKube(f)
 }
 
 func runDoctor(ctx context.Context, f *Factory, o *DoctorOptions) error {

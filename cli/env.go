@@ -29,10 +29,6 @@ var ErrNoRegion = errors.New("no AWS region configured")
 // clusterName is what EKS accepts as a cluster name.
 var clusterName = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$`)
 
-// regionName is the shape of an AWS region name, with the geographic
-// prefixes AWS uses, so a typo fails here rather than as a DNS error later.
-var regionName = regexp.MustCompile(`^(af|ap|ca|cn|eu|il|me|mx|sa|us)(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$`)
-
 // retryer is the SDK's standard retryer with room for throttling storms:
 // retries with backoff on throttling and 5xx, never a hand-written loop.
 func retryer() aws.Retryer {
@@ -66,19 +62,46 @@ func awsConfig(ctx context.Context, o steps.Options, log *slog.Logger) (aws.Conf
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
+		// The SDK's own words go to the debug log; the person gets where
+		// the profile came from and the fix for that place.
+		log.Debug("aws config", "err", err.Error())
 		var pe config.SharedConfigProfileNotExistError
-		if errors.As(err, &pe) || o.Profile != "" {
-			return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.CLIBadProfile, o.Profile, err), Fix: lang.T(i18n.CLIBadProfileFix)}
+		switch {
+		case errors.As(err, &pe) && o.Profile != "":
+			return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.InNoProfileFlag, o.Profile), Err: err}
+		case errors.As(err, &pe):
+			return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.InNoProfileEnv, pe.Profile), Err: err}
 		}
-		return aws.Config{}, &flow.Error{Usage: true, Cause: err.Error()}
+		return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.InAWSConfig, firstLine(err)), Err: err}
 	}
 	if cfg.Region == "" {
 		return aws.Config{}, &flow.Error{Usage: true, Cause: lang.T(i18n.CLINoRegion), Fix: lang.T(i18n.CLINoRegionFix), Err: ErrNoRegion}
 	}
-	if !regionName.MatchString(cfg.Region) {
-		return aws.Config{}, &flow.Error{Usage: true, Cause: fmt.Sprintf("region %q is not an AWS region name", cfg.Region), Fix: lang.T(i18n.CLINoRegionFix)}
+	if o.Region == "" {
+		// From the environment or the profile: checked as --region is,
+		// before any call.
+		if err := checkRegion(lang, regionSource(o.Profile, cfg.Region, lang), cfg.Region); err != nil {
+			return aws.Config{}, err
+		}
 	}
 	return cfg, nil
+}
+
+// regionSource names where the SDK found region when no --region was given:
+// the environment (AWS_REGION, as the SDK reads it) or the profile.
+func regionSource(profile, region string, lang i18n.Lang) string {
+	if env, err := config.NewEnvConfig(); err == nil {
+		if env.Region == region {
+			return "AWS_REGION"
+		}
+		if profile == "" {
+			profile = env.SharedConfigProfile
+		}
+	}
+	if profile == "" {
+		profile = "default"
+	}
+	return lang.T(i18n.InRegionOfProfile, profile)
 }
 
 // kubeTarget is the kube context in use and a clientset for it.

@@ -69,13 +69,15 @@ func execute(ctx context.Context, f *Factory, cmd *cobra.Command) int {
 		return ee.code
 	}
 	var fe *flow.Error
+	if errors.As(err, &fe) && fe.Usage {
+		// Bad input or configuration: one line, the fix on it.
+		fmt.Fprintf(ios.ErrOut, "xray-wizard: %s\n", fe.Error())
+		return ExitUsage
+	}
 	if errors.As(err, &fe) {
 		fmt.Fprintf(ios.ErrOut, "xray-wizard: %s\n", fe.Cause)
 		if fe.Fix != "" {
 			fmt.Fprintf(ios.ErrOut, "  → %s\n", fe.Fix)
-		}
-		if fe.Usage {
-			return ExitUsage
 		}
 		return ExitFailed
 	}

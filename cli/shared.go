@@ -63,13 +63,25 @@ func (s *SharedOptions) validate(f *Factory) error {
 	if strings.TrimSpace(s.Namespace) == "" {
 		return usagef("--namespace must not be empty")
 	}
+	if err := checkNamespace(s.Lang, "--namespace", s.Namespace); err != nil {
+		return err
+	}
 	if s.Cluster != "" && !clusterName.MatchString(s.Cluster) {
 		return usagef("--cluster %q is not a valid EKS cluster name (letters, digits, - and _, up to 100, starting with a letter or digit)", s.Cluster)
 	}
-	if s.Region != "" && !regionName.MatchString(s.Region) {
-		return usagef("--region %q is not an AWS region name (e.g. us-west-2)", s.Region)
+	if err := checkRoleName(s.Lang, s.Cluster, s.Namespace); err != nil {
+		return err
+	}
+	if s.Region != "" {
+		return checkRegion(s.Lang, "--region", s.Region)
 	}
 	return nil
+}
+
+// validateKube checks the kubeconfig and context given explicitly, for a
+// run that talks to the cluster.
+func (s *SharedOptions) validateKube(f *Factory) error {
+	return checkKubeconfig(s.Lang, f.IOStreams.Getenv, s.Kubeconfig, s.Context)
 }
 
 // json reports whether the summary goes to stdout as JSON.

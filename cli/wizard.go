@@ -100,7 +100,23 @@ func (o *WizardOptions) validate(f *Factory) error {
 	if o.Requests < 1 || o.Requests > 100000 {
 		return usagef("--requests %d: must be between 1 and 100000", o.Requests)
 	}
-	return checkSince(o.Since)
+	if err := checkSince(o.Since); err != nil {
+		return err
+	}
+	l := o.Shared.Lang
+	if err := checkNamespace(l, "--app-namespace", o.AppNamespace); err != nil {
+		return err
+	}
+	if err := checkPositive(l, "--pods-timeout", o.PodsTimeout); err != nil {
+		return err
+	}
+	if err := checkPositive(l, "--traces-timeout", o.TracesTimeout); err != nil {
+		return err
+	}
+	if o.Sandbox {
+		return nil
+	}
+	return o.Shared.validateKube(f)
 }
 
 // stepOptions turns the flags into the steps' options.

@@ -12,8 +12,8 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"iter"
 	"maps"
 	"net"
 	"slices"
@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
@@ -96,6 +97,12 @@ type dx struct {
 	appPods     []corev1.Pod
 	irsa        *steps.IRSAView
 	irsaErr     error
+	// oidcAlone is the cluster's OIDC provider as IAM has it, read without
+	// the cluster when IRSA as a whole could not be read (Kubernetes down).
+	oidcAlone *oidcView
+	// readErr is why an object or list could not be read (403, a timeout):
+	// the check says so rather than "not there". Keyed as kubectl names it.
+	readErr map[string]error
 }
 
 // Diagnose runs every check and returns what they found; it changes
@@ -106,11 +113,13 @@ func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	d := &dx{env: env, getenv: getenv, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace, logs: map[string]string{}}
+	d := &dx{env: env, getenv: getenv, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace, logs: map[string]string{}, readErr: map[string]error{}}
 	d.read(ctx)
 	out := flow.Diagnosis{Region: env.Region()}
 	if d.irsa != nil && d.irsa.Cluster != nil {
 		out.Cluster = d.irsa.Cluster.Name
+	} else if d.oidcAlone != nil {
+		out.Cluster = d.oidcAlone.cluster
 	}
 	for _, c := range checks {
 		title := env.T(c.Title)
@@ -122,99 +131,6 @@ func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
 		out.Findings = append(out.Findings, f)
 	}
 	return out
-}
-
-// read gathers the facts; what cannot be read is kept as an error for the
-// checks that need it.
-func (d *dx) read(ctx context.Context) {
-	env := d.env
-	d.id, d.idErr = env.Identity(ctx)
-	if d.idErr == nil {
-		_, err := env.IAM.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
-		d.iamErr = err
-		if err == nil {
-			d.irsa, d.irsaErr = steps.ReadIRSA(ctx, env)
-		} else {
-			d.irsaErr = env.AWSError("iam:ListOpenIDConnectProviders", err)
-		}
-	} else {
-		d.irsaErr = d.idErr
-	}
-	if err := env.NeedKube(); err != nil {
-		d.kubeErr = err
-		return
-	}
-	v, err := env.Kube.Discovery().ServerVersion()
-	if err != nil {
-		d.kubeErr = env.KubeError("get", "/version", err)
-		return
-	}
-	d.version = v.GitVersion
-	if groups, err := env.Kube.Discovery().ServerGroups(); err == nil {
-		for _, g := range groups.Groups {
-			if g.Name == "rbac.authorization.k8s.io" {
-				d.v1beta1RBAC = slices.ContainsFunc(g.Versions, func(v metav1.GroupVersionForDiscovery) bool { return v.Version == "v1beta1" })
-			}
-		}
-	}
-	kc := env.Kube
-	if ds, err := kc.AppsV1().DaemonSets(d.ns).Get(ctx, steps.DaemonSetName, metav1.GetOptions{}); err == nil {
-		d.ds = ds
-	}
-	if cm, err := kc.CoreV1().ConfigMaps(d.ns).Get(ctx, steps.ConfigMapName, metav1.GetOptions{}); err == nil {
-		d.cm = cm
-	}
-	if svc, err := kc.CoreV1().Services(d.ns).Get(ctx, steps.ServiceName, metav1.GetOptions{}); err == nil {
-		d.svc = svc
-	}
-	if pods, err := kc.CoreV1().Pods(d.ns).List(ctx, metav1.ListOptions{LabelSelector: steps.DaemonLabel}); err == nil {
-		d.pods = byName(pods.Items, func(p corev1.Pod) string { return p.Name })
-	}
-	for _, p := range d.pods {
-		d.logs[p.Name] = d.podLog(ctx, p)
-	}
-	if deps, err := kc.AppsV1().Deployments(d.appNS).List(ctx, metav1.ListOptions{}); err == nil {
-		d.deps = byName(deps.Items, func(d appsv1.Deployment) string { return d.Name })
-	}
-	if pods, err := kc.CoreV1().Pods(d.appNS).List(ctx, metav1.ListOptions{}); err == nil {
-		d.appPods = byName(pods.Items, func(p corev1.Pod) string { return p.Name })
-	}
-}
-
-// byName sorts what a list returned by name, as an API server lists it,
-// so the evidence reads the same on every run.
-func byName[T any](items []T, name func(T) string) []T {
-	slices.SortStableFunc(items, func(a, b T) int { return strings.Compare(name(a), name(b)) })
-	return items
-}
-
-// podLogs ranges over the daemon pods' logs in the order of their names.
-func (d *dx) podLogs() iter.Seq2[string, string] {
-	return func(yield func(string, string) bool) {
-		for _, pod := range slices.Sorted(maps.Keys(d.logs)) {
-			if !yield(pod, d.logs[pod]) {
-				return
-			}
-		}
-	}
-}
-
-// podLog is a daemon pod's log: the earlier run's, then the current one's.
-func (d *dx) podLog(ctx context.Context, p corev1.Pod) string {
-	if d.env.PodLog != nil {
-		return d.env.PodLog(ctx, p.Namespace, p.Name)
-	}
-	tail := int64(200)
-	var parts []string
-	for _, prev := range []bool{true, false} {
-		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		b, err := d.env.Kube.CoreV1().Pods(p.Namespace).Logs(lctx, p.Name, &corev1.PodLogOptions{TailLines: &tail, Previous: prev})
-		cancel()
-		if err == nil {
-			parts = append(parts, string(b))
-		}
-	}
-	return strings.Join(parts, "\n")
 }
 
 func (d *dx) t(k i18n.Key, args ...any) string { return d.env.T(k, args...) }
@@ -238,7 +154,12 @@ func (d *dx) skip(err error) flow.Finding {
 // InvalidClientTokenId.
 func (d *dx) credentials(context.Context) flow.Finding {
 	if d.idErr != nil {
-		return bad(flow.CheckFail, d.idErr.Error(), d.t(i18n.FixCredentials), "aws sts get-caller-identity")
+		cause, fix := d.idErr.Error(), d.t(i18n.FixCredentials)
+		var fe *flow.Error
+		if errors.As(d.idErr, &fe) && fe.Fix != "" {
+			cause, fix = fe.Cause, fe.Fix
+		}
+		return bad(flow.CheckFail, cause, fix, "aws sts get-caller-identity")
 	}
 	id := d.id
 	ev := []string{"sts:GetCallerIdentity → " + id.ARN}
@@ -295,6 +216,9 @@ func (d *dx) rbac(ctx context.Context) flow.Finding {
 func (d *dx) daemonSet(context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
+	}
+	if what, err := d.unread("daemonset/"+steps.DaemonSetName, readPods); err != nil {
+		return d.cannotRead(what, d.ns, err)
 	}
 	if d.ds == nil {
 		return bad(flow.CheckFail, d.t(i18n.DxNoDaemonSet, d.ns, steps.DaemonSetName), d.t(i18n.DxNoDaemonSetFix),
@@ -380,6 +304,9 @@ func (d *dx) region(context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
+	if what, err := d.unread("configmap/"+steps.ConfigMapName, readPods); err != nil {
+		return d.cannotRead(what, d.ns, err)
+	}
 	var ev []string
 	cfgRegion := ""
 	if d.cm != nil {
@@ -416,15 +343,19 @@ func (d *dx) oidc(context.Context) flow.Finding {
 	if d.env.Opts.Identity == steps.IdentityPodIdentity {
 		return ok(d.t(i18n.DxPodIdentityNoOIDC))
 	}
-	if d.irsaErr != nil {
+	v := d.oidcAlone
+	switch {
+	case d.irsa != nil:
+		v = &oidcView{cluster: d.irsa.Cluster.Name, issuer: d.irsa.Cluster.Issuer, provider: d.irsa.Provider, ok: d.irsa.ProviderOK}
+	case v == nil:
 		return d.skip(d.irsaErr)
 	}
-	ev := []string{"issuer " + d.irsa.Cluster.Issuer}
-	if !d.irsa.ProviderOK {
+	ev := []string{"issuer " + v.issuer}
+	if !v.ok {
 		return bad(flow.CheckFail, d.t(i18n.DxNoOIDC), d.t(i18n.DxNoOIDCFix),
-			"eksctl utils associate-iam-oidc-provider --cluster "+d.irsa.Cluster.Name+" --approve", append(ev, d.t(i18n.DxNotFound, d.irsa.Provider))...)
+			"eksctl utils associate-iam-oidc-provider --cluster "+v.cluster+" --approve", append(ev, d.t(i18n.DxNotFound, v.provider))...)
 	}
-	return ok(d.t(i18n.DxOIDCOK), append(ev, d.irsa.Provider)...)
+	return ok(d.t(i18n.DxOIDCOK), append(ev, v.provider)...)
 }
 
 // role: the service account carries a role whose trust names exactly this
@@ -435,7 +366,14 @@ func (d *dx) role(ctx context.Context) flow.Finding {
 		return ok(d.t(i18n.DxPodIdentityRole))
 	}
 	if d.irsaErr != nil {
-		return d.skip(d.irsaErr)
+		if d.idErr != nil || d.iamErr != nil || d.kubeErr != nil {
+			return d.skip(d.irsaErr) // a check before says why
+		}
+		var st apierrors.APIStatus
+		if errors.As(d.irsaErr, &st) {
+			return d.cannotRead("serviceaccount/"+steps.ServiceAccountName, d.ns, d.irsaErr)
+		}
+		return d.cannotReadWith("IAM", "xray-wizard --steps oidc,iamsa --dry-run", d.irsaErr)
 	}
 	s := d.irsa
 	fix := "xray-wizard --steps oidc,iamsa,pods"
@@ -481,6 +419,9 @@ func (d *dx) podsRole(context.Context) flow.Finding {
 	if d.env.Opts.Identity == steps.IdentityPodIdentity {
 		return ok(d.t(i18n.DxPodIdentityRole))
 	}
+	if what, err := d.unread(readPods); err != nil {
+		return d.cannotRead(what, d.ns, err)
+	}
 	var stale []string
 	for _, p := range d.pods {
 		if _, set := envOf(p.Spec.Containers, "AWS_ROLE_ARN"); p.DeletionTimestamp == nil && !set {
@@ -501,6 +442,9 @@ func (d *dx) podsRole(context.Context) flow.Finding {
 func (d *dx) daemonLog(context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
+	}
+	if what, err := d.unread(readPods); err != nil {
+		return d.cannotRead(what, d.ns, err)
 	}
 	if len(d.logs) == 0 {
 		return d.skip(fmt.Errorf("%s", d.t(i18n.DxNoPods, d.ns)))
@@ -532,6 +476,9 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 func (d *dx) service(context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
+	}
+	if what, err := d.unread("service/" + steps.ServiceName); err != nil {
+		return d.cannotRead(what, d.ns, err)
 	}
 	if d.svc == nil {
 		return bad(flow.CheckFail, d.t(i18n.DxNoService, d.ns, steps.ServiceName), d.t(i18n.DxNoDaemonSetFix), "xray-wizard --steps daemonset", d.t(i18n.DxNotFound, "service/"+steps.ServiceName))
@@ -567,6 +514,12 @@ func (d *dx) daemonAddresses() map[string]string {
 func (d *dx) appAddress(context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
+	}
+	if what, err := d.unread(readDeployments); err != nil {
+		return d.cannotRead(what, d.appNS, err)
+	}
+	if what, err := d.unread("service/"+steps.ServiceName, readPods); err != nil {
+		return d.cannotRead(what, d.ns, err)
 	}
 	if len(d.deps) == 0 {
 		return bad(flow.CheckWarn, d.t(i18n.DxNoApp, d.appNS), d.t(i18n.FixNoApp, d.appNS), fmt.Sprintf("kubectl get deployments -n %s", d.appNS))
@@ -625,6 +578,9 @@ func (d *dx) daemonPodIP(ip string) bool {
 func (d *dx) appRestart(context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
+	}
+	if what, err := d.unread(readAppPods, readDeployments); err != nil {
+		return d.cannotRead(what, d.appNS, err)
 	}
 	var stale, ev []string
 	addrs := d.daemonAddresses()

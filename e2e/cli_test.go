@@ -155,7 +155,7 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"--cluster", "bad name!", "--sandbox"}, "not a valid EKS cluster name"},
 		{[]string{"--region", "xx-nowhere-1"}, "xx-nowhere-1"},
 		{[]string{"extra-arg"}, "unknown command"},
-		{[]string{"--profile", "nope", "-y"}, "AWS profile nope"},
+		{[]string{"--profile", "nope", "-y"}, `--profile "nope": no such AWS profile`},
 		{[]string{"-y", "--steps", "oidc"}, "no AWS region is set"},
 	}
 	for _, c := range cases {

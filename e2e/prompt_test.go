@@ -32,7 +32,8 @@ func TestPromptsForRegionAndCluster(t *testing.T) {
 	tm.keys("Down")
 	tm.keys("Enter")
 	// Preflight runs against the chosen cluster, then fails on the missing
-	// kubeconfig with its fix.
+	// kubeconfig with its fix (the default ~/.kube/config: a KUBECONFIG
+	// given explicitly that does not exist is bad input, exit 2).
 	s = tm.waitFor(regexp.MustCompile(`no Kubernetes access`), 20*time.Second)
 	if !strings.Contains(s, "eksworkshop-eksctl") {
 		t.Errorf("preflight did not use the chosen cluster:\n%s", s)
@@ -56,7 +57,7 @@ func twoClusters(t *testing.T) []string {
 		}
 	}
 	return []string{"LANG=C.UTF-8", "AWS_ENDPOINT_URL=" + m.URL, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y",
-		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "KUBECONFIG=/nonexistent"}
+		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "KUBECONFIG="}
 }
 
 // ctrl+c at the cluster question is an interruption (exit 130), not a

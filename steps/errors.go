@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -50,9 +52,15 @@ func (e *Env) AWSError(action string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	// The SDK's own words stay in the debug log (--log-file).
+	e.Log.Debug("aws error", "action", action, "err", err.Error())
+	if noCredentials(err) {
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrNoCredentials, action), Fix: e.T(i18n.FixNoCredentials)}
+	}
 	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		code, msg := ae.ErrorCode(), ae.ErrorMessage()
+	isAPI := errors.As(err, &ae)
+	if isAPI {
+		code := ae.ErrorCode()
 		switch code {
 		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException":
 			caller := e.callerARN()
@@ -60,6 +68,19 @@ func (e *Env) AWSError(action string, err error) error {
 		case "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidSignatureException", "AuthFailure":
 			return &flow.Error{Err: err, Cause: e.T(i18n.ErrCredentials, action, code), Fix: e.T(i18n.FixCredentials)}
 		}
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		var de *smithy.DeserializationError
+		switch status := re.HTTPStatusCode(); {
+		case status >= 500:
+			return &flow.Error{Err: err, Cause: e.T(i18n.ErrAWSServer, action, responseEndpoint(re), status), Fix: e.T(i18n.FixAWSServer)}
+		case !isAPI && errors.As(err, &de):
+			return &flow.Error{Err: err, Cause: e.T(i18n.ErrAWSNotAWS, action, responseEndpoint(re), status), Fix: e.T(i18n.FixAWSNotAWS)}
+		}
+	}
+	if isAPI {
+		code, msg := ae.ErrorCode(), ae.ErrorMessage()
 		if msg == "" {
 			msg = code
 		}
@@ -108,6 +129,32 @@ func isUnreachable(err error) bool {
 		}
 	}
 	return false
+}
+
+// noCredentials: the SDK's credential chain found nothing and fell through
+// to its last provider, the EC2 instance metadata service, which had no role
+// to give (or could not be reached): the call's error carries the IMDS
+// client's own operation error.
+func noCredentials(err error) bool {
+	for err != nil {
+		var oe *smithy.OperationError
+		if !errors.As(err, &oe) {
+			return false
+		}
+		if oe.ServiceID == imds.ServiceID {
+			return true
+		}
+		err = oe.Err
+	}
+	return false
+}
+
+// responseEndpoint is where an HTTP answer came from: scheme and host.
+func responseEndpoint(re *smithyhttp.ResponseError) string {
+	if r := re.Response.Request; r != nil && r.URL != nil {
+		return r.URL.Scheme + "://" + r.URL.Host
+	}
+	return "AWS"
 }
 
 func endpointOf(err error) string {
