@@ -38,6 +38,8 @@ type ClusterOptions struct {
 	// Restore, when not nil, are the objects of a cluster saved before:
 	// they stand in place of the sample app's objects and the namespaces.
 	Restore []runtime.Object
+	// PodLogs are the restored pods' logs, by namespace/name.
+	PodLogs map[string][]string
 }
 
 // Cluster is a simulated EKS cluster (package kubesim: an API server, the

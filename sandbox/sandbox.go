@@ -58,7 +58,9 @@ type Sandbox struct {
 // cluster. Stop ends both.
 func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	var restore []runtime.Object
+	var logs map[string][]string
 	if w := o.World; w != nil {
+		logs = w.PodLogs
 		o.Region, o.Cluster, o.AppNamespace = w.Region, w.Cluster, w.AppNamespace
 		if o.Nodes <= 0 {
 			o.Nodes = w.Nodes
@@ -100,6 +102,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		Cluster:       o.Cluster,
 		Log:           o.Log,
 		Restore:       restore,
+		PodLogs:       logs,
 		PodIdentityRole: func(ns, sa string) string {
 			return a.PodIdentityRole(o.Cluster, ns, sa)
 		},

@@ -211,8 +211,9 @@ func TestWorldRoundTrip(t *testing.T) {
 		t.Errorf("daemon pods %v, were %v", n2, n1)
 	}
 	for _, p := range pods2 {
-		if len(sb2.Cluster.PodLog("default", p.Name)) == 0 {
-			t.Errorf("pod %s: its daemon did not start again (no log)", p.Name)
+		before, after := w.PodLogs["default/"+p.Name], sb2.Cluster.PodLog("default", p.Name)
+		if len(before) == 0 || len(after) <= len(before) || !slices.Equal(after[:len(before)], before) {
+			t.Errorf("pod %s: log before %q, after loading %q: want the earlier lines and the daemon's new start", p.Name, before, after)
 		}
 	}
 	app, err := cs2.CoreV1().Pods("workshop").List(ctx, metav1.ListOptions{LabelSelector: labels.Everything().String()})

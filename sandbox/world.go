@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -31,6 +32,9 @@ type World struct {
 	// Kubernetes are the cluster's objects as the API server holds them
 	// (apiVersion, kind, metadata with managedFields, spec, status).
 	Kubernetes []json.RawMessage `json:"kubernetes"`
+	// PodLogs are the logs of the daemon's pods, by namespace/name, as
+	// kubectl logs shows them.
+	PodLogs map[string][]string `json:"podLogs,omitempty"`
 
 	objects []runtime.Object // Kubernetes, decoded
 }
@@ -43,7 +47,15 @@ func (s *Sandbox) World() (*World, error) {
 		return nil, fmt.Errorf("the cluster's objects: %w", err)
 	}
 	w := &World{Version: WorldVersion, SavedAt: time.Now().UTC(), Region: s.region, Cluster: s.name,
-		AppNamespace: s.Cluster.o.AppNamespace, Nodes: len(s.Cluster.kc.Nodes()), AWS: s.AWS.State(), objects: objs}
+		AppNamespace: s.Cluster.o.AppNamespace, Nodes: len(s.Cluster.kc.Nodes()), AWS: s.AWS.State(), PodLogs: s.Cluster.PodLogs(), objects: objs}
+	pods := map[string]bool{}
+	for _, obj := range objs {
+		if p, ok := obj.(*corev1.Pod); ok {
+			pods[p.Namespace+"/"+p.Name] = true
+		}
+	}
+	// Logs of pods no longer there went with them.
+	maps.DeleteFunc(w.PodLogs, func(key string, _ []string) bool { return !pods[key] })
 	for _, obj := range objs {
 		raw, err := json.Marshal(obj)
 		if err != nil {
