@@ -39,7 +39,9 @@ func newTmux(t *testing.T, width, height int, env []string, args ...string) *tmu
 		"-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
 	// CI is set where CI runs the tests; in the pane it would make the
 	// wizard take its non-interactive path.
-	for _, e := range append([]string{"TERM=xterm-256color", "HOME=" + dir, "CI="}, env...) {
+	// The practice world is kept under the test's folder, whatever the
+	// tmux server's environment says.
+	for _, e := range append([]string{"TERM=xterm-256color", "HOME=" + dir, "CI=", "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "XRAY_WIZARD_STATE_DIR="}, env...) {
 		cmd = append(cmd, "-e", e)
 	}
 	cmd = append(cmd, "sh", "-c", script)
