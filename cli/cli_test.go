@@ -19,6 +19,7 @@ import (
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/iostreams"
+	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
@@ -336,6 +337,7 @@ func TestBadInputRunsNothing(t *testing.T) {
 		{[]string{"sandbox", "serve", "--latency", "2m"}, nil, "--latency 2m0s"},
 		{[]string{"sandbox", "serve", "--seed-traces", "-1"}, nil, "--seed-traces -1"},
 		{[]string{"sandbox", "serve", "--throttle-rate", "-1"}, nil, "--throttle-rate -1"},
+		{[]string{"sandbox", "reset"}, nil, "pass -y"},
 	}
 	if len(cases) < 40 {
 		t.Fatalf("only %d bad inputs", len(cases))
@@ -443,5 +445,101 @@ func TestInteractive(t *testing.T) {
 		if got := sh.interactive(f); got != c.want {
 			t.Errorf("%+v: interactive = %v", c, got)
 		}
+	}
+}
+
+// sandbox reset: -y (or --yes) says yes, the folder comes from the
+// environment, --lang is the root's; without a terminal and without -y it
+// is a usage error and nothing runs.
+func TestNewCmdSandboxResetFlags(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		tty  bool
+		code int
+		want func(o *ResetOptions) bool
+	}{
+		{"-y", []string{"sandbox", "reset", "-y"}, map[string]string{"XRAY_WIZARD_STATE_DIR": "/s"}, false, ExitOK,
+			func(o *ResetOptions) bool { return o.Yes && o.Dir == "/s/sandbox" && o.Lang == i18n.En }},
+		{"-y before the command, --lang", []string{"-y", "--lang", "ja", "sandbox", "reset"}, map[string]string{"XDG_STATE_HOME": "/x"}, false, ExitOK,
+			func(o *ResetOptions) bool { return o.Yes && o.Dir == "/x/xray-wizard/sandbox" && o.Lang == i18n.Ja }},
+		{"--yes", []string{"sandbox", "reset", "--yes"}, map[string]string{"HOME": "/h", "XDG_STATE_HOME": "relative"}, false, ExitOK,
+			func(o *ResetOptions) bool { return o.Yes && o.Dir == "/h/.local/state/xray-wizard/sandbox" }},
+		{"at a terminal it asks", []string{"sandbox", "reset"}, map[string]string{"HOME": "/h"}, true, ExitOK,
+			func(o *ResetOptions) bool { return !o.Yes }},
+		{"no terminal, no -y", []string{"sandbox", "reset"}, map[string]string{"HOME": "/h"}, false, ExitUsage, nil},
+		{"CI is no terminal", []string{"sandbox", "reset"}, map[string]string{"HOME": "/h", "CI": "true"}, true, ExitUsage, nil},
+		{"bad --lang", []string{"sandbox", "reset", "-y", "--lang", "xx"}, nil, false, ExitUsage, nil},
+		{"no arguments", []string{"sandbox", "reset", "-y", "all"}, nil, false, ExitUsage, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, ios := testFactory(c.env)
+			ios.SetStdinTTY(c.tty)
+			ios.SetStdoutTTY(c.tty)
+			var got *ResetOptions
+			root := NewCmdRoot(f, nil)
+			for _, sub := range root.Commands() {
+				if sub.Name() == "sandbox" {
+					for _, r := range sub.Commands() {
+						if r.Name() == "reset" {
+							sub.RemoveCommand(r)
+						}
+					}
+					sub.AddCommand(NewCmdSandboxReset(f, func(_ context.Context, o *ResetOptions) error { got = o; return nil }))
+				}
+			}
+			root.SetArgs(c.args)
+			if code := execute(context.Background(), f, root); code != c.code {
+				t.Fatalf("exit %d, want %d; stderr %s", code, c.code, ios.ErrOut.(interface{ String() string }).String())
+			}
+			if c.want == nil {
+				if got != nil {
+					t.Error("ran")
+				}
+				return
+			}
+			if got == nil || !c.want(got) {
+				t.Errorf("options %+v", got)
+			}
+		})
+	}
+}
+
+// sandbox reset removes the saved world, says what it removed, and is
+// refused, naming the run, while another run holds the world.
+func TestSandboxReset(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "sandbox")
+	env := map[string]string{"XRAY_WIZARD_STATE_DIR": base}
+	reset := func() (int, string) {
+		f, ios := testFactory(env)
+		root := NewCmdRoot(f, nil)
+		root.SetArgs([]string{"sandbox", "reset", "-y"})
+		code := execute(context.Background(), f, root)
+		return code, ios.ErrOut.(interface{ String() string }).String()
+	}
+	if code, out := reset(); code != ExitOK || !strings.Contains(out, "nothing to remove") {
+		t.Errorf("no world: exit %d, %q", code, out)
+	}
+	st, err := sandbox.OpenState(dir, "xray-wizard --sandbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(&sandbox.World{Version: sandbox.WorldVersion}); err != nil {
+		t.Fatal(err)
+	}
+	code, out := reset()
+	if code != ExitUsage || !strings.Contains(out, fmt.Sprintf("pid %d (xray-wizard --sandbox)", os.Getpid())) {
+		t.Errorf("while held: exit %d, %q", code, out)
+	}
+	st.Close()
+	code, out = reset()
+	if code != ExitOK || !strings.Contains(out, "Removed "+filepath.Join(dir, "world.json")) || !strings.Contains(out, "IAM roles") {
+		t.Errorf("exit %d, %q", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "world.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("world.json: %v", err)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -165,37 +163,7 @@ func kubeTargetFor(o steps.Options) kubeTarget {
 // finishes it on the steps' goroutine; stop releases what it started.
 func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slog.Logger, sbOpts ...func(*sandbox.Options)) (env *steps.Env, prepare func(context.Context) error, stop func(), err error) {
 	if useSandbox {
-		region := opts.Region
-		if region == "" {
-			region = "us-west-2"
-		}
-		env = steps.NewEnv(aws.Config{Region: region}, nil, opts)
-		env.PollInterval = time.Second
-		env.Log = log
-		var sb *sandbox.Sandbox
-		prepare = func(ctx context.Context) error {
-			var err error
-			so := sandbox.Options{Region: region, Cluster: opts.Cluster, AppNamespace: opts.AppNamespace, Log: log}
-			for _, f := range sbOpts {
-				f(&so)
-			}
-			sb, err = sandbox.Start(ctx, so)
-			if err != nil {
-				return fmt.Errorf("sandbox: %w", err)
-			}
-			env.UseAWS(sb.AWSConfig())
-			env.Kube = sb.Clientset()
-			env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
-			env.Thumbprint = sb.Thumbprint
-			env.PodLog = func(_ context.Context, ns, pod string) string { return strings.Join(sb.Cluster.PodLog(ns, pod), "\n") }
-			return nil
-		}
-		stop = func() {
-			if sb != nil {
-				sb.Stop()
-			}
-		}
-		return env, prepare, stop, nil
+		return sandboxEnv(opts, log, sbOpts...)
 	}
 	cfg, err := awsConfig(ctx, opts, log)
 	if err != nil {

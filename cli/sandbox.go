@@ -2,15 +2,25 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
+	"charm.land/huh/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
+	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/sandbox"
+	"github.com/xray-wizard/xray-wizard/steps"
 )
 
 // ServeOptions are the flags of sandbox serve.
@@ -41,15 +51,14 @@ func (o *ServeOptions) validate(*Factory) error {
 	return nil
 }
 
-// NewCmdSandbox groups the sandbox's parts; runF, when set, replaces
-// sandbox serve's run.
+// NewCmdSandbox groups the sandbox's parts and its saved world.
 func NewCmdSandbox(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "The practice sandbox's parts, on their own",
+		Short: "The practice sandbox's parts, on their own, and its saved world",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(NewCmdSandboxServe(f, nil))
+	cmd.AddCommand(NewCmdSandboxServe(f, nil), NewCmdSandboxReset(f, nil))
 	return cmd
 }
 
@@ -96,4 +105,247 @@ func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
 		url, sandbox.SandboxAccessKeyID, sandbox.SandboxSecretAccessKey, a.Region(), a.Region())
 	<-ctx.Done()
 	return nil
+}
+
+// ResetOptions are the flags of sandbox reset.
+type ResetOptions struct {
+	Yes      bool   // -y: no question
+	LangFlag string // the root's --lang, when given
+	// Set by validate: the language, and the folder of the saved world.
+	Lang i18n.Lang
+	Dir  string
+}
+
+func (o *ResetOptions) validate(f *Factory) error {
+	o.Lang = f.lang()
+	if o.LangFlag != "" {
+		l, err := i18n.Parse(o.LangFlag)
+		if err != nil {
+			return usagef("--lang %q: must be ja or en", o.LangFlag)
+		}
+		o.Lang = l
+	}
+	dir, err := sandboxStateDir(f.IOStreams.Getenv)
+	if err != nil {
+		return &flow.Error{Usage: true, Cause: o.Lang.T(i18n.CLISandboxNoStateDir, err)}
+	}
+	o.Dir = dir
+	// Removing is a change: without a terminal to ask at, only -y says yes.
+	if !o.Yes && !f.IOStreams.CanPrompt() {
+		return usagef("%s", o.Lang.T(i18n.CLISandboxResetNeedsYes))
+	}
+	return nil
+}
+
+// NewCmdSandboxReset deletes the practice world the --sandbox runs keep.
+func NewCmdSandboxReset(f *Factory, runF func(context.Context, *ResetOptions) error) *cobra.Command {
+	o := &ResetOptions{}
+	cmd := &cobra.Command{
+		Use:   "reset",
+		Short: "Delete the saved practice world, so the next --sandbox run starts afresh",
+		Long: `The practice sandbox keeps its world between runs — the IAM role and OIDC
+provider, the cluster's objects, the traces — in
+$XDG_STATE_HOME/xray-wizard/sandbox (default ~/.local/state/xray-wizard/sandbox;
+$XRAY_WIZARD_STATE_DIR/sandbox when that is set), so running the wizard, doctor,
+cleanup and traces with --sandbox behave as they do on AWS. reset deletes it.
+At a terminal it asks first; without one it needs -y.`,
+		Example: `  xray-wizard sandbox reset
+  xray-wizard sandbox reset -y`,
+		Args: cobra.NoArgs,
+	}
+	run := runE(f, o, runF, runReset)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if fl := cmd.Flags().Lookup("lang"); fl != nil && fl.Changed {
+			o.LangFlag = fl.Value.String()
+		}
+		return run(cmd, args)
+	}
+	cmd.Flags().BoolVarP(&o.Yes, "non-interactive", "y", false, "do not ask: delete it")
+	cmd.Flags().BoolVar(&o.Yes, "yes", false, "same as -y")
+	_ = cmd.Flags().MarkHidden("yes")
+	return cmd
+}
+
+func runReset(ctx context.Context, f *Factory, o *ResetOptions) error {
+	lang, stderr := o.Lang, f.IOStreams.ErrOut
+	state, err := sandbox.OpenState(o.Dir, commandLine())
+	if err != nil {
+		return stateError(lang, o.Dir, err)
+	}
+	defer state.Close()
+	if _, err := os.Stat(state.Path()); errors.Is(err, os.ErrNotExist) {
+		if aside, _ := filepath.Glob(state.Path() + ".*"); len(aside) == 0 {
+			fmt.Fprintln(stderr, lang.T(i18n.CLISandboxResetNothing, o.Dir))
+			return nil
+		}
+	}
+	fmt.Fprintln(stderr, lang.T(i18n.CLISandboxResetWhat, o.Dir))
+	if !o.Yes {
+		yes := false
+		c := huh.NewConfirm().Title(lang.T(i18n.CLISandboxResetAsk)).Value(&yes)
+		err := huh.NewForm(huh.NewGroup(c)).WithAccessible(f.IOStreams.Accessible()).RunWithContext(ctx)
+		if errors.Is(err, huh.ErrUserAborted) {
+			return context.Canceled
+		}
+		if err != nil {
+			return err
+		}
+		if !yes {
+			fmt.Fprintln(stderr, lang.T(i18n.CLISandboxResetKept))
+			return nil
+		}
+	}
+	removed, err := state.Remove()
+	for _, p := range removed {
+		fmt.Fprintln(stderr, lang.T(i18n.CLISandboxResetDone, p))
+	}
+	return err
+}
+
+// stateError is what opening the saved world's folder failed with, as
+// the person reads it: another run holds it (exit 2, naming that run), or
+// there is no folder to keep it in.
+func stateError(lang i18n.Lang, dir string, err error) error {
+	var busy *sandbox.BusyError
+	if errors.As(err, &busy) {
+		return &flow.Error{Usage: true, Err: sandbox.ErrWorldBusy,
+			Cause: lang.T(i18n.CLISandboxBusy, busy.PID, busy.Command, busy.Since.Local().Format(time.DateTime)),
+			Fix:   lang.T(i18n.CLISandboxBusyFix, dir)}
+	}
+	return &flow.Error{Usage: true, Cause: lang.T(i18n.CLISandboxNoStateDir, err)}
+}
+
+// StateDirEnv names the folder of the wizard's state, in place of
+// $XDG_STATE_HOME/xray-wizard (for tests, and to keep several worlds).
+const StateDirEnv = "XRAY_WIZARD_STATE_DIR"
+
+// sandboxStateDir is where the practice world is kept between runs:
+// $XRAY_WIZARD_STATE_DIR/sandbox, else $XDG_STATE_HOME/xray-wizard/sandbox,
+// else ~/.local/state/xray-wizard/sandbox (XDG's default).
+func sandboxStateDir(getenv func(string) string) (string, error) {
+	if d := getenv(StateDirEnv); d != "" {
+		return filepath.Join(d, "sandbox"), nil
+	}
+	// XDG: a relative path is invalid and is ignored.
+	if d := getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "xray-wizard", "sandbox"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", err
+		}
+	}
+	return filepath.Join(home, ".local", "state", "xray-wizard", "sandbox"), nil
+}
+
+// sandboxNotices is where a sandbox run says what the person should know
+// of its saved world (a file it could not read, a save that failed): the
+// terminal's stderr, before the TUI starts and after it ends.
+var sandboxNotices io.Writer = os.Stderr
+
+// commandLine describes this run to another that finds the world held.
+func commandLine() string {
+	return strings.Join(append([]string{"xray-wizard"}, os.Args[1:]...), " ")
+}
+
+// sandboxEnv is buildEnv's practice sandbox: the world saved by the last
+// --sandbox run (or a fresh one), held by this run until stop, which saves
+// it — whether the run ended, failed or was interrupted.
+func sandboxEnv(opts steps.Options, log *slog.Logger, sbOpts ...func(*sandbox.Options)) (env *steps.Env, prepare func(context.Context) error, stop func(), err error) {
+	lang := opts.Lang
+	dir, err := sandboxStateDir(os.Getenv)
+	if err != nil {
+		return nil, nil, nil, &flow.Error{Usage: true, Cause: lang.T(i18n.CLISandboxNoStateDir, err)}
+	}
+	state, err := sandbox.OpenState(dir, commandLine())
+	if err != nil {
+		return nil, nil, nil, stateError(lang, dir, err)
+	}
+	world, err := state.Load()
+	var unreadable *sandbox.UnreadableError
+	switch {
+	case errors.As(err, &unreadable):
+		moved := unreadable.MovedTo
+		if moved == "" {
+			moved = unreadable.Path
+		}
+		fmt.Fprintln(sandboxNotices, lang.T(i18n.CLISandboxUnreadable, unreadable.Err, moved))
+		log.Warn("sandbox world unreadable", "path", unreadable.Path, "err", unreadable.Err, "movedTo", unreadable.MovedTo)
+	case err != nil:
+		state.Close()
+		return nil, nil, nil, &flow.Error{Usage: true, Cause: lang.T(i18n.CLISandboxNoStateDir, err)}
+	}
+	region, cluster := opts.Region, opts.Cluster
+	if world != nil {
+		// The world has one cluster in one region: a run asking for
+		// another is told so before anything runs.
+		if (region != "" && region != world.Region) || (cluster != "" && cluster != world.Cluster) {
+			state.Close()
+			return nil, nil, nil, &flow.Error{Usage: true,
+				Cause: lang.T(i18n.CLISandboxOtherWorld, world.Cluster, world.Region, or(cluster, world.Cluster), or(region, world.Region)),
+				Fix:   lang.T(i18n.CLISandboxOtherWorldFix)}
+		}
+		region, cluster = world.Region, world.Cluster
+		log.Info("sandbox world loaded", "path", state.Path(), "saved", world.SavedAt, "objects", len(world.Kubernetes), "traceDocuments", world.Traces())
+	}
+	if region == "" {
+		region = "us-west-2"
+	}
+	env = steps.NewEnv(aws.Config{Region: region}, nil, opts)
+	env.PollInterval = time.Second
+	env.Log = log
+	var sb *sandbox.Sandbox
+	prepare = func(ctx context.Context) error {
+		var err error
+		so := sandbox.Options{Region: region, Cluster: cluster, AppNamespace: opts.AppNamespace, Log: log}
+		for _, f := range sbOpts {
+			f(&so)
+		}
+		if world != nil {
+			so.World = world
+			if world.Traces() > 0 {
+				// The world has traces of its own to look at: made-up
+				// ones would only hide them.
+				so.SeedTraces = 0
+			}
+		}
+		sb, err = sandbox.Start(ctx, so)
+		if err != nil {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+		env.UseAWS(sb.AWSConfig())
+		env.Kube = sb.Clientset()
+		env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
+		env.Thumbprint = sb.Thumbprint
+		env.PodLog = func(_ context.Context, ns, pod string) string { return strings.Join(sb.Cluster.PodLog(ns, pod), "\n") }
+		return nil
+	}
+	stop = func() {
+		defer state.Close()
+		if sb == nil {
+			return
+		}
+		sb.Stop()
+		log.Debug("sandbox aws calls", "calls", sb.AWS.Calls())
+		w, err := sb.World()
+		if err == nil {
+			err = state.Save(w)
+		}
+		if err != nil {
+			fmt.Fprintln(sandboxNotices, lang.T(i18n.CLISandboxSaveFailed, err))
+			log.Error("sandbox world not saved", "err", err)
+			return
+		}
+		log.Info("sandbox world saved", "path", state.Path())
+	}
+	return env, prepare, stop, nil
+}
+
+func or(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
 }

@@ -16,7 +16,8 @@ import (
 func firstFrame(tb testing.TB, args ...string) time.Duration {
 	tb.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8")
+	// A practice world of its own, not the one in the person's home.
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8", "XRAY_WIZARD_STATE_DIR="+tb.TempDir())
 	start := time.Now()
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 80, Rows: 24})
 	if err != nil {

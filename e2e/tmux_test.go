@@ -39,7 +39,9 @@ func newTmux(t *testing.T, width, height int, env []string, args ...string) *tmu
 		"-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
 	// CI is set where CI runs the tests; in the pane it would make the
 	// wizard take its non-interactive path.
-	for _, e := range append([]string{"TERM=xterm-256color", "HOME=" + dir, "CI="}, env...) {
+	// The practice world is kept under the test's folder, whatever the
+	// tmux server's environment says.
+	for _, e := range append([]string{"TERM=xterm-256color", "HOME=" + dir, "CI=", "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "XRAY_WIZARD_STATE_DIR="}, env...) {
 		cmd = append(cmd, "-e", e)
 	}
 	cmd = append(cmd, "sh", "-c", script)
@@ -238,7 +240,7 @@ func TestTUISuspendAndResume(t *testing.T) {
 	// wizard from it as a person would.
 	dir := filepath.Dir(m.socket)
 	if out, err := exec.Command("tmux", "-S", m.socket, "respawn-pane", "-k", "-t", m.name,
-		"-e", "HOME="+dir, "-e", "CI=", "-e", "PS1=$ ", "bash", "--norc", "--noprofile", "-i").CombinedOutput(); err != nil {
+		"-e", "HOME="+dir, "-e", "CI=", "-e", "PS1=$ ", "-e", "HISTFILE=/dev/null", "bash", "--norc", "--noprofile", "-i").CombinedOutput(); err != nil {
 		t.Fatalf("respawn-pane: %v\n%s", err, out)
 	}
 	m.waitFor(regexp.MustCompile(`(?m)^\$`), 5*time.Second)

@@ -33,6 +33,20 @@ const (
 	CLIPickCluster        Key = "cli.pick_cluster"
 	CLISummaryNotApplied  Key = "cli.summary_not_applied"
 	CLINotAppliedHint     Key = "cli.not_applied_hint"
+
+	CLISandboxBusy          Key = "cli.sandbox_busy"
+	CLISandboxBusyFix       Key = "cli.sandbox_busy_fix"
+	CLISandboxUnreadable    Key = "cli.sandbox_unreadable"
+	CLISandboxOtherWorld    Key = "cli.sandbox_other_world"
+	CLISandboxOtherWorldFix Key = "cli.sandbox_other_world_fix"
+	CLISandboxSaveFailed    Key = "cli.sandbox_save_failed"
+	CLISandboxNoStateDir    Key = "cli.sandbox_no_state_dir"
+	CLISandboxResetWhat     Key = "cli.sandbox_reset_what"
+	CLISandboxResetAsk      Key = "cli.sandbox_reset_ask"
+	CLISandboxResetNeedsYes Key = "cli.sandbox_reset_needs_yes"
+	CLISandboxResetDone     Key = "cli.sandbox_reset_done"
+	CLISandboxResetNothing  Key = "cli.sandbox_reset_nothing"
+	CLISandboxResetKept     Key = "cli.sandbox_reset_kept"
 )
 
 func init() {
@@ -66,6 +80,25 @@ func init() {
 		CLIPickCluster:        {"Which EKS cluster in %s?", "%s のどの EKS クラスターを使いますか?"},
 		CLISummaryNotApplied:  {"xray-wizard: planned, nothing was changed.", "xray-wizard: 計画のみで、何も変更していません。"},
 		CLINotAppliedHint:     {"Without a terminal the wizard changes nothing unless told to: run it again with -y (--yes) to apply the plan above, or run it in a terminal to be asked.", "端末がない場合、指示がなければ何も変更しません。上の計画を適用するには -y (--yes) を付けて再実行するか、端末で実行して確認に答えてください。"},
-		CLIInterruptedHint:    {"Interrupted. Running the wizard again picks up where it stopped.", "中断しました。もう一度実行すると、途中から再開します。"},
+		CLISandboxBusy: {"the practice world is in use by another xray-wizard run: pid %d (%s), since %s",
+			"練習用の環境は別の xray-wizard が使用中です: pid %d (%s)、%s から"},
+		CLISandboxBusyFix: {"Wait for that run to end (or stop it), then run this again. The world is kept in %s.",
+			"その実行が終わるのを待つか止めてから、もう一度実行してください。環境は %s に保存されています。"},
+		CLISandboxUnreadable: {"The saved practice world could not be read (%v); starting a fresh one. The old file is kept as %s.",
+			"保存された練習用の環境を読み込めませんでした (%v)。新しい環境で始めます。元のファイルは %s に残しています。"},
+		CLISandboxOtherWorld: {"the saved practice world is cluster %s in %s, not %s in %s",
+			"保存された練習用の環境はクラスター %s (リージョン %s) で、%s (%s) ではありません"},
+		CLISandboxOtherWorldFix: {"Leave out --cluster and --region to use it, or start a new world with: xray-wizard sandbox reset",
+			"この環境を使うには --cluster と --region を外してください。新しい環境で始めるには: xray-wizard sandbox reset"},
+		CLISandboxSaveFailed: {"xray-wizard: the practice world could not be saved: %v", "xray-wizard: 練習用の環境を保存できませんでした: %v"},
+		CLISandboxNoStateDir: {"no folder to keep the practice world in: %v", "練習用の環境を保存するフォルダーがありません: %v"},
+		CLISandboxResetWhat: {"This removes the saved practice world in %s: the IAM roles, OIDC provider, EKS settings, Kubernetes objects and X-Ray traces that earlier --sandbox runs made. The next --sandbox run starts a fresh world.",
+			"%s に保存された練習用の環境を削除します: これまでの --sandbox の実行で作った IAM ロール、OIDC プロバイダー、EKS の設定、Kubernetes のオブジェクト、X-Ray のトレースです。次の --sandbox の実行は新しい環境で始まります。"},
+		CLISandboxResetAsk:      {"Remove the saved practice world?", "保存された練習用の環境を削除しますか?"},
+		CLISandboxResetNeedsYes: {"sandbox reset removes the saved practice world; with no terminal to ask at, pass -y to confirm", "sandbox reset は保存された練習用の環境を削除します。確認できる端末がないため、-y を付けて実行してください"},
+		CLISandboxResetDone:     {"Removed %s.", "%s を削除しました。"},
+		CLISandboxResetNothing:  {"No saved practice world in %s: nothing to remove.", "%s に保存された練習用の環境はありません。削除するものはありません。"},
+		CLISandboxResetKept:     {"Nothing removed.", "何も削除していません。"},
+		CLIInterruptedHint:      {"Interrupted. Running the wizard again picks up where it stopped.", "中断しました。もう一度実行すると、途中から再開します。"},
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/xray-wizard/xray-wizard/kube"
 	"github.com/xray-wizard/xray-wizard/sandbox/kubesim"
@@ -34,6 +35,11 @@ type ClusterOptions struct {
 	// account (from the sandbox's EKS), or "".
 	PodIdentityRole func(namespace, serviceAccount string) string
 	Log             *slog.Logger
+	// Restore, when not nil, are the objects of a cluster saved before:
+	// they stand in place of the sample app's objects and the namespaces.
+	Restore []runtime.Object
+	// PodLogs are the restored pods' logs, by namespace/name.
+	PodLogs map[string][]string
 }
 
 // Cluster is a simulated EKS cluster (package kubesim: an API server, the
@@ -78,10 +84,12 @@ func NewCluster(o ClusterOptions) *Cluster {
 		Nodes: o.Nodes, Region: o.Region, Namespaces: []string{o.AppNamespace},
 		PodStartDelay: o.PodStartDelay, Seed: o.Seed, PodIdentityRole: o.PodIdentityRole,
 		// kubectl logs: the daemon's log, its earlier runs included.
-		Logs: c.PodLog, Log: o.Log,
+		Logs: c.PodLog, Log: o.Log, Restore: o.Restore,
 	})
-	if err := c.kc.Add(appObjects(o, c.kc.Nodes())...); err != nil {
-		panic(err)
+	if o.Restore == nil {
+		if err := c.kc.Add(appObjects(o, c.kc.Nodes())...); err != nil {
+			panic(err)
+		}
 	}
 	c.cs, c.inf = c.kc.Clientset(), c.kc.Informers()
 	return c

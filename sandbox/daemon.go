@@ -77,6 +77,12 @@ func startDaemon(ctx context.Context, c *Cluster) (*daemon, error) {
 	}
 	d := &daemon{c: c, conn: conn, wake: make(chan struct{}, 1), rng: mrand.New(mrand.NewPCG(c.o.Seed, 13)), routes: map[int]string{},
 		procs: map[string]*daemonProc{}, binds: map[string]string{}, logs: map[string][]string{}}
+	// The logs of a restored world's pods: kubectl logs shows what their
+	// daemons wrote before.
+	for _, key := range slices.Sorted(maps.Keys(c.o.PodLogs)) {
+		d.logs[key] = slices.Clone(c.o.PodLogs[key])
+		d.log = append(d.log, c.o.PodLogs[key]...)
+	}
 	c.wg.Add(2)
 	go func() {
 		defer c.wg.Done()
@@ -586,6 +592,21 @@ func (c *Cluster) PodLog(namespace, pod string) []string {
 	c.daemon.mu.Lock()
 	defer c.daemon.mu.Unlock()
 	return slices.Clone(c.daemon.logs[namespace+"/"+pod])
+}
+
+// PodLogs are the daemon's logs of every pod, by namespace/name, for
+// ClusterOptions.PodLogs.
+func (c *Cluster) PodLogs() map[string][]string {
+	if c.daemon == nil {
+		return nil
+	}
+	c.daemon.mu.Lock()
+	defer c.daemon.mu.Unlock()
+	out := make(map[string][]string, len(c.daemon.logs))
+	for k, v := range c.daemon.logs {
+		out[k] = slices.Clone(v)
+	}
+	return out
 }
 
 // DaemonStats counts the segments the daemon pods received, uploaded and

@@ -10,11 +10,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/xray-wizard/xray-wizard/kube"
 )
@@ -34,6 +36,11 @@ type Options struct {
 	// over the last 15 minutes (see AWS.SeedTraces), for practising on the
 	// traces screen without sending traffic.
 	SeedTraces int
+	// World, when not nil, is a world saved before (see State and
+	// Sandbox.World): the sandbox goes on from it, in its region, cluster
+	// and app namespace, whatever Region, Cluster and AppNamespace say.
+	// Nil starts a fresh world, as tests want.
+	World *World
 }
 
 // Sandbox is a running practice sandbox.
@@ -44,11 +51,22 @@ type Sandbox struct {
 	name     string
 	region   string
 	cancel   context.CancelFunc
+	stopOnce sync.Once
 }
 
 // Start starts the AWS endpoints on a free loopback port and the simulated
 // cluster. Stop ends both.
 func Start(ctx context.Context, o Options) (*Sandbox, error) {
+	var restore []runtime.Object
+	var logs map[string][]string
+	if w := o.World; w != nil {
+		logs = w.PodLogs
+		o.Region, o.Cluster, o.AppNamespace = w.Region, w.Cluster, w.AppNamespace
+		if o.Nodes <= 0 {
+			o.Nodes = w.Nodes
+		}
+		restore = w.restoredObjects()
+	}
 	if o.Region == "" {
 		o.Region = "us-west-2"
 	}
@@ -59,6 +77,11 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		o.AppNamespace = "workshop"
 	}
 	a := NewAWS(AWSOptions{Region: o.Region, Clusters: []string{o.Cluster}, NoAddons: true})
+	if o.World != nil {
+		if err := a.Restore(o.World.AWS); err != nil {
+			return nil, fmt.Errorf("the saved world: %w", err)
+		}
+	}
 	if o.SeedTraces > 0 {
 		if _, err := a.SeedTraces(o.SeedTraces, time.Now()); err != nil {
 			return nil, fmt.Errorf("seeding traces: %w", err)
@@ -78,6 +101,8 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		AppNamespace:  o.AppNamespace,
 		Cluster:       o.Cluster,
 		Log:           o.Log,
+		Restore:       restore,
+		PodLogs:       logs,
 		PodIdentityRole: func(ns, sa string) string {
 			return a.PodIdentityRole(o.Cluster, ns, sa)
 		},
@@ -91,11 +116,14 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	return &Sandbox{AWS: a, Cluster: c, Endpoint: url, name: o.Cluster, region: o.Region, cancel: cancel}, nil
 }
 
-// Stop ends the cluster and the endpoints.
+// Stop ends the cluster and the endpoints; what they hold stays, for
+// World. Only the first call does anything.
 func (s *Sandbox) Stop() {
-	s.cancel()
-	s.Cluster.Stop()
-	s.AWS.Close()
+	s.stopOnce.Do(func() {
+		s.cancel()
+		s.Cluster.Stop()
+		s.AWS.Close()
+	})
 }
 
 // AWSConfig points the SDK at the sandbox through its own endpoint setting

@@ -48,6 +48,11 @@ type Options struct {
 	// Logs is a pod's log, for `kubectl logs`; nil: empty logs.
 	Logs func(namespace, pod string) []string
 	Log  *slog.Logger
+	// Restore, when not nil, are the objects of a cluster saved before
+	// (see Objects): they stand in place of the namespaces and their
+	// default ServiceAccounts, which the saved cluster has or deleted.
+	// The nodes are made as always; a saved node or event is ignored.
+	Restore []runtime.Object
 }
 
 // Node is a simulated node: its name, internal IP and zone.
@@ -83,7 +88,12 @@ func New(o Options) *Cluster {
 	c := &Cluster{o: o}
 	created := metav1.NewTime(time.Now().Add(-47 * time.Hour))
 	var objs []runtime.Object
-	for _, ns := range append([]string{"default", "kube-system", "kube-public", "kube-node-lease"}, o.Namespaces...) {
+	namespaces := append([]string{"default", "kube-system", "kube-public", "kube-node-lease"}, o.Namespaces...)
+	if o.Restore != nil {
+		namespaces = nil
+		objs = restorable(o.Restore)
+	}
+	for _, ns := range namespaces {
 		objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, UID: uuid.NewUUID(), CreationTimestamp: created,
 			Labels: map[string]string{"kubernetes.io/metadata.name": ns}}, Status: corev1.NamespaceStatus{Phase: corev1.NamespaceActive}})
 		objs = append(objs, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default", Namespace: ns, UID: uuid.NewUUID(), CreationTimestamp: created}})

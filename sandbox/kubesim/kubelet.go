@@ -200,12 +200,11 @@ func (k *Kubelet) syncPod(ctx context.Context, ns, name string) error {
 	if now.Before(run.notBefore) || run.started {
 		return nil
 	}
-	if p.Status.Phase == corev1.PodRunning && kube.PodReady(p) {
-		// Running since before the sandbox began: the sample app's pods.
-		run.started = true
-		return nil
-	}
-	if p.Status.StartTime == nil {
+	// Running since before the kubelet began (the sample app's pods, or
+	// the pods of a cluster restored): its containers start again where
+	// they were, and the pod's status stays as it was unless one fails.
+	resumed := p.Status.Phase == corev1.PodRunning && kube.PodReady(p)
+	if !resumed && p.Status.StartTime == nil {
 		// Just scheduled: the kubelet takes it up and pulls its images.
 		t := metav1.NewTime(now)
 		p = p.DeepCopy()
@@ -224,8 +223,12 @@ func (k *Kubelet) syncPod(ctx context.Context, ns, name string) error {
 		}
 		return later(k.jitter(k.o.PodStartDelay))
 	}
-	// Time to start the containers: first their volumes.
+	// Time to start the containers: first their volumes (a running
+	// pod's are mounted).
 	for _, v := range p.Spec.Volumes {
+		if resumed {
+			break
+		}
 		if v.ConfigMap == nil || v.ConfigMap.Optional != nil && *v.ConfigMap.Optional {
 			continue
 		}
@@ -251,6 +254,10 @@ func (k *Kubelet) syncPod(ctx context.Context, ns, name string) error {
 		if term := k.rt.Start(p, ct); term != nil {
 			crashed[ct.Name] = term
 		}
+	}
+	if resumed && len(crashed) == 0 {
+		run.started = true
+		return nil
 	}
 	t := metav1.NewTime(now)
 	p.Status.Phase = corev1.PodRunning
