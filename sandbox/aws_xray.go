@@ -23,6 +23,11 @@ var xrayActions = map[string]string{
 	"/GetSamplingRules": "GetSamplingRules",
 	"/SamplingTargets":  "GetSamplingTargets",
 	"/TelemetryRecords": "PutTelemetryRecords",
+
+	"/UpdateTraceSegmentDestination": "UpdateTraceSegmentDestination",
+	"/GetTraceSegmentDestination":    "GetTraceSegmentDestination",
+	"/GetIndexingRules":              "GetIndexingRules",
+	"/UpdateIndexingRule":            "UpdateIndexingRule",
 }
 
 // xrayReads are the X-Ray calls AWSOptions.XRayReadRate limits.
@@ -76,6 +81,14 @@ func (a *AWS) serveXRay(w http.ResponseWriter, r *http.Request, body []byte, sco
 		out, e = a.samplingTargets(body)
 	case "PutTelemetryRecords":
 		out = map[string]any{}
+	case "UpdateTraceSegmentDestination":
+		out, e = a.updateTraceSegmentDestination(store, body)
+	case "GetTraceSegmentDestination":
+		out = a.destination(store)
+	case "GetIndexingRules":
+		out, e = a.getIndexingRules(store, body)
+	case "UpdateIndexingRule":
+		out, e = a.updateIndexingRule(store, body)
 	}
 	if e != nil {
 		writeJSONError(w, "Message", e)
@@ -191,10 +204,11 @@ func (a *AWS) traceSummaries(store *xrayStore, body []byte) (any, *apiError) {
 	}
 	byEpoch, byStart := store.indexes()
 	var pg summaryPage
+	hidden := store.search.hidden
 	if byTraceID {
-		pg = pageByTraceID(byEpoch, start, end, filter, cur)
+		pg = pageByTraceID(byEpoch, start, end, filter, cur, hidden)
 	} else {
-		pg = pageByEvent(byStart, start, end, store.maxSpan, filter, cur)
+		pg = pageByEvent(byStart, start, end, store.maxSpan, filter, cur, hidden)
 	}
 	// The page is written by hand: a client paging 100,000 traces asks
 	// for a thousand of them, some 100 KB each.
@@ -256,34 +270,36 @@ type summaryPage struct {
 // pages land before its cursor, never shifting the pages that follow.
 
 // pageByTraceID pages byEpoch (oldest first) backwards.
-func pageByTraceID(all []*xtrace, start, end float64, filter filterFunc, cur *summaryCursor) summaryPage {
+func pageByTraceID(all []*xtrace, start, end float64, filter filterFunc, cur *summaryCursor, hidden func(*xtrace) bool) summaryPage {
 	hi := sort.Search(len(all), func(i int) bool { return float64(all[i].epoch) > end })
 	if cur != nil {
 		c := &xtrace{epoch: int64(cur.Key), start: cur.Start, id: cur.ID}
 		hi = min(hi, sort.Search(len(all), func(i int) bool { return !olderByEpoch(all[i], c) }))
 	}
 	lo := int64(math.Floor(start))
-	return pageDown(all, hi, func(t *xtrace) (bool, bool) { return t.epoch < lo, true }, filter)
+	return pageDown(all, hi, func(t *xtrace) (bool, bool) { return t.epoch < lo, true }, filter, hidden)
 }
 
 // pageByEvent pages byStart (oldest first) backwards: traces that start
 // in the window, then those that started up to the longest trace's span
 // before it and still reach into it.
-func pageByEvent(all []*xtrace, start, end, maxSpan float64, filter filterFunc, cur *summaryCursor) summaryPage {
+func pageByEvent(all []*xtrace, start, end, maxSpan float64, filter filterFunc, cur *summaryCursor, hidden func(*xtrace) bool) summaryPage {
 	hi := sort.Search(len(all), func(i int) bool { return all[i].start > end })
 	if cur != nil {
 		c := &xtrace{start: cur.Start, id: cur.ID}
 		hi = min(hi, sort.Search(len(all), func(i int) bool { return !olderByStart(all[i], c) }))
 	}
 	floor := start - maxSpan
-	return pageDown(all, hi, func(t *xtrace) (bool, bool) { return t.start < floor, t.end >= start }, filter)
+	return pageDown(all, hi, func(t *xtrace) (bool, bool) { return t.start < floor, t.end >= start }, filter, hidden)
 }
 
 // pageDown reads all[:hi] backwards until stop, for a page of the traces
 // in the window (in) that the filter takes. TracesProcessedCount is the
 // traces of the window the page read, so the pages' counts add up to the
 // window's traces, matched or not.
-func pageDown(all []*xtrace, hi int, at func(t *xtrace) (stop, in bool), filter filterFunc) summaryPage {
+// Traces hidden (not indexed: Transaction Search) are not in X-Ray's index
+// at all, so neither matched nor processed.
+func pageDown(all []*xtrace, hi int, at func(t *xtrace) (stop, in bool), filter filterFunc, hidden func(*xtrace) bool) summaryPage {
 	var pg summaryPage
 	for i := hi - 1; i >= 0; i-- {
 		t := all[i]
@@ -291,7 +307,7 @@ func pageDown(all []*xtrace, hi int, at func(t *xtrace) (stop, in bool), filter 
 		if stop {
 			break
 		}
-		if !in || !t.summarizable() {
+		if !in || !t.summarizable() || hidden(t) {
 			continue
 		}
 		if filter != nil && !filter(traceView{t}) {
@@ -333,7 +349,7 @@ func batchGetTraces(store *xrayStore, body []byte) (any, *apiError) {
 	traces, missing := []map[string]any{}, []string{}
 	for _, id := range in.TraceIds {
 		t := store.traces[id]
-		if t == nil || !t.summarizable() {
+		if t == nil || !t.summarizable() || store.search.hidden(t) {
 			missing = append(missing, id)
 			continue
 		}

@@ -114,6 +114,11 @@ type SessionState struct {
 // SeedTraces are not kept: they stand for no request anyone made.
 type XRayState struct {
 	Documents []string `json:"documents"`
+	// Transaction Search: where spans go since when, and the indexed share.
+	Destination     string    `json:"destination,omitempty"`
+	SwitchedAt      time.Time `json:"switchedAt,omitzero"`
+	IndexPercent    float64   `json:"indexPercent,omitempty"`
+	IndexModifiedAt time.Time `json:"indexModifiedAt,omitzero"`
 }
 
 func tagsState(t []xmlTag) []TagState {
@@ -175,13 +180,15 @@ func (a *AWS) State() AWSState {
 	}
 	for region, st := range a.xray {
 		docs := st.documents()
-		if len(docs) == 0 {
+		se := st.search
+		if len(docs) == 0 && se == (xraySearch{}) {
 			continue
 		}
 		if s.XRay == nil {
 			s.XRay = map[string]XRayState{}
 		}
-		s.XRay[region] = XRayState{Documents: docs}
+		s.XRay[region] = XRayState{Documents: docs, Destination: se.destination, SwitchedAt: se.switchedAt,
+			IndexPercent: se.percent, IndexModifiedAt: se.modifiedAt}
 	}
 	return s
 }
@@ -250,6 +257,7 @@ func (a *AWS) Restore(s AWSState) error {
 	}
 	for region, xs := range s.XRay {
 		store := a.xrayIn(region)
+		store.search = xraySearch{destination: xs.Destination, switchedAt: xs.SwitchedAt, percent: xs.IndexPercent, modifiedAt: xs.IndexModifiedAt}
 		for _, doc := range xs.Documents {
 			// A document X-Ray would now refuse (past retention) is gone.
 			_ = a.storeDoc(store, doc)
