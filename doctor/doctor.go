@@ -625,8 +625,18 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 	}
 	ev := []string{d.t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle),
 		fmt.Sprintf("%s %s – %s", d.env.Region(), start.Format(time.DateTime), end.Format(time.DateTime))}
+	// With Transaction Search, X-Ray sees only the indexed share.
+	ix, _ := d.env.Indexing(ctx)
+	pct := fmt.Sprintf("%g", ix.Percent)
+	if ix.Partial() {
+		ev = append(ev, d.t(i18n.MsgTransactionSearch, pct, steps.IndexingCommand))
+	}
 	if c.Total > 0 {
 		return ok(d.t(i18n.DxTracesOK, c.Total), ev...)
+	}
+	if ix.Partial() {
+		return bad(flow.CheckWarn, d.t(i18n.DxIndexedNone, pct), d.t(i18n.MsgTransactionSearch, pct, steps.IndexingCommand),
+			steps.IndexingCommand, ev...)
 	}
 	for pod, log := range d.podLogs() {
 		if strings.Contains(log, "Successfully sent batch") {

@@ -287,6 +287,26 @@ type TraceCounts struct {
 	// PerMinute is the traces per minute of trace start, oldest first,
 	// for the chart; minutes without traces are there with 0.
 	PerMinute []TraceRate `json:"perMinute,omitempty"`
+	// Destination is where the account's spans go: XRay, or
+	// CloudWatchLogs with Transaction Search, where X-Ray indexes only
+	// IndexedPercent of the traces (100 when the destination is XRay).
+	Destination    string  `json:"destination,omitempty"`
+	IndexedPercent float64 `json:"indexedPercent,omitempty"`
+}
+
+// Partial reports whether the counts are only X-Ray's indexed share of the
+// traces (Transaction Search).
+func (c TraceCounts) Partial() bool {
+	return c.Destination == "CloudWatchLogs" && c.IndexedPercent < 100
+}
+
+// EstimatedTotal is the traces the indexed share stands for: the count
+// itself when X-Ray indexes every trace.
+func (c TraceCounts) EstimatedTotal() int {
+	if !c.Partial() || c.IndexedPercent <= 0 {
+		return c.Total
+	}
+	return int(float64(c.Total)*100/c.IndexedPercent + 0.5)
 }
 
 // Error is a failure a person can act on: what went wrong and what to do.

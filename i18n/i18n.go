@@ -92,3 +92,14 @@ func Both(k Key) (en, ja string, ok bool) {
 	e, ok := catalog[k]
 	return e.en, e.ja, ok
 }
+
+// Counted is the line of a trace count: its categories, and when X-Ray
+// indexes only pct percent of the traces (Transaction Search), the share
+// it stands for.
+func (l Lang) Counted(total, ok, errs, fault, throttle int, partial bool, pct float64, estimated int) string {
+	s := l.T(MsgTracesCounted, total, ok, errs, fault, throttle)
+	if partial {
+		s += " " + l.T(MsgIndexedShare, pct, estimated)
+	}
+	return s
+}

@@ -60,6 +60,10 @@ const (
 	MsgInterrupted        Key = "msg.interrupted"
 	MsgStoppedByYou       Key = "msg.stopped_by_you"
 	MsgThrottled          Key = "msg.throttled"
+	MsgTransactionSearch  Key = "msg.transaction_search"
+	MsgIndexedNone        Key = "msg.indexed_none"
+	MsgIndexedShare       Key = "msg.indexed_share"
+	DxIndexedNone         Key = "dx.indexed_none"
 	MsgNotRun             Key = "msg.not_run"
 	MsgNeedsYes           Key = "msg.needs_yes"
 	MsgTimedOut           Key = "msg.timed_out"
@@ -222,6 +226,10 @@ func init() {
 		MsgPlanned:            {"planned (dry run)", "計画のみ (ドライラン)"},
 		MsgDeclined:           {"skipped at your request", "指示によりスキップしました"},
 		MsgInterrupted:        {"interrupted", "中断されました"},
+		MsgTransactionSearch:  {"CloudWatch Transaction Search is on: the spans go to CloudWatch Logs and X-Ray indexes only %s %% of the traces, so the count is that share of them. To index every trace: %s", "CloudWatch Transaction Search が有効です: スパンは CloudWatch Logs に送られ、X-Ray がインデックスするのはトレースの %s %% だけなので、件数はその割合の分です。すべてのトレースをインデックスするには: %s"},
+		MsgIndexedShare:       {"(the indexed %g %% of about %d: Transaction Search)", "(インデックスされた %g %%、全体で約 %d 件: Transaction Search)"},
+		DxIndexedNone:         {"no trace is indexed in the window: X-Ray indexes %s %% of the traces (Transaction Search); the spans are in CloudWatch Logs (aws/spans)", "この期間にインデックスされたトレースはありません: X-Ray がインデックスするのはトレースの %s %% です (Transaction Search)。スパンは CloudWatch Logs (aws/spans) にあります"},
+		MsgIndexedNone:        {"no trace was indexed: X-Ray indexes %s %% of the traces (Transaction Search), so %d requests may leave none; they are in CloudWatch Logs (aws/spans)", "インデックスされたトレースはありません: X-Ray がインデックスするのはトレースの %s %% (Transaction Search) なので、%d 件のリクエストでは 0 件のこともあります。スパンは CloudWatch Logs (aws/spans) にあります"},
 		MsgThrottled:          {"X-Ray is throttling the reads (429): the count slows down and asks again; no page is lost", "X-Ray が読み取りを制限しています (429): 間隔を空けて再試行します。取りこぼしはありません"},
 		MsgStoppedByYou:       {"stopped by you", "停止しました"},
 		MsgNotRun:             {"not run", "実行していません"},

@@ -95,7 +95,7 @@ func (l *Lines) Report(e flow.Event) {
 			return
 		}
 		l.lastTraces = c.Total
-		fmt.Fprintf(l.W, "  %s\n", t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle))
+		fmt.Fprintf(l.W, "  %s\n", l.Lang.Counted(c.Total, c.OK, c.Error, c.Fault, c.Throttle, c.Partial(), c.IndexedPercent, c.EstimatedTotal()))
 	case flow.Finished:
 		mark, _ := e.Result.Mark()
 		fmt.Fprintf(l.W, "%s %s: %s\n", mark, e.Step, e.Message)
@@ -214,7 +214,7 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		fmt.Fprintf(w, "%s: %s\n", t(i18n.CLIAppURL), s.AppURL)
 	}
 	if c := s.Traces; c != nil {
-		fmt.Fprintf(w, "%s\n", t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle))
+		fmt.Fprintf(w, "%s\n", lang.Counted(c.Total, c.OK, c.Error, c.Fault, c.Throttle, c.Partial(), c.IndexedPercent, c.EstimatedTotal()))
 		names := make([]string, 0, len(c.ByService))
 		for n := range c.ByService {
 			names = append(names, n)

@@ -101,10 +101,12 @@ type Env struct {
 	// the API server (the sandbox has its own).
 	PodLog func(ctx context.Context, namespace, pod string) string
 
-	mu       sync.Mutex
-	identity *Identity
-	cluster  *ClusterInfo
-	pace     aws.Retryer
+	mu           sync.Mutex
+	identity     *Identity
+	cluster      *ClusterInfo
+	pace         aws.Retryer
+	indexing     *Indexing // where the spans go (Transaction Search)
+	indexingTold bool
 }
 
 // Identity is who the AWS calls run as.

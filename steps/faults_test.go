@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/xray"
+	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
 
 	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -120,6 +122,12 @@ func TestLeastPrivilegePolicyMatchesCalls(t *testing.T) {
 		(&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
 	}
 	run()
+	// The second run with Transaction Search on: the count reads the
+	// indexing rule too.
+	if _, err := xray.NewFromConfig(sb.AWSConfig()).UpdateTraceSegmentDestination(context.Background(),
+		&xray.UpdateTraceSegmentDestinationInput{Destination: xraytypes.TraceSegmentDestinationCloudWatchLogs}); err != nil {
+		t.Fatal(err)
+	}
 	run()
 	sb.AWS.SetFaults(sandbox.Fault{Action: "IAM.AttachRolePolicy", Rate: 1, Status: 403, Code: "AccessDenied", Message: "denied"})
 	env := newEnv(sb, steps.Options{Namespace: "other"})

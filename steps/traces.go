@@ -102,6 +102,9 @@ func Snapshot(ctx context.Context, env *Env, trafficStart time.Time, r flow.Repo
 	})
 	if noGraph {
 		c, err := countTraces(ctx, env, start, end, env.Opts.Filter, pace)
+		if err == nil {
+			withIndexing(ctx, env, r, &c)
+		}
 		return c, nil, err
 	}
 	// The map is read while the count pages.
@@ -117,6 +120,7 @@ func Snapshot(ctx context.Context, env *Env, trafficStart time.Time, r flow.Repo
 	if err != nil {
 		return c, nil, err
 	}
+	withIndexing(ctx, env, r, &c)
 	if gerr != nil {
 		if ctx.Err() != nil {
 			return c, nil, ctx.Err()
@@ -177,7 +181,8 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		last = c
 		out.Counts = &last
 		r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c})
-		if c.Total > 0 && (expect == 0 || c.Total >= expect || env.Now().Sub(grew) >= settle) {
+		// With Transaction Search X-Ray indexes a share: none may be.
+		if (c.Total > 0 || c.Partial()) && (expect == 0 || c.Total >= expect || env.Now().Sub(grew) >= settle) {
 			break
 		}
 		select {
@@ -190,6 +195,10 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 			}
 			break
 		}
+	}
+	if last.Total == 0 && last.Partial() {
+		out.Detail = env.T(i18n.MsgIndexedNone, fmt.Sprintf("%g", last.IndexedPercent), env.Opts.Requests)
+		return out, nil
 	}
 	if last.Total == 0 {
 		return out, &flow.Error{Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.TracesTimeout), Fix: env.T(i18n.FixNoTraces, env.Opts.Namespace)}
@@ -204,7 +213,7 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		out.Graph = g
 		r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &last, Graph: g})
 	}
-	out.Detail = env.T(i18n.MsgTracesCounted, last.Total, last.OK, last.Error, last.Fault, last.Throttle)
+	out.Detail = env.Opts.Lang.Counted(last.Total, last.OK, last.Error, last.Fault, last.Throttle, last.Partial(), last.IndexedPercent, last.EstimatedTotal())
 	return out, nil
 }
 
@@ -221,7 +230,7 @@ func tracesOnce(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Out
 		return out, &flow.Error{Cause: env.T(i18n.ErrNoTracesInWindow, env.Region(), c.Start.Format(time.DateTime), c.End.Format(time.DateTime)),
 			Fix: env.T(i18n.FixNoTracesInWindow)}
 	}
-	out.Detail = env.T(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle)
+	out.Detail = env.Opts.Lang.Counted(c.Total, c.OK, c.Error, c.Fault, c.Throttle, c.Partial(), c.IndexedPercent, c.EstimatedTotal())
 	return out, nil
 }
 
