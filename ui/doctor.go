@@ -155,7 +155,7 @@ func (m *Model) findingLines(w int) []string {
 			out = append(out, paint(m.st.text, indent("  ", wrap("→ "+f.Fix, w-2)))...)
 		}
 		if f.Command != "" {
-			out = append(out, paint(m.st.code, indent("  ", wrapCode(f.Command, w-2, "$ ", "  ")))...)
+			out = append(out, paint(m.st.code, indent("  ", wrapCommand(f.Command, w-2, "$ ", "  ")))...)
 		}
 	}
 	return out

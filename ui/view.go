@@ -83,7 +83,7 @@ func (m *Model) reflowStep(i int) {
 	}
 	s.cmds = make([][]string, 0, len(cmds))
 	for _, c := range cmds {
-		s.cmds = append(s.cmds, wrapCode(c, w, "$ ", "  "))
+		s.cmds = append(s.cmds, wrapCommand(c, w, "$ ", "  "))
 	}
 }
 
