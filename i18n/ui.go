@@ -8,7 +8,6 @@ const (
 	UIDryRunLong      Key = "ui.dry_run_long"
 	UIStepOf          Key = "ui.step_of"
 	UIReplaces        Key = "ui.replaces"
-	UIMoreCommands    Key = "ui.more_commands"
 	UIWillChange      Key = "ui.will_change"
 	UIMoreChanges     Key = "ui.more_changes"
 	UIConfirm         Key = "ui.confirm"
@@ -81,21 +80,20 @@ const (
 
 func init() {
 	add(map[Key]entry{
-		UISandbox:      {"PRACTICE SANDBOX", "練習用サンドボックス"},
-		UISandboxLong:  {"PRACTICE SANDBOX — simulated AWS and cluster", "練習用サンドボックス — AWS とクラスターはシミュレーション"},
-		UIDryRun:       {"DRY RUN", "ドライラン"},
-		UIDryRunLong:   {"DRY RUN — nothing is changed", "ドライラン — 変更なし"},
-		UIStepOf:       {"Step %d/%d", "ステップ %d/%d"},
-		UIReplaces:     {"Replaces the lab's command:", "置き換えるラボのコマンド:"},
-		UIMoreCommands: {"+%d more commands (--dry-run lists them all)", "ほか %d 件のコマンド (--dry-run ですべて表示)"},
-		UIWillChange:   {"This step will change:", "このステップで次の変更を行います:"},
-		UIMoreChanges:  {"… %d more", "… ほか %d 件"},
-		UIConfirm:      {"Go ahead?", "実行しますか?"},
-		UIButtonApply:  {"Apply", "実行"},
-		UIButtonSkip:   {"Skip", "スキップ"},
-		UIStarting:     {"Starting…", "開始しています…"},
-		UIWorking:      {"Working…", "実行しています…"},
-		UIPodsReady:    {"Ready %d/%d", "Ready %d/%d"},
+		UISandbox:     {"PRACTICE SANDBOX", "練習用サンドボックス"},
+		UISandboxLong: {"PRACTICE SANDBOX — simulated AWS and cluster", "練習用サンドボックス — AWS とクラスターはシミュレーション"},
+		UIDryRun:      {"DRY RUN", "ドライラン"},
+		UIDryRunLong:  {"DRY RUN — nothing is changed", "ドライラン — 変更なし"},
+		UIStepOf:      {"Step %d/%d", "ステップ %d/%d"},
+		UIReplaces:    {"Replaces the lab's command:", "置き換えるラボのコマンド:"},
+		UIWillChange:  {"This step will change:", "このステップで次の変更を行います:"},
+		UIMoreChanges: {"… %d more", "… ほか %d 件"},
+		UIConfirm:     {"Go ahead?", "実行しますか?"},
+		UIButtonApply: {"Apply", "実行"},
+		UIButtonSkip:  {"Skip", "スキップ"},
+		UIStarting:    {"Starting…", "開始しています…"},
+		UIWorking:     {"Working…", "実行しています…"},
+		UIPodsReady:   {"Ready %d/%d", "Ready %d/%d"},
 		// kubectl's column names: the same in both languages, as kubectl prints them.
 		UIColPod:          {"POD", "POD"},
 		UIColNode:         {"NODE", "NODE"},

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/mattn/go-runewidth"
 )
 
 // Commands as the steps write them, quotes and all.
@@ -107,5 +110,46 @@ func TestWrapCodeKeepsWordsWhole(t *testing.T) {
 	}
 	if got := wrapCode("", 10, "$ ", "  "); !slices.Equal(got, []string{"$ "}) {
 		t.Errorf("empty = %q", got)
+	}
+}
+
+// The screens that teach, at the sizes people use, in both languages and
+// in ASCII mode. go test ./ui -update rewrites them.
+func TestTeachingScreensGolden(t *testing.T) {
+	for _, ascii := range []bool{false, true} {
+		for _, size := range [][2]int{{60, 20}, {80, 24}, {200, 60}} {
+			for _, l := range langs {
+				ps := phasesIn(l, size[0], size[1], ascii)
+				for _, name := range []string{"intro", "details", "details_iamsa"} {
+					sub := fmt.Sprintf("%s_%s_%dx%d", l, name, size[0], size[1])
+					if ascii {
+						sub += "_ascii"
+					}
+					t.Run(sub, func(t *testing.T) { golden.RequireEqual(t, screen(ps[name])) })
+				}
+			}
+		}
+	}
+}
+
+// In ASCII mode no screen draws a symbol a terminal may draw double-width
+// (East Asian ambiguous) or a drawing symbol at all: every character is
+// ASCII or a wide (CJK) one, at every size and in every phase.
+func TestASCIIModeDrawsASCII(t *testing.T) {
+	for _, l := range langs {
+		for _, size := range [][2]int{{60, 20}, {80, 24}, {200, 60}} {
+			ps := phasesIn(l, size[0], size[1], true)
+			for _, name := range sortedNames(ps) {
+				for _, s := range []string{screen(ps[name]), screen(feed(ps[name], keyH))} {
+					for _, r := range s {
+						if r < 0x80 || runewidth.RuneWidth(r) == 2 && !runewidth.IsAmbiguousWidth(r) {
+							continue
+						}
+						t.Errorf("%s %dx%d %s: %q (U+%04X) in ASCII mode", l, size[0], size[1], name, r, r)
+						break
+					}
+				}
+			}
+		}
 	}
 }
