@@ -543,3 +543,45 @@ func TestSandboxReset(t *testing.T) {
 		t.Errorf("world.json: %v", err)
 	}
 }
+
+// The opening screen's memory is a flag file in the config folder, under
+// the test's own folders, never the real home.
+func TestIntroMemory(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_CONFIG_HOME": dir, "HOME": "/nonexistent-home"}
+	m := introMemory(func(k string) string { return env[k] })
+	if m.path != filepath.Join(dir, "xray-wizard", "intro-seen") {
+		t.Fatalf("path = %q", m.path)
+	}
+	if m.seen() {
+		t.Fatal("seen before it was shown")
+	}
+	m.remember()
+	if !m.seen() {
+		t.Fatal("not remembered")
+	}
+	home := t.TempDir()
+	m = introMemory(func(k string) string { return map[string]string{"HOME": home, "XDG_CONFIG_HOME": "relative"}[k] })
+	if m.path != filepath.Join(home, ".config", "xray-wizard", "intro-seen") {
+		t.Errorf("relative XDG_CONFIG_HOME not ignored: %q", m.path)
+	}
+	// With neither, nothing is read or written.
+	m = introMemory(func(string) string { return "" })
+	m.remember()
+	if m.path != "" || m.seen() {
+		t.Errorf("no home: %+v", m)
+	}
+}
+
+func TestASCIIFlagAndEnvironment(t *testing.T) {
+	ios, _, _, _ := iostreams.Test(map[string]string{"LANG": "ja_JP.UTF-8"})
+	f := &Factory{IOStreams: ios}
+	if !(&SharedOptions{}).ascii(f) {
+		t.Error("a Japanese locale does not choose ASCII")
+	}
+	ios, _, _, _ = iostreams.Test(map[string]string{"LANG": "en_US.UTF-8"})
+	f = &Factory{IOStreams: ios}
+	if (&SharedOptions{}).ascii(f) || !(&SharedOptions{ASCII: true}).ascii(f) {
+		t.Error("--ascii or its absence not honoured")
+	}
+}

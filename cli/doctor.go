@@ -89,7 +89,7 @@ func runDoctor(ctx context.Context, f *Factory, o *DoctorOptions) error {
 	}
 	var d flow.Diagnosis
 	if sh.interactive(f) && !sh.json() {
-		d, err = ui.RunDoctor(ctx, ui.DoctorConfig{Lang: sh.Lang, Sandbox: o.Sandbox, NoColor: !f.IOStreams.ColorEnabled(), Run: run})
+		d, err = ui.RunDoctor(ctx, ui.DoctorConfig{Lang: sh.Lang, Sandbox: o.Sandbox, NoColor: !f.IOStreams.ColorEnabled(), ASCII: sh.ascii(f), Run: run})
 		if err != nil {
 			return fmt.Errorf("terminal UI: %w", err)
 		}

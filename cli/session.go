@@ -79,6 +79,8 @@ type stepRun struct {
 	live bool
 	// banner: in plain lines, say first that this is the sandbox.
 	banner bool
+	// intro: on the TUI, show the opening screen unless it was seen.
+	intro bool
 }
 
 // run runs the steps on the TUI when a person is there, else with a line
@@ -98,12 +100,16 @@ func (s *session) run(ctx context.Context, sr stepRun) (flow.Summary, error) {
 				return steps.Refresh(ctx, env, rn.Handoff(), rep)
 			}
 		}
+		intro := introMemory(s.f.IOStreams.Getenv)
 		sum, err := ui.Run(ctx, ui.Config{
-			Lang:    lang,
-			Sandbox: s.sandbox,
-			DryRun:  rn.DryRun,
-			Steps:   steps.Infos(env, rn.Steps),
-			NoColor: !s.f.IOStreams.ColorEnabled(),
+			Lang:      lang,
+			Sandbox:   s.sandbox,
+			DryRun:    rn.DryRun,
+			Steps:     steps.Infos(env, rn.Steps),
+			NoColor:   !s.f.IOStreams.ColorEnabled(),
+			ASCII:     s.sh.ascii(s.f),
+			Intro:     sr.intro && !intro.seen(),
+			IntroSeen: intro.remember,
 			Start: func(ctx context.Context, rep flow.Reporter, c flow.Confirmer) flow.Summary {
 				rn.Confirm = c
 				return start(ctx, rep)

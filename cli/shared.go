@@ -21,6 +21,9 @@ type SharedOptions struct {
 	// Yes approves every change without asking (-y, eksctl's --approve).
 	// Without a terminal nothing changes unless it is set.
 	Yes bool
+	// ASCII draws the screens with ASCII symbols only (--ascii); the
+	// environment can ask for it too (see ascii).
+	ASCII bool
 
 	// Lang is the language in effect, set by validate: --lang, else the
 	// environment's.
@@ -40,6 +43,7 @@ func (s *SharedOptions) register(cmd *cobra.Command) {
 	f.StringVar(&s.LangFlag, "lang", "", "language: ja or en (default: from LC_ALL / LC_MESSAGES / LANG)")
 	f.StringVar(&s.LogFile, "log-file", "", "write a debug log to this file")
 	f.BoolVarP(&s.Yes, "yes", "y", false, "approve every change without asking (eksctl's --approve); without a terminal (a pipe, CI) nothing changes unless it is given")
+	f.BoolVar(&s.ASCII, "ascii", false, "draw with ASCII symbols only (chosen by itself where East Asian ambiguous-width symbols are drawn wide: RUNEWIDTH_EASTASIAN=1, or a ja/zh/ko locale)")
 	// The flag's old name, kept for scripts that use it.
 	f.BoolVar(&s.Yes, "non-interactive", false, "the same as --yes")
 	_ = f.MarkHidden("non-interactive")
@@ -88,9 +92,16 @@ func (s *SharedOptions) validateKube(f *Factory) error {
 func (s *SharedOptions) json() bool { return s.Output == "json" }
 
 // interactive decides between the TUI and plain lines: the TUI needs a
-// person to prompt (see iostreams.CanPrompt) and no -y.
+// person to prompt (see iostreams.CanPrompt: a terminal, not CI, not
+// TERM=dumb) and no -y.
 func (s *SharedOptions) interactive(f *Factory) bool {
 	return !s.Yes && f.IOStreams.CanPrompt()
+}
+
+// ascii reports whether the screens draw in ASCII: --ascii, or a terminal
+// the environment says draws ambiguous-width symbols wide (iostreams).
+func (s *SharedOptions) ascii(f *Factory) bool {
+	return s.ASCII || f.IOStreams.AmbiguousWide()
 }
 
 func checkSince(d time.Duration) error {

@@ -158,7 +158,7 @@ func runWizard(ctx context.Context, f *Factory, o *WizardOptions) error {
 	cleanup := o.Command == "cleanup"
 	runner := &steps.Runner{Env: s.env, Steps: o.Steps, DryRun: o.DryRun, Sandbox: o.Sandbox}
 	s.log.Info("start", "version", Version, "steps", o.StepList, "sandbox", o.Sandbox, "dryRun", o.DryRun, "region", s.env.Region())
-	sum, err := s.run(ctx, stepRun{runner: runner, failID: flow.IDPreflight, live: !cleanup, banner: true})
+	sum, err := s.run(ctx, stepRun{runner: runner, failID: flow.IDPreflight, live: !cleanup, banner: true, intro: !cleanup})
 	if err != nil {
 		return err
 	}

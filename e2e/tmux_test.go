@@ -35,13 +35,38 @@ func newTmux(t *testing.T, width, height int, env []string, args ...string) *tmu
 	// The shell keeps the pane open after the wizard exits, so its last
 	// screen can still be read, and records the exit code.
 	script := fmt.Sprintf("%s %s; echo $? > %s; sleep 600", bin, strings.Join(quoted, " "), codeFile)
+	// tmux sets the pane's TERM itself: a TERM the test asks for is set
+	// on the wizard's command line.
+	for _, e := range env {
+		if strings.HasPrefix(e, "TERM=") {
+			script = "env '" + e + "' " + script
+		}
+	}
 	cmd := []string{"-S", m.socket, "-f", "/dev/null", "new-session", "-d", "-s", m.name,
 		"-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
 	// CI is set where CI runs the tests; in the pane it would make the
 	// wizard take its non-interactive path.
 	// The practice world is kept under the test's folder, whatever the
 	// tmux server's environment says.
-	for _, e := range append([]string{"TERM=xterm-256color", "HOME=" + dir, "CI=", "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "XRAY_WIZARD_STATE_DIR="}, env...) {
+	// The opening screen was seen, unless the test gives its own config
+	// folder (to see it).
+	defaults := []string{"TERM=xterm-256color", "HOME=" + dir, "CI=", "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "XRAY_WIZARD_STATE_DIR="}
+	if !hasVar(env, "XDG_CONFIG_HOME") {
+		config := filepath.Join(dir, "config")
+		if err := os.MkdirAll(filepath.Join(config, "xray-wizard"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(config, "xray-wizard", "intro-seen"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		defaults = append(defaults, "XDG_CONFIG_HOME="+config)
+	}
+	for _, e := range defaults {
+		if !hasVar(env, strings.SplitN(e, "=", 2)[0]) {
+			cmd = append(cmd, "-e", e)
+		}
+	}
+	for _, e := range env {
 		cmd = append(cmd, "-e", e)
 	}
 	cmd = append(cmd, "sh", "-c", script)
@@ -53,6 +78,16 @@ func newTmux(t *testing.T, width, height int, env []string, args ...string) *tmu
 	m.name = m.name + ":0"
 	_ = codeFile
 	return m
+}
+
+// hasVar reports whether env (NAME=value entries) sets name.
+func hasVar(env []string, name string) bool {
+	for _, e := range env {
+		if strings.HasPrefix(e, name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *tmux) screen() string {

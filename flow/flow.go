@@ -30,8 +30,14 @@ type StepInfo struct {
 	ID    string
 	Title string // short name, in the user's language
 	Why   string // one or two sentences, in the user's language
-	// Commands are the lab's command lines the step replaces.
+	// Commands are the lab's own command lines the step replaces (eksctl,
+	// kubectl), as the workshop gives them.
 	Commands []string
+	// Equivalent are the command lines that do what the wizard does
+	// instead (aws, kubectl --server-side), labelled as its equivalent.
+	Equivalent []string
+	// Manifest is the YAML the step applies, whole, when it applies one.
+	Manifest string
 }
 
 // Action is what a plan would do to one thing.
@@ -90,8 +96,12 @@ type Change struct {
 // Plan is what a step would do.
 type Plan struct {
 	Changes []Change `json:"changes"`
-	// Commands are the eksctl / kubectl / aws command lines the step replaces.
+	// Commands are the lab's own command lines the step replaces (eksctl,
+	// kubectl).
 	Commands []string `json:"commands"`
+	// Equivalent are the command lines that do what the wizard does, as
+	// it does it (aws iam create-role …, kubectl apply --server-side).
+	Equivalent []string `json:"equivalent,omitempty"`
 	// Note is an optional sentence shown with the plan.
 	Note string `json:"note,omitempty"`
 }
@@ -152,6 +162,22 @@ func (r Result) Mark() (string, Level) {
 		return "•", LevelInfo
 	}
 	return "○", LevelDim
+}
+
+// ASCIIMarks are the ASCII forms of the marks and signs this package
+// gives (Result.Mark, CheckStatus.Mark, Action.Sign), one cell each as the
+// marks are, for terminals that draw symbols badly (--ascii). A mark not
+// listed is ASCII already.
+var ASCIIMarks = map[string]string{
+	"✓": "v", "✗": "x", "–": "-", "•": "*", "○": "o", "↻": "@",
+}
+
+// ASCIIMark is mark's ASCII form.
+func ASCIIMark(mark string) string {
+	if a, ok := ASCIIMarks[mark]; ok {
+		return a
+	}
+	return mark
 }
 
 // Kind tells what an Event carries.

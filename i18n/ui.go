@@ -8,7 +8,6 @@ const (
 	UIDryRunLong      Key = "ui.dry_run_long"
 	UIStepOf          Key = "ui.step_of"
 	UIReplaces        Key = "ui.replaces"
-	UIMoreCommands    Key = "ui.more_commands"
 	UIWillChange      Key = "ui.will_change"
 	UIMoreChanges     Key = "ui.more_changes"
 	UIConfirm         Key = "ui.confirm"
@@ -81,21 +80,20 @@ const (
 
 func init() {
 	add(map[Key]entry{
-		UISandbox:      {"PRACTICE SANDBOX", "練習用サンドボックス"},
-		UISandboxLong:  {"PRACTICE SANDBOX — simulated AWS and cluster", "練習用サンドボックス — AWS とクラスターはシミュレーション"},
-		UIDryRun:       {"DRY RUN", "ドライラン"},
-		UIDryRunLong:   {"DRY RUN — nothing is changed", "ドライラン — 変更なし"},
-		UIStepOf:       {"Step %d/%d", "ステップ %d/%d"},
-		UIReplaces:     {"Replaces the lab's command:", "置き換えるラボのコマンド:"},
-		UIMoreCommands: {"+%d more commands (--dry-run lists them all)", "ほか %d 件のコマンド (--dry-run ですべて表示)"},
-		UIWillChange:   {"This step will change:", "このステップで次の変更を行います:"},
-		UIMoreChanges:  {"… %d more", "… ほか %d 件"},
-		UIConfirm:      {"Go ahead?", "実行しますか?"},
-		UIButtonApply:  {"Apply", "実行"},
-		UIButtonSkip:   {"Skip", "スキップ"},
-		UIStarting:     {"Starting…", "開始しています…"},
-		UIWorking:      {"Working…", "実行しています…"},
-		UIPodsReady:    {"Ready %d/%d", "Ready %d/%d"},
+		UISandbox:     {"PRACTICE SANDBOX", "練習用サンドボックス"},
+		UISandboxLong: {"PRACTICE SANDBOX — simulated AWS and cluster", "練習用サンドボックス — AWS とクラスターはシミュレーション"},
+		UIDryRun:      {"DRY RUN", "ドライラン"},
+		UIDryRunLong:  {"DRY RUN — nothing is changed", "ドライラン — 変更なし"},
+		UIStepOf:      {"Step %d/%d", "ステップ %d/%d"},
+		UIReplaces:    {"Replaces the lab's command:", "置き換えるラボのコマンド:"},
+		UIWillChange:  {"This step will change:", "このステップで次の変更を行います:"},
+		UIMoreChanges: {"… %d more", "… ほか %d 件"},
+		UIConfirm:     {"Go ahead?", "実行しますか?"},
+		UIButtonApply: {"Apply", "実行"},
+		UIButtonSkip:  {"Skip", "スキップ"},
+		UIStarting:    {"Starting…", "開始しています…"},
+		UIWorking:     {"Working…", "実行しています…"},
+		UIPodsReady:   {"Ready %d/%d", "Ready %d/%d"},
 		// kubectl's column names: the same in both languages, as kubectl prints them.
 		UIColPod:          {"POD", "POD"},
 		UIColNode:         {"NODE", "NODE"},
@@ -104,7 +102,7 @@ func init() {
 		UIColRestarts:     {"RESTARTS", "RESTARTS"},
 		UIColAge:          {"AGE", "AGE"},
 		UIWaitingPods:     {"Waiting for the DaemonSet's pods…", "DaemonSet の Pod を待っています…"},
-		UIMorePods:        {"… %d more pods, %d of them Ready", "… ほか %d 個の Pod (うち Ready %d 個)"},
+		UIMorePods:        {"… more pods not shown: %d (Ready: %d)", "… ほか %d 個の Pod (うち Ready %d 個)"},
 		UIAppURL:          {"App URL", "アプリの URL"},
 		UIRequests:        {"requests %d/%d", "リクエスト %d/%d"},
 		UINoAnswer:        {"no answer %d", "応答なし %d"},
@@ -128,7 +126,7 @@ func init() {
 		UIChartTitle:      {"traces/min", "件/分"},
 		UIMapBoxStats:     {"%d req\n4xx %.1f%%\n5xx %.1f%%\n%.1f ms", "%d 件\n4xx %.1f%%\n5xx %.1f%%\n%.1f ms"},
 		UIMapOtherCalls:   {"Calls not drawn above (a second caller, a cycle):", "上の図にない呼び出し (2 つ目の呼び出し元、循環):"},
-		UIMapMore:         {"+%d more services and their %d calls: see the whole map in the X-Ray console.", "+%d サービス (呼び出し %d) は省略しました。全体は X-Ray コンソールで確認できます。"},
+		UIMapMore:         {"Services not drawn: %d (calls: %d). See the whole map in the X-Ray console.", "+%d サービス (呼び出し %d) は省略しました。全体は X-Ray コンソールで確認できます。"},
 		UIChartPeak:       {"max %d · %d min", "最大 %d · %d 分"},
 		UIRefreshed:       {"updated %s · again every %d s", "%s 更新 · %d 秒ごとに更新"},
 		UIRefreshFailed:   {"could not update the counts: %s (trying again)", "件数を更新できませんでした: %s (再試行します)"},

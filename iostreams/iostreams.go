@@ -65,9 +65,47 @@ func (s *IOStreams) CI() bool {
 }
 
 // CanPrompt reports whether a person can be asked: a terminal on both stdin
-// and stdout, and not CI. The full-screen UI needs the same.
+// and stdout, not CI, and not a dumb terminal (TERM=dumb: one that cannot
+// move the cursor, so it gets plain lines, never the full-screen UI).
 func (s *IOStreams) CanPrompt() bool {
-	return s.stdinTTY && s.stdoutTTY && !s.CI()
+	return s.stdinTTY && s.stdoutTTY && !s.CI() && !s.IsDumb()
+}
+
+// IsDumb reports whether TERM says the terminal is dumb (TERM=dumb, as
+// Emacs' shell and some CI logs set it).
+func (s *IOStreams) IsDumb() bool {
+	return s.Getenv("TERM") == "dumb"
+}
+
+// AmbiguousWide reports whether the terminal is likely to draw East Asian
+// ambiguous-width symbols (─ █ ○ · —) two cells wide, so the UI should draw
+// in ASCII. The rule, in order:
+//   - RUNEWIDTH_EASTASIAN (go-runewidth's own setting, which lipgloss
+//     measures with) decides when set: "1" wide, anything else not;
+//   - else the locale (LC_ALL, else LC_CTYPE, else LANG) of Japanese,
+//     Chinese or Korean (ja*, zh*, ko*) says wide, as CJK terminal
+//     settings commonly draw them — go-runewidth's EastAsianWidth rule;
+//   - else not.
+func (s *IOStreams) AmbiguousWide() bool {
+	if v := s.Getenv("RUNEWIDTH_EASTASIAN"); v != "" {
+		return v == "1"
+	}
+	loc := ""
+	for _, k := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
+		if loc = s.Getenv(k); loc != "" {
+			break
+		}
+	}
+	loc = strings.ToLower(loc)
+	if loc == "" || loc == "c" || loc == "posix" || strings.HasPrefix(loc, "c.") {
+		return false
+	}
+	for _, p := range []string{"ja", "zh", "ko"} {
+		if strings.HasPrefix(loc, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // ColorEnabled is false when NO_COLOR (https://no-color.org) is set to

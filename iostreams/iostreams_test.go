@@ -47,3 +47,42 @@ func TestBuffersAreNotTerminals(t *testing.T) {
 		t.Fatal("buffers were taken for terminals")
 	}
 }
+
+// TERM=dumb gets plain lines: no prompt, no full-screen UI.
+func TestDumbTerminal(t *testing.T) {
+	ios, _, _, _ := Test(map[string]string{"TERM": "dumb"})
+	ios.SetStdinTTY(true)
+	ios.SetStdoutTTY(true)
+	if !ios.IsDumb() || ios.CanPrompt() {
+		t.Errorf("TERM=dumb: IsDumb %v, CanPrompt %v", ios.IsDumb(), ios.CanPrompt())
+	}
+	ios, _, _, _ = Test(map[string]string{"TERM": "xterm-256color"})
+	ios.SetStdinTTY(true)
+	ios.SetStdoutTTY(true)
+	if ios.IsDumb() || !ios.CanPrompt() {
+		t.Error("xterm taken for a dumb terminal")
+	}
+}
+
+func TestAmbiguousWide(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		wide bool
+	}{
+		{nil, false},
+		{map[string]string{"LANG": "en_US.UTF-8"}, false},
+		{map[string]string{"LANG": "ja_JP.UTF-8"}, true},
+		{map[string]string{"LANG": "zh_CN.UTF-8"}, true},
+		{map[string]string{"LANG": "ko_KR.UTF-8"}, true},
+		{map[string]string{"LANG": "ja_JP.UTF-8", "LC_ALL": "C"}, false},
+		{map[string]string{"LANG": "en_US.UTF-8", "LC_CTYPE": "ja_JP.UTF-8"}, true},
+		{map[string]string{"LANG": "ja_JP.UTF-8", "RUNEWIDTH_EASTASIAN": "0"}, false},
+		{map[string]string{"LANG": "en_US.UTF-8", "RUNEWIDTH_EASTASIAN": "1"}, true},
+	}
+	for _, c := range cases {
+		ios, _, _, _ := Test(c.env)
+		if got := ios.AmbiguousWide(); got != c.wide {
+			t.Errorf("%v: AmbiguousWide = %v, want %v", c.env, got, c.wide)
+		}
+	}
+}

@@ -208,6 +208,12 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 			for _, c := range st.Plan.Commands {
 				fmt.Fprintf(w, "    $ %s\n", c)
 			}
+			if len(st.Plan.Equivalent) > 0 {
+				fmt.Fprintf(w, "    %s\n", t(i18n.CLIEquivalent))
+			}
+			for _, c := range st.Plan.Equivalent {
+				fmt.Fprintf(w, "    $ %s\n", c)
+			}
 		}
 	}
 	if s.AppURL != "" {

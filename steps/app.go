@@ -35,6 +35,9 @@ func (App) Info(env *Env) flow.StepInfo {
 		Title: env.T(i18n.AppTitle),
 		Why:   env.T(i18n.AppWhy),
 		Commands: []string{
+			fmt.Sprintf(`kubectl get svc %s -n %s -o jsonpath="{.status.loadBalancer.ingress[*].hostname}"`, AppServiceName, env.Opts.AppNamespace),
+		},
+		Equivalent: []string{
 			fmt.Sprintf(`export LB_NAME=$(kubectl get svc %s -n %s -o jsonpath="{.status.loadBalancer.ingress[*].hostname}")`, AppServiceName, env.Opts.AppNamespace),
 			fmt.Sprintf(`for i in $(seq %d); do curl -s -o /dev/null http://$LB_NAME/; done`, env.Opts.Requests),
 		},
@@ -46,7 +49,8 @@ func (App) Check(context.Context, *Env) (Status, error) { return Status{}, nil }
 
 // Plan changes nothing in the cluster or the account: it sends requests.
 func (a App) Plan(_ context.Context, env *Env) (flow.Plan, error) {
-	return flow.Plan{Commands: a.Info(env).Commands, Note: env.T(i18n.MsgAppPlan, env.Opts.Requests)}, nil
+	in := a.Info(env)
+	return flow.Plan{Commands: in.Commands, Equivalent: in.Equivalent, Note: env.T(i18n.MsgAppPlan, env.Opts.Requests)}, nil
 }
 
 // AppURL is the URL a LoadBalancer Service is reached at, or "" while it has

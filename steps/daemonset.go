@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/xray-wizard/xray-wizard/assets"
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/kube"
@@ -26,11 +27,36 @@ func (DaemonSet) ID() string { return flow.IDDaemonSet }
 // Info describes the step.
 func (DaemonSet) Info(env *Env) flow.StepInfo {
 	return flow.StepInfo{
-		ID:       flow.IDDaemonSet,
-		Title:    env.T(i18n.DaemonSetTitle),
-		Why:      env.T(i18n.DaemonSetWhy),
-		Commands: []string{"kubectl apply -f ./manifests/xray-k8s-daemonset.yaml"},
+		ID:         flow.IDDaemonSet,
+		Title:      env.T(i18n.DaemonSetTitle),
+		Why:        env.T(i18n.DaemonSetWhy),
+		Commands:   []string{"kubectl apply -f ./manifests/xray-k8s-daemonset.yaml"},
+		Equivalent: []string{"kubectl apply --server-side --field-manager=" + FieldManager + " -f xray-daemon.yaml"},
+		Manifest:   daemonManifest(env),
 	}
+}
+
+// daemonManifest is the manifest the step applies, as YAML, for a person
+// to read; "" if it cannot be rendered (the step itself then says why).
+func daemonManifest(env *Env) string {
+	objs, err := LoadDaemonManifest(env.Opts.Namespace, env.Region())
+	if err != nil {
+		return ""
+	}
+	y, err := objs.ManifestYAML()
+	if err != nil {
+		return ""
+	}
+	// The shipped file's opening comment says what changed from the lab's
+	// manifest, and why: keep it.
+	var head strings.Builder
+	for _, l := range strings.Split(string(assets.DaemonManifest), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			break
+		}
+		head.WriteString(l + "\n")
+	}
+	return head.String() + y
 }
 
 // objectDrift is what applying one object would do, as the API server
@@ -185,8 +211,8 @@ func (st DaemonSet) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 	if err != nil {
 		return flow.Plan{}, err
 	}
-	p := flow.Plan{Commands: append(st.Info(env).Commands,
-		"kubectl apply --server-side --field-manager="+FieldManager+" -f xray-daemon.yaml")}
+	in := st.Info(env)
+	p := flow.Plan{Commands: in.Commands, Equivalent: in.Equivalent}
 	for _, d := range drift {
 		switch {
 		case d.missing:

@@ -268,7 +268,7 @@ func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, erro
 	}
 	ns := env.Opts.Namespace
 	p := flow.Plan{Commands: st.Info(env).Commands}
-	p.Commands = append(p.Commands,
+	p.Equivalent = append(p.Equivalent,
 		fmt.Sprintf("aws iam create-role --role-name %s --assume-role-policy-document file://trust.json", s.roleName),
 		fmt.Sprintf("aws iam attach-role-policy --role-name %s --policy-arn %s", s.roleName, policyARN(s.id)),
 		fmt.Sprintf("kubectl annotate serviceaccount -n %s %s %s=%s", ns, ServiceAccountName, RoleARNAnnotation, s.roleARN),

@@ -126,6 +126,7 @@ func (s *piState) plan(env *Env) flow.Plan {
 	p := flow.Plan{Commands: []string{
 		fmt.Sprintf("eksctl create podidentityassociation --cluster %s --region %s --namespace %s --service-account-name %s --permission-policy-arns %s",
 			s.cluster.Name, env.Region(), ns, ServiceAccountName, policyARN(s.id)),
+	}, Equivalent: []string{
 		fmt.Sprintf("aws eks create-pod-identity-association --cluster-name %s --namespace %s --service-account %s --role-arn %s", s.cluster.Name, ns, ServiceAccountName, s.roleARN),
 	}}
 	if s.addon == "" {

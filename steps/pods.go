@@ -30,10 +30,11 @@ func (Pods) ID() string { return flow.IDPods }
 // Info describes the step.
 func (Pods) Info(env *Env) flow.StepInfo {
 	return flow.StepInfo{
-		ID:       flow.IDPods,
-		Title:    env.T(i18n.PodsTitle),
-		Why:      env.T(i18n.PodsWhy),
-		Commands: []string{"kubectl get pods -L app", fmt.Sprintf("kubectl get pods -n %s -l %s -o wide --watch", env.Opts.Namespace, DaemonLabel)},
+		ID:         flow.IDPods,
+		Title:      env.T(i18n.PodsTitle),
+		Why:        env.T(i18n.PodsWhy),
+		Commands:   []string{"kubectl get pods -L app"},
+		Equivalent: []string{fmt.Sprintf("kubectl get pods -n %s -l %s -o wide --watch", env.Opts.Namespace, DaemonLabel)},
 	}
 }
 
@@ -42,7 +43,8 @@ func (Pods) Check(context.Context, *Env) (Status, error) { return Status{}, nil 
 
 // Plan changes nothing.
 func (p Pods) Plan(_ context.Context, env *Env) (flow.Plan, error) {
-	return flow.Plan{Commands: p.Info(env).Commands}, nil
+	in := p.Info(env)
+	return flow.Plan{Commands: in.Commands, Equivalent: in.Equivalent}, nil
 }
 
 // PodTableOf builds the table from the daemon's pods and its DaemonSet.

@@ -19,11 +19,11 @@ func (Preflight) ID() string { return flow.IDPreflight }
 // Info describes the step.
 func (Preflight) Info(env *Env) flow.StepInfo {
 	return flow.StepInfo{
-		ID:    flow.IDPreflight,
-		Title: env.T(i18n.PreflightTitle),
-		Why:   env.T(i18n.PreflightWhy),
-		Commands: []string{
-			"aws sts get-caller-identity",
+		ID:       flow.IDPreflight,
+		Title:    env.T(i18n.PreflightTitle),
+		Why:      env.T(i18n.PreflightWhy),
+		Commands: []string{"aws sts get-caller-identity"},
+		Equivalent: []string{
 			"aws eks describe-cluster --name " + clusterArg(env) + " --region " + env.Region(),
 			"kubectl config current-context",
 		},
@@ -35,7 +35,8 @@ func (Preflight) Check(context.Context, *Env) (Status, error) { return Status{},
 
 // Plan changes nothing.
 func (p Preflight) Plan(_ context.Context, env *Env) (flow.Plan, error) {
-	return flow.Plan{Commands: p.Info(env).Commands}, nil
+	in := p.Info(env)
+	return flow.Plan{Commands: in.Commands, Equivalent: in.Equivalent}, nil
 }
 
 // Apply discovers the identity, region, cluster and kube context.

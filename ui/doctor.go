@@ -25,6 +25,8 @@ type DoctorConfig struct {
 	// NoColor draws without colours; the command line sets it from
 	// NO_COLOR (iostreams). A terminal without colours turns them off too.
 	NoColor bool
+	// ASCII draws every symbol in ASCII (see Config.ASCII).
+	ASCII bool
 	// Run runs the checks, reporting a Progress event as each starts, and
 	// returns what they found. The screen runs it in a command.
 	Run func(ctx context.Context, rep flow.Reporter) flow.Diagnosis
@@ -61,8 +63,8 @@ func newDoctor(ctx context.Context, cfg DoctorConfig) *Model {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	m := &Model{
-		frame: newFrame(cfg.Lang, cfg.NoColor, spinner.Dot),
-		cfg:   Config{Lang: cfg.Lang, Sandbox: cfg.Sandbox, NoColor: cfg.NoColor},
+		frame: newFrame(cfg.Lang, cfg.NoColor, cfg.ASCII, spinner.Dot),
+		cfg:   Config{Lang: cfg.Lang, Sandbox: cfg.Sandbox, NoColor: cfg.NoColor, ASCII: cfg.ASCII},
 		phase: phaseDoctor,
 		doc:   &doctor{run: cfg.Run},
 		ctx:   ctx, cancel: cancel, pump: newPump(),
@@ -111,9 +113,7 @@ func (m *Model) updateDoctor(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.quitting = true
 			return m, tea.Quit
 		}
-		var cmd tea.Cmd
-		m.vp, cmd = m.vp.Update(msg)
-		return m, cmd
+		return m, scroll(&m.vp, m.keys, msg)
 	}
 	return m, nil
 }
@@ -155,7 +155,7 @@ func (m *Model) findingLines(w int) []string {
 			out = append(out, paint(m.st.text, indent("  ", wrap("→ "+f.Fix, w-2)))...)
 		}
 		if f.Command != "" {
-			out = append(out, paint(m.st.code, indent("  ", wrapCode(f.Command, w-2, "$ ", "  ")))...)
+			out = append(out, paint(m.st.code, indent("  ", wrapCommand(f.Command, w-2, "$ ", "  ")))...)
 		}
 	}
 	return out
@@ -173,7 +173,11 @@ func (m *Model) doctorScreen() string {
 	if m.phase == phaseDoctor {
 		body = m.spin.View() + " " + m.doc.current
 	} else {
-		body = m.vp.View() + "\n" + m.helpLine(m.phase, nil)
+		help := m.helpLine(m.phase, nil)
+		if note := m.scrollNote(&m.vp); note != "" {
+			help = spread(help, m.st.dim.Render(note), m.width)
+		}
+		body = m.vp.View() + "\n" + help
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, head, "", body)
+	return m.glyphs(lipgloss.JoinVertical(lipgloss.Left, head, "", body))
 }

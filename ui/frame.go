@@ -25,10 +25,17 @@ type frame struct {
 
 	noColor     bool // the caller turned colours off
 	termNoColor bool // the terminal has none (its colour profile)
+	ascii       bool // every symbol in ASCII (asciiForms)
 }
 
-func newFrame(l i18n.Lang, noColor bool, sp spinner.Spinner) frame {
-	f := frame{lang: l, keys: newKeys(l), help: help.New(), width: 80, height: 24, noColor: noColor}
+// asciiSpinner is the spinner's ASCII form.
+var asciiSpinner = spinner.Line
+
+func newFrame(l i18n.Lang, noColor, ascii bool, sp spinner.Spinner) frame {
+	f := frame{lang: l, keys: newKeys(l), help: help.New(), width: 80, height: 24, noColor: noColor, ascii: ascii}
+	if ascii {
+		sp = asciiSpinner
+	}
 	f.spin = spinner.New(spinner.WithSpinner(sp))
 	f.restyle()
 	return f
@@ -51,6 +58,14 @@ func (f *frame) setProfile(p colorprofile.Profile) bool {
 	f.termNoColor = p <= colorprofile.ASCII
 	f.restyle()
 	return true
+}
+
+// glyphs is s with every symbol in its ASCII form in ASCII mode, else s.
+func (f *frame) glyphs(s string) string {
+	if !f.ascii {
+		return s
+	}
+	return asciiForms.Replace(s)
 }
 
 // title is the app's name, then, after two spaces, what the screen is

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -29,6 +30,7 @@ var (
 	keyN  = tea.KeyPressMsg{Code: 'n', Text: "n"}
 	keyQ  = tea.KeyPressMsg{Code: 'q', Text: "q"}
 	keyH  = tea.KeyPressMsg{Code: '?', Text: "?"}
+	keyC  = tea.KeyPressMsg{Code: 'c', Text: "c"}
 	down  = tea.KeyPressMsg{Code: tea.KeyDown}
 	ctrlC = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 )
@@ -52,7 +54,10 @@ func infos(l i18n.Lang) []flow.StepInfo {
 	}
 	out := make([]flow.StepInfo, len(flow.AllIDs))
 	for i, id := range flow.AllIDs {
-		out[i] = flow.StepInfo{ID: id, Title: l.T(keys[i][0]), Why: l.T(keys[i][1]), Commands: plans[id].Commands}
+		out[i] = flow.StepInfo{ID: id, Title: l.T(keys[i][0]), Why: l.T(keys[i][1]), Commands: plans[id].Commands, Equivalent: plans[id].Equivalent}
+		if id == flow.IDDaemonSet {
+			out[i].Manifest = manifest
+		}
 	}
 	return out
 }
@@ -68,22 +73,27 @@ func info(l i18n.Lang, id string) flow.StepInfo {
 
 // plans are the sandbox's plans, as --dry-run prints them.
 var plans = map[string]flow.Plan{
-	flow.IDPreflight: {Commands: []string{"aws sts get-caller-identity", "aws eks describe-cluster --name eksworkshop-eksctl --region us-west-2", "kubectl config current-context"}},
+	flow.IDPreflight: {Commands: []string{"aws sts get-caller-identity"}, Equivalent: []string{"aws eks describe-cluster --name eksworkshop-eksctl --region us-west-2", "kubectl config current-context"}},
 	flow.IDOIDC: {
 		Changes: []flow.Change{{Action: flow.ActCreate, Kind: "IAM OIDC provider", Name: oidcARN, Detail: "client ID sts.amazonaws.com"}},
 		Commands: []string{
 			"eksctl utils associate-iam-oidc-provider --cluster eksworkshop-eksctl --region us-west-2 --approve",
+		},
+		Equivalent: []string{
 			"aws iam create-open-id-connect-provider --url https://oidc.eks.us-west-2.amazonaws.com/id/9E822D19928BF7CB036E0F37CBD74820 --client-id-list sts.amazonaws.com --thumbprint-list <sha1 of the issuer's root CA>",
 		},
 	},
 	flow.IDIAMSA: {
 		Changes: []flow.Change{
-			{Action: flow.ActCreate, Kind: "IAM role", Name: role, Detail: "trust oidc.eks.us-west-2.amazonaws.com/id/9E822D19928BF7CB036E0F37CBD74820:sub = system:serviceaccount:default:xray-daemon"},
+			{Action: flow.ActCreate, Kind: "IAM role", Name: role, Detail: "trust oidc.eks.us-west-2.amazonaws.com/id/9E822D19928BF7CB036E0F37CBD74820:sub = system:serviceaccount:default:xray-daemon",
+				Document: json.RawMessage(trustPolicy)},
 			{Action: flow.ActAttach, Kind: "IAM policy", Name: "AWSXRayDaemonWriteAccess", Detail: role},
 			{Action: flow.ActCreate, Kind: "ServiceAccount", Name: "default/xray-daemon", Detail: "eks.amazonaws.com/role-arn=arn:aws:iam::123456789012:role/" + role},
 		},
 		Commands: []string{
 			"eksctl create iamserviceaccount --name xray-daemon --namespace default --cluster eksworkshop-eksctl --region us-west-2 --attach-policy-arn arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess --approve --override-existing-serviceaccounts",
+		},
+		Equivalent: []string{
 			"aws iam create-role --role-name " + role + " --assume-role-policy-document file://trust.json",
 			"aws iam attach-role-policy --role-name " + role + " --policy-arn arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
 			"kubectl annotate serviceaccount -n default xray-daemon eks.amazonaws.com/role-arn=arn:aws:iam::123456789012:role/" + role,
@@ -96,22 +106,64 @@ var plans = map[string]flow.Plan{
 			{Action: flow.ActCreate, Kind: "Service", Name: "default/xray-service"},
 			{Action: flow.ActCreate, Kind: "DaemonSet", Name: "default/xray-daemon"},
 		},
-		Commands: []string{"kubectl apply -f ./manifests/xray-k8s-daemonset.yaml", "kubectl apply --server-side --field-manager=xray-wizard -f xray-daemon.yaml"},
-		Note:     "Unlike the lab's manifest, no ClusterRoleBinding to cluster-admin: the daemon never calls the Kubernetes API.",
+		Commands:   []string{"kubectl apply -f ./manifests/xray-k8s-daemonset.yaml"},
+		Equivalent: []string{"kubectl apply --server-side --field-manager=xray-wizard -f xray-daemon.yaml"},
+		Note:       "Unlike the lab's manifest, no ClusterRoleBinding to cluster-admin: the daemon never calls the Kubernetes API.",
 	},
-	flow.IDPods: {Commands: []string{"kubectl get pods -L app", "kubectl get pods -n default -l app=xray-daemon -o wide --watch"}},
+	flow.IDPods: {Commands: []string{"kubectl get pods -L app"}, Equivalent: []string{"kubectl get pods -n default -l app=xray-daemon -o wide --watch"}},
 	flow.IDApp: {
-		Commands: []string{
+		Commands: []string{`kubectl get svc frontend -n workshop -o jsonpath="{.status.loadBalancer.ingress[*].hostname}"`},
+		Equivalent: []string{
 			`export LB_NAME=$(kubectl get svc frontend -n workshop -o jsonpath="{.status.loadBalancer.ingress[*].hostname}")`,
 			"for i in $(seq 20); do curl -s -o /dev/null http://$LB_NAME/; done",
 		},
 		Note: "Sends 20 requests to the app; changes nothing in the cluster or the account.",
 	},
-	flow.IDTraces: {Commands: []string{
-		"aws xray get-trace-summaries --region us-west-2 --start-time $(date -d '-15 min' +%s) --end-time $(date +%s) --time-range-type TraceId",
-		"open https://us-west-2.console.aws.amazon.com/cloudwatch/home?region=us-west-2#xray:service-map/map",
-	}},
+	flow.IDTraces: {
+		Commands:   []string{"open https://us-west-2.console.aws.amazon.com/cloudwatch/home?region=us-west-2#xray:service-map/map"},
+		Equivalent: []string{"aws xray get-trace-summaries --region us-west-2 --start-time $(date -d '-15 min' +%s) --end-time $(date +%s) --time-range-type TraceId"},
+	},
 }
+
+// trustPolicy is the iamsa step's trust policy, as the plan carries it.
+const trustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + oidcARN + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.us-west-2.amazonaws.com/id/9E822D19928BF7CB036E0F37CBD74820:aud":"sts.amazonaws.com","oidc.eks.us-west-2.amazonaws.com/id/9E822D19928BF7CB036E0F37CBD74820:sub":"system:serviceaccount:default:xray-daemon"}}}]}`
+
+// manifest is the start of the manifest the daemonset step applies.
+const manifest = `# The X-Ray daemon for the EKS workshop, modernised from the lab's
+# xray-k8s-daemonset.yaml. What changed, and why:
+# - No ClusterRoleBinding. The lab bound the daemon's service account to
+#   cluster-admin (on rbac.authorization.k8s.io/v1beta1, which Kubernetes 1.22+
+#   rejects).
+apiVersion: v1
+data:
+  config.yaml: |-
+    TotalBufferSizeMB: 24
+    Socket:
+      UDPAddress: "0.0.0.0:2000"
+      TCPAddress: "0.0.0.0:2000"
+    Region: "us-west-2"
+    Version: 2
+kind: ConfigMap
+metadata:
+  labels:
+    app: xray-daemon
+    app.kubernetes.io/managed-by: xray-wizard
+  name: xray-config
+  namespace: default
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: xray-service
+  namespace: default
+spec:
+  internalTrafficPolicy: Local
+  ports:
+  - name: xray-ingest
+    port: 2000
+    protocol: UDP
+    targetPort: 2000
+`
 
 func plan(id string) *flow.Plan {
 	p := plans[id]
@@ -119,7 +171,11 @@ func plan(id string) *flow.Plan {
 }
 
 func newModel(l i18n.Lang, w, h int) *Model {
-	m := New(context.Background(), Config{Lang: l, Sandbox: true, Steps: infos(l), NoColor: true, Now: func() time.Time { return clock }})
+	return newModelIn(l, w, h, false)
+}
+
+func newModelIn(l i18n.Lang, w, h int, ascii bool) *Model {
+	m := New(context.Background(), Config{Lang: l, Sandbox: true, Steps: infos(l), NoColor: true, ASCII: ascii, Now: func() time.Time { return clock }})
 	return feed(m, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
@@ -279,7 +335,12 @@ var iamDenied = &flow.Error{
 
 // phases builds the model in each phase a person sees, at w×h.
 func phases(l i18n.Lang, w, h int) map[string]*Model {
-	base := func() *Model { return newModel(l, w, h) }
+	return phasesIn(l, w, h, false)
+}
+
+// phasesIn is phases, in ASCII mode when ascii.
+func phasesIn(l i18n.Lang, w, h int, ascii bool) map[string]*Model {
+	base := func() *Model { return newModelIn(l, w, h, ascii) }
 	out := map[string]*Model{}
 
 	confirm := append(preflightDone(), started(flow.IDOIDC), planning(flow.IDOIDC),
@@ -323,7 +384,7 @@ func phases(l i18n.Lang, w, h int) map[string]*Model {
 		finished(flow.IDTraces, flow.Done, details[flow.IDTraces]))
 	out["final"] = feed(base(), append(all, doneMsg{finalSummary()})...)
 
-	dry := New(context.Background(), Config{Lang: l, Sandbox: true, DryRun: true, Steps: infos(l), NoColor: true, Now: func() time.Time { return clock }})
+	dry := New(context.Background(), Config{Lang: l, Sandbox: true, DryRun: true, Steps: infos(l), NoColor: true, ASCII: ascii, Now: func() time.Time { return clock }})
 	dry = feed(dry, tea.WindowSizeMsg{Width: w, Height: h})
 	ds := flow.Summary{Sandbox: true, DryRun: true, Region: "us-west-2", Cluster: "eksworkshop-eksctl"}
 	for _, id := range flow.AllIDs {
@@ -335,6 +396,13 @@ func phases(l i18n.Lang, w, h int) map[string]*Model {
 		ds.Steps = append(ds.Steps, flow.StepSummary{ID: id, Status: flow.Planned, Detail: detail, Plan: plan(id)})
 	}
 	out["dryrun"] = feed(dry, doneMsg{ds})
+
+	// The screens that teach: the opening screen, and a step's details
+	// opened with c (the daemonset's manifest; the iamsa's trust policy).
+	intro := New(context.Background(), Config{Lang: l, Sandbox: true, Intro: true, Steps: infos(l), NoColor: true, ASCII: ascii, Now: func() time.Time { return clock }})
+	out["intro"] = feed(intro, tea.WindowSizeMsg{Width: w, Height: h})
+	out["details"] = feed(base(), append(upTo(flow.IDDaemonSet), keyC)...)
+	out["details_iamsa"] = feed(base(), append(iamsa, keyC)...)
 	return out
 }
 

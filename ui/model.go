@@ -46,6 +46,15 @@ type Config struct {
 	// command line sets it from NO_COLOR (iostreams). A terminal Bubble Tea
 	// finds has no colours turns them off as well.
 	NoColor bool
+	// ASCII draws every symbol in ASCII (--ascii, or a terminal that draws
+	// East Asian ambiguous-width symbols double-width: iostreams decides).
+	ASCII bool
+	// Intro shows the opening screen first: what the lab teaches and what
+	// the steps will do. The steps start when the person leaves it.
+	Intro bool
+	// IntroSeen, when set, is called (in a command) once the person has
+	// left the opening screen, so the command line can remember it.
+	IntroSeen func()
 	// Now is the clock (time.Now when nil); tests fix it.
 	Now func() time.Time
 }
@@ -109,7 +118,8 @@ type stepState struct {
 	// Why and the commands, wrapped to the pane's width by reflow, so
 	// View does not wrap the same text on every frame.
 	why  []string
-	cmds [][]string
+	cmds [][]string // the lab's commands
+	eqs  [][]string // the wizard's equivalent
 }
 
 // ask is a pending confirmation, drawn and answered by an embedded huh
@@ -138,7 +148,12 @@ type Model struct {
 	cfg  Config
 	pbar progress.Model // the pods' and the traffic's bar
 	vp   viewport.Model // the final screen (the doctor's findings), scrollable
-	doc  *doctor        // the doctor's screen; nil for the wizard's
+	// over is the view drawn over the steps' screen (the opening screen,
+	// a step's details), in pager; detailsOf is the step it details.
+	over      overlay
+	pager     viewport.Model
+	detailsOf int
+	doc       *doctor // the doctor's screen; nil for the wizard's
 
 	now         time.Time
 	phase       phase
@@ -172,11 +187,14 @@ func New(ctx context.Context, cfg Config) *Model {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	m := &Model{
-		frame: newFrame(cfg.Lang, cfg.NoColor, spinner.MiniDot),
+		frame: newFrame(cfg.Lang, cfg.NoColor, cfg.ASCII, spinner.MiniDot),
 		cfg:   cfg, now: cfg.Now(),
 		ctx: ctx, cancel: cancel, pump: newPump(),
 	}
-	m.vp = viewport.New()
+	m.vp, m.pager = viewport.New(), viewport.New()
+	if cfg.Intro {
+		m.over = ovIntro
+	}
 	m.steps = make([]stepState, len(cfg.Steps))
 	for i, in := range cfg.Steps {
 		m.steps[i] = stepState{info: in}
@@ -191,7 +209,27 @@ func (m *Model) Init() tea.Cmd {
 	if m.doc != nil {
 		return tea.Batch(m.spin.Tick, m.pump.wait, diagnoseCmd(m.ctx, m.doc.run, m.pump))
 	}
+	if m.over == ovIntro {
+		return nil // the steps start when the person leaves the opening screen
+	}
+	return m.start()
+}
+
+// start runs the steps, waits for their first events and starts the
+// spinner and the clock.
+func (m *Model) start() tea.Cmd {
 	return tea.Batch(startCmd(m.ctx, m.cfg, m.pump), m.pump.wait, m.spin.Tick, m.clock())
+}
+
+// leaveIntro starts the steps and has the opening screen remembered.
+func (m *Model) leaveIntro() tea.Cmd {
+	m.over = ovNone
+	m.reflow()
+	cmd := m.start()
+	if seen := m.cfg.IntroSeen; seen != nil {
+		cmd = tea.Batch(cmd, func() tea.Msg { seen(); return nil })
+	}
+	return cmd
 }
 
 func (m *Model) clock() tea.Cmd {
@@ -257,9 +295,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !done {
 			cmds = append(cmds, m.pump.wait)
 		}
+		m.refreshDetails()
 		return m, tea.Batch(cmds...)
 	case eventMsg, confirmMsg, doneMsg:
-		return m, m.handle(msg)
+		cmd := m.handle(msg)
+		m.refreshDetails()
+		return m, cmd
 	case refreshTickMsg:
 		if m.phase != phaseFinal || m.quitting || m.cfg.Refresh == nil {
 			return m, nil
@@ -474,14 +515,42 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.reflow()
 		return m, nil
 	}
+	switch m.over {
+	case ovIntro:
+		switch {
+		case key.Matches(msg, m.keys.Start):
+			return m, m.leaveIntro()
+		case key.Matches(msg, m.keys.Quit), msg.String() == "esc":
+			// Nothing ran: leave at once.
+			m.sum = &flow.Summary{Sandbox: m.cfg.Sandbox, DryRun: m.cfg.DryRun, Interrupted: true}
+			m.quitting = true
+			return m, tea.Quit
+		}
+		return m, scroll(&m.pager, m.keys, msg)
+	case ovDetails:
+		switch {
+		case msg.String() == "ctrl+c":
+			m.over = ovNone
+			m.reflow()
+			return m.interrupt()
+		case key.Matches(msg, m.keys.Back):
+			m.over = ovNone
+			m.reflow()
+			return m, nil
+		}
+		return m, scroll(&m.pager, m.keys, msg)
+	}
+	if key.Matches(msg, m.keys.Details) && m.phase != phaseFinal && m.phase != phaseCancel && len(m.steps) > 0 {
+		m.detailsOf = m.cur
+		m.openDetails()
+		return m, nil
+	}
 	if m.phase == phaseFinal {
 		if key.Matches(msg, m.keys.Exit) {
 			m.quitting = true
 			return m, tea.Quit
 		}
-		var cmd tea.Cmd
-		m.vp, cmd = m.vp.Update(msg)
-		return m, cmd
+		return m, scroll(&m.vp, m.keys, msg)
 	}
 	if key.Matches(msg, m.keys.Quit) {
 		return m.interrupt()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/progress"
@@ -103,6 +104,30 @@ func newStyles(noColor bool) styles {
 	}
 	return s
 }
+
+// asciiDrawing are the ASCII forms of the symbols the screens draw with —
+// rules, bars, the chart, the map's boxes and arrows, the dots and dashes of
+// the text — one cell each, so a screen laid out with the symbols is the
+// same size in ASCII. With flow's marks (flow.ASCIIMarks) they are every
+// symbol the UI draws; in ASCII mode (Config.ASCII) the finished screen is
+// drawn through them. The spinner has its own ASCII frames (frame.go).
+var asciiDrawing = []string{
+	"─", "-", "│", "|", "╭", "+", "╮", "+", "╰", "+", "╯", "+",
+	"├", "+", "┤", "+", "┬", "+", "┴", "+", "┼", "+", "┌", "+", "┐", "+", "└", "+", "┘", "+",
+	"▶", ">", "◀", "<", "▲", "^", "▼", "v",
+	"█", "#", "░", ".", "▁", "_", "▂", "_", "▃", "-", "▄", "-", "▅", "=", "▆", "=", "▇", "#",
+	"·", ".", "—", "-", "‐", "-", "…", "~", "•", "*", "○", "o", "●", "*",
+	"→", ">", "←", "<", "↑", "^", "↓", "v", "↳", ">", "×", "x", "≤", "<", "≥", ">",
+}
+
+// asciiForms maps every symbol the UI draws to its ASCII form.
+var asciiForms = func() *strings.Replacer {
+	pairs := append([]string(nil), asciiDrawing...)
+	for k, v := range flow.ASCIIMarks {
+		pairs = append(pairs, k, v)
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // bar is a progress bar of the given width, drawn by bubbles' progress.
 // Filled and empty cells differ in shape too, for terminals without colour.

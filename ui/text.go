@@ -204,38 +204,83 @@ func wrap(s string, w int) []string {
 	return lines
 }
 
-// wrapCode wraps a command line at its spaces, so each piece can be read
-// and retyped; a word wider than the line (a URL, an ARN) is cut at the
-// width. The first line starts with first, the others with cont.
-func wrapCode(s string, w int, first, cont string) []string {
-	var lines []string
-	prefix := first
-	cur := ""
-	room := func() int { return max(w-lipgloss.Width(prefix), 1) }
-	for _, word := range strings.Fields(s) {
-		for word != "" {
-			r, ww := room(), lipgloss.Width(word)
-			switch {
-			case cur == "" && ww <= r:
-				cur, word = word, ""
-			case cur == "":
-				var head string
-				head, word = cut(word, r)
-				lines = append(lines, prefix+head)
-				prefix = cont
-			case lipgloss.Width(cur)+1+ww <= r:
-				cur += " " + word
-				word = ""
-			default:
-				lines = append(lines, prefix+cur)
-				prefix, cur = cont, ""
+// shellWords splits a command line at the spaces outside quotes: a
+// quoted string (single or double, as the shell reads them, a backslash
+// escaping the next character outside single quotes) is one piece with the
+// characters around it, so a line is never cut inside it.
+func shellWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	quote := rune(0)
+	escaped := false
+	for _, r := range s {
+		switch {
+		case escaped:
+			escaped = false
+		case r == '\\' && quote != '\'':
+			escaped = true
+		case quote != 0:
+			if r == quote {
+				quote = 0
 			}
+		case r == '\'' || r == '"':
+			quote = r
+		case r == ' ' || r == '\t' || r == '\n':
+			if cur.Len() > 0 {
+				words = append(words, cur.String())
+				cur.Reset()
+			}
+			continue
 		}
+		cur.WriteRune(r)
 	}
-	if cur != "" || len(lines) == 0 {
-		lines = append(lines, prefix+cur)
+	if cur.Len() > 0 {
+		words = append(words, cur.String())
 	}
-	return lines
+	return words
+}
+
+// wrapWords puts words on lines of w cells, greedily: the first line
+// starts with first, the others with cont, and every line that is
+// continued ends with more. A word is never cut: one wider than the line
+// (a URL, an ARN) stands on a line of its own and runs past the edge,
+// whole, so a terminal can still open it and a copy still works.
+func wrapWords(words []string, w int, first, cont, more string) []string {
+	var lines []string
+	prefix, cur := first, ""
+	mw := lipgloss.Width(more)
+	for i, word := range words {
+		try := word
+		if cur != "" {
+			try = cur + " " + word
+		}
+		need := lipgloss.Width(prefix) + lipgloss.Width(try)
+		if i < len(words)-1 {
+			need += mw // a line that goes on ends with more
+		}
+		if cur == "" || need <= w {
+			cur = try
+			continue
+		}
+		lines = append(lines, prefix+cur+more)
+		prefix, cur = cont, word
+	}
+	return append(lines, prefix+cur)
+}
+
+// wrapCommand wraps a shell command to w cells so that it can be copied
+// from the screen as it is: it breaks only at spaces outside quotes, each
+// cut line ends with " \\" (the shell's line continuation) and the next
+// starts with cont; URLs and ARNs are never broken. The first line starts
+// with first ("$ ").
+func wrapCommand(s string, w int, first, cont string) []string {
+	return wrapWords(shellWords(s), w, first, cont, " \\")
+}
+
+// wrapCode wraps text that is not a command (a resource's kind and name, a
+// change's detail) at its spaces; like a command, a word is never cut.
+func wrapCode(s string, w int, first, cont string) []string {
+	return wrapWords(strings.Fields(s), w, first, cont, "")
 }
 
 // wrapURL cuts a URL into lines of w cells, with nothing added, so that

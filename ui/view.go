@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -70,6 +71,39 @@ func (m *Model) reflow() {
 	if m.phase == phaseFinal && m.sum != nil {
 		m.vp.SetContentLines(m.finalLines(m.paneWidth()))
 	}
+	m.pager.SetWidth(m.paneWidth())
+	m.pager.SetHeight(m.bodyHeight())
+	switch m.over {
+	case ovIntro:
+		m.pager.SetContentLines(m.introLines(m.paneWidth()))
+	case ovDetails:
+		if m.detailsOf < len(m.steps) {
+			m.pager.SetContentLines(m.detailsLines(&m.steps[m.detailsOf], m.paneWidth()))
+		}
+	}
+}
+
+// refreshDetails redraws an open details view after the steps reported
+// something (a plan, a question), keeping its place.
+func (m *Model) refreshDetails() {
+	if m.over != ovDetails || m.detailsOf >= len(m.steps) {
+		return
+	}
+	y, x := m.pager.YOffset(), m.pager.XOffset()
+	m.pager.SetContentLines(m.detailsLines(&m.steps[m.detailsOf], m.paneWidth()))
+	m.pager.SetYOffset(y)
+	m.pager.SetXOffset(x)
+}
+
+// activePager is the scrollable view on screen, if any.
+func (m *Model) activePager() *viewport.Model {
+	switch {
+	case m.over != ovNone:
+		return &m.pager
+	case m.phase == phaseFinal:
+		return &m.vp
+	}
+	return nil
 }
 
 // reflowStep wraps one step's why and commands to the pane.
@@ -77,14 +111,27 @@ func (m *Model) reflowStep(i int) {
 	s := &m.steps[i]
 	w := m.paneWidth()
 	s.why = wrap(s.info.Why, w)
-	cmds := s.info.Commands
-	if s.plan != nil && len(s.plan.Commands) > 0 {
-		cmds = s.plan.Commands
+	cmds, eqs := s.commands()
+	s.cmds, s.eqs = wrapCommands(cmds, w), wrapCommands(eqs, w)
+}
+
+// commands are the lab's commands and the wizard's equivalent for a step:
+// its plan's, once there is one, else its description's.
+func (s *stepState) commands() (lab, eq []string) {
+	lab, eq = s.info.Commands, s.info.Equivalent
+	if s.plan != nil && len(s.plan.Commands)+len(s.plan.Equivalent) > 0 {
+		lab, eq = s.plan.Commands, s.plan.Equivalent
 	}
-	s.cmds = make([][]string, 0, len(cmds))
+	return lab, eq
+}
+
+// wrapCommands wraps each command to w cells, as "$ " lines.
+func wrapCommands(cmds []string, w int) [][]string {
+	out := make([][]string, 0, len(cmds))
 	for _, c := range cmds {
-		s.cmds = append(s.cmds, wrapCode(c, w, "$ ", "  "))
+		out = append(out, wrapCommand(c, w, "$ ", "  "))
 	}
+	return out
 }
 
 // View draws the state; it only reads the model.
@@ -116,9 +163,12 @@ func (m *Model) render() string {
 	foot := m.footer(w)
 	room := max(h-len(lines)-len(foot), 0)
 	var body []string
-	if m.phase == phaseFinal && m.sum != nil {
+	switch {
+	case m.over != ovNone:
+		body = strings.Split(m.pager.View(), "\n")
+	case m.phase == phaseFinal && m.sum != nil:
 		body = strings.Split(m.vp.View(), "\n")
-	} else {
+	default:
 		body = m.stepPane(m.paneWidth(), room)
 	}
 	body = exactly(body, room)
@@ -131,7 +181,7 @@ func (m *Model) render() string {
 	for i, l := range lines {
 		lines[i] = fit(l, w)
 	}
-	return strings.Join(lines, "\n")
+	return m.glyphs(strings.Join(lines, "\n"))
 }
 
 // exactly cuts or pads lines to n.
@@ -334,8 +384,10 @@ func (m *Model) footer(w int) []string {
 	if m.cancelling() {
 		lines = append(lines, m.st.warn.Render(fit(m.lang.T(i18n.UICancelling), w)))
 	}
-	scrollable := m.phase == phaseFinal && m.vp.TotalLineCount() > m.vp.Height()
+	vp := m.activePager()
+	scrollable := vp != nil && vp.TotalLineCount() > vp.Height()
 	help := m.helpLine(m.phase, func(k *keyMap) {
+		k.over = m.over
 		if m.ask != nil && !*m.ask.yes {
 			// Skip has the focus: Enter skips.
 			k.Apply.SetHelp("y", k.Apply.Help().Desc)
@@ -345,10 +397,14 @@ func (m *Model) footer(w int) []string {
 	})
 	if m.help.ShowAll {
 		note := i18n.UIHelpRunning
-		switch m.phase {
-		case phaseConfirm:
+		switch {
+		case m.over == ovIntro:
+			note = i18n.UIHelpIntro
+		case m.over == ovDetails:
+			note = i18n.UIHelpDetails
+		case m.phase == phaseConfirm:
 			note = i18n.UIHelpConfirm
-		case phaseFinal:
+		case m.phase == phaseFinal:
 			note = i18n.UIHelpFinal
 		}
 		lines = append(lines, paint(m.st.dim, wrap(m.lang.T(note), w))...)
@@ -356,7 +412,7 @@ func (m *Model) footer(w int) []string {
 	}
 	line := help
 	if scrollable {
-		line = spread(line, m.st.dim.Render(fmt.Sprintf("%3.0f%%", m.vp.ScrollPercent()*100)), w)
+		line = spread(line, m.st.dim.Render(m.scrollNote(vp)), w)
 	}
 	return append(lines, line)
 }

@@ -203,7 +203,13 @@ func (m *Model) planLines(w int) []string {
 			out = append(out, "  "+m.st.dim.Render(t(i18n.UINoChanges)))
 		}
 		for _, c := range p.Commands {
-			out = append(out, paint(m.st.code, indent("  ", wrapCode(c, w-2, "$ ", "  ")))...)
+			out = append(out, paint(m.st.code, indent("  ", wrapCommand(c, w-2, "$ ", "  ")))...)
+		}
+		if len(p.Equivalent) > 0 {
+			out = append(out, "  "+m.st.dim.Render(t(i18n.UIEquivalent)))
+		}
+		for _, c := range p.Equivalent {
+			out = append(out, paint(m.st.code, indent("  ", wrapCommand(c, w-2, "$ ", "  ")))...)
 		}
 		if p.Note != "" {
 			out = append(out, paint(m.st.dim, indent("  ", wrap(p.Note, w-2)))...)

@@ -52,77 +52,108 @@ func (m *Model) stepPane(w, room int) []string {
 	return append(out, state...)
 }
 
-// explain is the step's why and its commands in at most n lines. When they
-// do not fit, it sheds, in order: the blank line between them, the
-// commands after the lab's own (counted instead), the why beyond two
-// lines, the lab's command beyond two lines, and so on.
+// explain is the step's why, the lab's commands and the wizard's
+// equivalent in at most n lines. A command is shown whole or not at all:
+// when they do not fit it sheds, in order, the blank line between the why
+// and the commands, the equivalent commands from the last, the why beyond
+// two lines, the lab's commands after the first, the why, and the lab's
+// first command last; a line then
+// says that c shows them all (as it does when the step has a manifest or a
+// trust policy to show).
 func (m *Model) explain(s *stepState, w, n int) []string {
+	hint := m.hasDetails(s)
+	out, dropped := m.explainIn(s, w, n)
+	if (dropped || hint) && n > 1 {
+		out, _ = m.explainIn(s, w, n-1)
+		out = append(out, m.st.dim.Render(fit(m.lang.T(i18n.UIDetailsHint), w)))
+	}
+	return out
+}
+
+// commandsPart is a block of whole commands under a label: every size it
+// can be drawn at, dropping one command at a time from the end, the label
+// going with the last one.
+func commandsPart(blocks [][]string) part {
+	if len(blocks) == 0 {
+		return part{0}
+	}
+	sum := 1 // the label
+	for _, b := range blocks {
+		sum += len(b)
+	}
+	p := part{sum}
+	for i := len(blocks) - 1; i >= 1; i-- {
+		sum -= len(blocks[i])
+		p = append(p, sum)
+	}
+	return append(p, 0)
+}
+
+// shownCommands is how many commands of blocks a part's size holds.
+func shownCommands(blocks [][]string, size int) int {
+	k, used := 0, 1
+	for k < len(blocks) && used+len(blocks[k]) <= size {
+		used += len(blocks[k])
+		k++
+	}
+	return k
+}
+
+// explainIn draws explain's parts in n lines and reports whether a
+// command was left out.
+func (m *Model) explainIn(s *stepState, w, n int) ([]string, bool) {
 	t := m.lang.T
-	blocks := s.cmds
 	const (
-		pWhy   = iota
-		pSep   // the blank line between the why and the commands
-		pLabel // "replaces the lab's:"
-		pFirst // the lab's own command
-		pRest  // the commands after it; those dropped are counted on a line
+		pWhy = iota
+		pSep // the blank line between the why and the commands
+		pLab // "Replaces the lab's command:" and the lab's commands
+		pEq  // "The wizard's equivalent:" and its commands
 	)
-	k := max(len(blocks)-1, 0)
-	first, rest, label, sep := kept(0), kept(0), kept(0), kept(0)
-	if len(blocks) > 0 {
-		first, label = oneByOne(len(blocks[0])), onOff(1)
-		if len(s.why) > 0 {
-			sep = onOff(1)
-		}
-	}
-	if k > 0 {
-		// All of them; then one fewer from the end each rung, plus the
-		// "+N more commands" line; then none and no line.
-		sum := 0
-		for _, b := range blocks[1:] {
-			sum += len(b)
-		}
-		rest = part{sum}
-		for j := 1; j <= k; j++ {
-			sum -= len(blocks[k+1-j])
-			rest = append(rest, sum+1)
-		}
-		rest = append(rest, 0)
-	}
+	lab, eq := commandsPart(s.cmds), commandsPart(s.eqs)
 	why := oneByOne(len(s.why))
-	parts := []part{pWhy: why, pSep: sep, pLabel: label, pFirst: first, pRest: rest}
+	sep := kept(0)
+	if len(s.why) > 0 && (len(s.cmds) > 0 || len(s.eqs) > 0) {
+		sep = onOff(1)
+	}
+	parts := []part{pWhy: why, pSep: sep, pLab: lab, pEq: eq}
 	rungs, ok := fitParts(n, parts, []shed{
 		{pSep, 1},
-		{pRest, k}, // only the count of the commands after the first
+		{pEq, len(eq) - 1},
 		{pWhy, why.at(2)},
-		{pFirst, first.at(2)},
-		{pWhy, why.at(1)},
-		{pRest, k + 1}, // not even the count
-		{pLabel, 1},
+		{pLab, lab.at(1 + firstLen(s.cmds))},
 		{pWhy, why.at(0)},
-		{pFirst, first.at(1)},
-		{pFirst, first.at(0)},
+		{pLab, len(lab) - 1},
 	})
 	if !ok {
-		return nil
+		return nil, len(s.cmds)+len(s.eqs) > 0
 	}
 	out := clip(s.why, sizeOf(parts, rungs, pWhy), w)
 	if sizeOf(parts, rungs, pSep) > 0 {
 		out = append(out, "")
 	}
-	if sizeOf(parts, rungs, pLabel) > 0 {
+	nLab := shownCommands(s.cmds, sizeOf(parts, rungs, pLab))
+	nEq := shownCommands(s.eqs, sizeOf(parts, rungs, pEq))
+	if nLab > 0 {
 		out = append(out, m.st.dim.Render(t(i18n.UIReplaces)))
+		for _, b := range s.cmds[:nLab] {
+			out = append(out, paint(m.st.code, b)...)
+		}
 	}
-	if f := sizeOf(parts, rungs, pFirst); f > 0 {
-		out = append(out, paint(m.st.code, clip(blocks[0], f, w))...)
+	if nEq > 0 {
+		out = append(out, m.st.dim.Render(t(i18n.UIEquivalent)))
+		for _, b := range s.eqs[:nEq] {
+			out = append(out, paint(m.st.code, b)...)
+		}
 	}
-	dropped := rungs[pRest] // the commands after the first not shown
-	for i := 1; i <= k-min(dropped, k); i++ {
-		out = append(out, paint(m.st.code, blocks[i])...)
+	return out, nLab < len(s.cmds) || nEq < len(s.eqs)
+}
+
+// firstLen is how many lines the first command takes.
+func firstLen(blocks [][]string) int {
+	if len(blocks) == 0 {
+		return 0
 	}
-	if dropped >= 1 && dropped <= k {
-		out = append(out, m.st.dim.Render(fit(t(i18n.UIMoreCommands, dropped), w)))
-	}
-	return out
+	return len(blocks[0])
 }
 
 // stateLines is what the current step is doing, in at most n lines.
