@@ -183,6 +183,9 @@ type Event struct {
 	Graph   *ServiceGraph // with Traces: the service map, when fetched
 	Result  Result
 	Err     *Error
+	// Update, with Progress, marks a line that takes the place of the
+	// step's last such line rather than adding one: a wait's countdown.
+	Update bool
 }
 
 // Reporter receives Events. Report is called from the step's goroutine and

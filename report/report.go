@@ -27,7 +27,15 @@ type Lines struct {
 	podsAt      time.Time
 	lastTraffic int
 	lastTraces  int
+	// countAt is when a countdown line was last written, and countStep
+	// its step: a wait's countdown comes every second, a line of it at
+	// most every countEvery.
+	countAt   time.Time
+	countStep string
 }
+
+// countEvery is the least time between two countdown lines of a step.
+const countEvery = 30 * time.Second
 
 // Report writes e as a line, leaving out updates that add nothing new (a pod
 // table whose summary did not change, traffic between quarter marks).
@@ -53,6 +61,12 @@ func (l *Lines) Report(e flow.Event) {
 			fmt.Fprintf(l.W, "  %s\n", e.Plan.Note)
 		}
 	case flow.Progress:
+		if e.Update {
+			if e.Step == l.countStep && time.Since(l.countAt) < countEvery {
+				return
+			}
+			l.countAt, l.countStep = time.Now(), e.Step
+		}
 		fmt.Fprintf(l.W, "  · %s\n", e.Message)
 	case flow.Warning:
 		fmt.Fprintf(l.W, "  ! %s\n", e.Message)

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -160,6 +161,11 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 	// default sampling records fewer traces than requests: stop when all the
 	// requests have traces, or when the count has not grown for a while.
 	settle := min(max(10*env.pollEvery(), 2*time.Second), 15*time.Second)
+	// When nothing has come after as long, the doctor's checks look for
+	// why, rather than the wait running out behind a spinner.
+	grace := settle
+	begun := time.Now()
+	diagnosed := false
 	var last flow.TraceCounts
 	var out Outcome
 	var grew time.Time
@@ -168,6 +174,9 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		if err != nil {
 			if isDeadline(ctx) && last.Total > 0 {
 				break
+			}
+			if isDeadline(ctx) && errors.Is(err, context.DeadlineExceeded) {
+				break // the wait ran out during a count
 			}
 			return out, err
 		}
@@ -180,6 +189,13 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		if c.Total > 0 && (expect == 0 || c.Total >= expect || env.Now().Sub(grew) >= settle) {
 			break
 		}
+		if c.Total == 0 && !diagnosed && time.Since(begun) >= grace {
+			diagnosed = true
+			if err := diagnoseNoTraces(ctx, env, r, time.Since(begun)); err != nil {
+				return out, err
+			}
+		}
+		countdown(ctx, env, r, flow.IDTraces, env.T(i18n.MsgWaitTraces))
 		select {
 		case <-time.After(env.pollEvery()):
 		case <-ctx.Done():
@@ -192,7 +208,15 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		}
 	}
 	if last.Total == 0 {
-		return out, &flow.Error{Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.TracesTimeout), Fix: env.T(i18n.FixNoTraces, env.Opts.Namespace)}
+		// The wait ran out: the doctor again, as the daemon's log may say
+		// more now, else the doctor's command to see every check.
+		dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer dcancel()
+		if err := diagnoseNoTraces(dctx, env, r, time.Since(begun)); err != nil {
+			return out, err
+		}
+		return out, &flow.Error{Err: ErrNoTraces, Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.Lang.Duration(env.Opts.TracesTimeout)),
+			Fix: env.T(i18n.FixTracesDoctor, env.doctorCommand())}
 	}
 	// The map of the same window, once the counts have settled.
 	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

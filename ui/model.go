@@ -110,6 +110,9 @@ type stepState struct {
 	// View does not wrap the same text on every frame.
 	why  []string
 	cmds [][]string
+	// counting: the last progress line is a countdown, which the next
+	// one (flow.Event.Update) replaces.
+	counting bool
 }
 
 // ask is a pending confirmation, drawn and answered by an embedded huh
@@ -545,7 +548,12 @@ func (m *Model) apply(e flow.Event) {
 		s.plan = e.Plan
 		m.reflowStep(i)
 	case flow.Progress:
-		s.progress = keep(s.progress, e.Message, keepProgress)
+		if e.Update && s.counting && len(s.progress) > 0 {
+			s.progress[len(s.progress)-1] = e.Message
+		} else {
+			s.progress = keep(s.progress, e.Message, keepProgress)
+		}
+		s.counting = e.Update
 	case flow.Warning:
 		s.warnings = keep(s.warnings, e.Message, keepWarnings)
 	case flow.Pods:
