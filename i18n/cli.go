@@ -73,7 +73,7 @@ func init() {
 		CLITracesConsole:      {"Traces", "トレース"},
 		CLIUsageHint:          {"see xray-wizard --help", "xray-wizard --help を参照してください"},
 		CLINoRegion:           {"no AWS region is set", "AWS リージョンが設定されていません"},
-		CLINoRegionFix:        {"Pass --region us-west-2, or set AWS_REGION, or run aws configure set region us-west-2.", "--region us-west-2 を指定するか、AWS_REGION を設定するか、aws configure set region us-west-2 を実行してください。"},
+		CLINoRegionFix:        {"Pass --region us-west-2, or set AWS_REGION, or run aws configure set region us-west-2. To try the wizard first without AWS: xray-wizard --sandbox.", "--region us-west-2 を指定するか、AWS_REGION を設定するか、aws configure set region us-west-2 を実行してください。AWS なしでまず試すには xray-wizard --sandbox。"},
 		CLISandboxBanner:      {"PRACTICE SANDBOX: simulated AWS, cluster and sample app on this machine; nothing leaves it.", "練習用サンドボックス: AWS、クラスター、サンプルアプリをこのマシン上でシミュレーションしています。外部には何も送信しません。"},
 		CLISandboxServe:       {"Sandbox AWS endpoints on %s. Use them with:", "サンドボックスの AWS エンドポイント: %s。次のように使います:"},
 		CLIPickRegion:         {"Pick the region of your EKS cluster (the workshop uses us-west-2). To skip this question, set AWS_REGION or pass --region.", "EKS クラスターのリージョンを選んでください (ワークショップは us-west-2)。AWS_REGION か --region を指定すると、この質問は省略されます。"},

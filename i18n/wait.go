@@ -19,6 +19,8 @@ const (
 	FixTracesDoctor    Key = "fix.traces_doctor"
 	MsgMoreFindings    Key = "msg.more_findings"
 	MsgCommandIs       Key = "msg.command_is"
+	DxNeedsCredentials Key = "dx.needs_credentials"
+	DxNeedsCluster     Key = "dx.needs_cluster"
 )
 
 func init() {
@@ -47,7 +49,15 @@ func init() {
 			"Run %s: it checks the daemon, its IAM role, its log and the app's daemon address, and names the fix.",
 			"%s を実行してください。daemon、その IAM ロール、ログ、アプリの daemon アドレスを確認し、直し方を示します。",
 		},
-		MsgCommandIs:    {"Command: %s", "コマンド: %s"},
+		MsgCommandIs: {"Command: %s", "コマンド: %s"},
+		DxNeedsCredentials: {
+			"not checked: needs AWS credentials (see the credentials check)",
+			"未確認: AWS の認証情報が必要です (認証情報のチェックを参照)",
+		},
+		DxNeedsCluster: {
+			"not checked: needs the Kubernetes API (see the cluster check)",
+			"未確認: Kubernetes API への接続が必要です (クラスターのチェックを参照)",
+		},
 		MsgMoreFindings: {"(and %d more failed checks)", "(ほかに失敗したチェックが %d 件)"},
 	})
 }
