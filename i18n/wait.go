@@ -42,8 +42,8 @@ func init() {
 			"%s 経っても X-Ray にトレースがありません。doctor のチェック「%s」が原因を示しています: %s",
 		},
 		FixTracesDiagnosed: {
-			"%s Every check, with what it saw: %s",
-			"%s すべてのチェックと、その根拠は次で確認できます: %s",
+			"%s — every check, with what it saw: %s",
+			"%s — すべてのチェックとその根拠: %s",
 		},
 		FixTracesDoctor: {
 			"Run %s: it checks the daemon, its IAM role, its log and the app's daemon address, and names the fix.",
