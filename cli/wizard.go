@@ -77,7 +77,7 @@ made (no terminal to ask at and no -y), 130 interrupted.`,
 	fl.DurationVar(&o.PodsTimeout, "pods-timeout", 5*time.Minute, "how long to wait for the daemon pods")
 	fl.DurationVar(&o.TracesTimeout, "traces-timeout", 2*time.Minute, "how long to wait for traces to show in X-Ray")
 	fl.DurationVar(&o.Since, "since", 15*time.Minute, "trace window when no traffic was sent (e.g. 1h)")
-	fl.StringVar(&o.Filter, "filter", "", "X-Ray filter expression for the trace counts, passed through (e.g. 'service(\"frontend\")')")
+	fl.StringVar(&o.Filter, "filter", "", "X-Ray filter expression for the trace counts, passed through; service names are case-sensitive (e.g. 'service(\"Frontend\")')")
 	cmd.SetVersionTemplate("xray-wizard {{.Version}}\n")
 	return cmd, o
 }
