@@ -13,6 +13,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -392,6 +393,7 @@ func (m *Model) refreshed(msg refreshedMsg) tea.Cmd {
 		if msg.graph != nil {
 			sum.Graph, m.graph = msg.graph, msg.graph
 		}
+		m.counted(&sum, msg.counts)
 		m.sum = &sum
 		m.counts = msg.counts
 		m.refreshedAt, m.refreshErr = msg.at, ""
@@ -400,6 +402,21 @@ func (m *Model) refreshed(msg refreshedMsg) tea.Cmd {
 	m.reflow()
 	m.vp.SetYOffset(off)
 	return m.refreshTick()
+}
+
+// counted makes the traces step's line say what a refresh counted, so it
+// and the summary's counts give one figure.
+func (m *Model) counted(sum *flow.Summary, c *flow.TraceCounts) {
+	line := m.lang.T(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle)
+	sum.Steps = slices.Clone(sum.Steps)
+	for i := range sum.Steps {
+		if sum.Steps[i].ID == flow.IDTraces && sum.Steps[i].Status.OK() {
+			sum.Steps[i].Detail = line
+		}
+	}
+	if i := m.index(flow.IDTraces); i >= 0 && m.steps[i].status == stDone {
+		m.steps[i].detail = line
+	}
 }
 
 // newForm is the prompt: a huh Confirm, inline, Apply focused.
