@@ -64,7 +64,7 @@ func init() {
 		CLICluster:            {"cluster", "クラスター"},
 		CLIWindow:             {"window", "期間"},
 		CLIServiceMap:         {"Service map", "サービスマップ"},
-		CLISandboxSeeded:      {"seeded %d traces: %d ok, %d 4xx, %d 429, %d 5xx, from %s to %s, by service %v", "トレース %d 件を用意しました: 正常 %d、4xx %d、429 %d、5xx %d、%s から %s まで、サービス別 %v"},
+		CLISandboxSeeded:      {"seeded %d traces: %d ok, %d 4xx, %d 429, %d 5xx, from %s to %s, by service: %s", "トレース %d 件を用意しました: 正常 %d、4xx %d、429 %d、5xx %d、%s から %s まで、サービス別: %s"},
 		CLICleanupOK:          {"xray-wizard cleanup: done.", "xray-wizard cleanup: 完了しました。"},
 		CLITracesOK:           {"xray-wizard traces: traces arrive.", "xray-wizard traces: トレースが届いています。"},
 		CLIDoctorHealthy:      {"xray-wizard doctor: nothing is wrong.", "xray-wizard doctor: 問題は見つかりませんでした。"},
