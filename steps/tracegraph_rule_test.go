@@ -32,3 +32,18 @@ func TestMapAndCountsAgreeOn429(t *testing.T) {
 		t.Errorf("Frontend 4xx %d, 429 %d; counts error %d, throttle %d", front.Stats.Errors, front.Stats.Throttle, c.Error, c.Throttle)
 	}
 }
+
+// The console's URL is opened with the system's own command, quoted for
+// its # and ?: open is macOS only.
+func TestOpenCommandPerSystem(t *testing.T) {
+	u := steps.ConsoleLinks("us-west-2")[0]
+	for goos, want := range map[string]string{
+		"darwin":  "open '" + u + "'",
+		"linux":   "xdg-open '" + u + "'",
+		"windows": `start "" "` + u + `"`,
+	} {
+		if got := steps.OpenCommand(goos, u); got != want {
+			t.Errorf("%s: %s, want %s", goos, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -29,7 +30,7 @@ func (Traces) Info(env *Env) flow.StepInfo {
 		Why:   env.T(i18n.TracesWhy),
 		Commands: []string{
 			fmt.Sprintf("aws xray get-trace-summaries --region %s --start-time $(date -d '-15 min' +%%s) --end-time $(date +%%s) --time-range-type TraceId", env.Region()),
-			"open " + ConsoleLinks(env.Region())[0],
+			OpenCommand(runtime.GOOS, ConsoleLinks(env.Region())[0]),
 		},
 	}
 }
@@ -40,6 +41,19 @@ func (Traces) Check(context.Context, *Env) (Status, error) { return Status{}, ni
 // Plan changes nothing.
 func (t Traces) Plan(_ context.Context, env *Env) (flow.Plan, error) {
 	return flow.Plan{Commands: t.Info(env).Commands}, nil
+}
+
+// OpenCommand is the command that opens url in a browser on goos: open on
+// macOS, start on Windows, xdg-open elsewhere (a terminal with no desktop,
+// as Cloud9's, has none: the URL stands alone for the person to copy).
+func OpenCommand(goos, url string) string {
+	switch goos {
+	case "darwin":
+		return "open '" + url + "'"
+	case "windows":
+		return `start "" "` + url + `"`
+	}
+	return "xdg-open '" + url + "'"
 }
 
 // ConsoleLinks are the X-Ray console pages for the region: the service map
