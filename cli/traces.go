@@ -52,7 +52,7 @@ func (o *TracesOptions) validate(f *Factory) error {
 	if err := o.Shared.validate(f); err != nil {
 		return err
 	}
-	return checkSince(o.Since)
+	return checkSince(o.Shared.Lang, o.Since)
 }
 
 // tracesOutput is the JSON of xray-wizard traces: the wizard summary's

@@ -37,3 +37,27 @@ func TestDoctorCommandCarriesTheRunsFlags(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// Usage errors in a Japanese run are in Japanese.
+func TestUsageErrorsInJapanese(t *testing.T) {
+	cases := map[string][]string{
+		`--steps: "nope" というステップはありません`:         {"--steps", "oidc,nope"},
+		"--steps: ステップが選ばれていません":                {"--steps", ","},
+		`--output "xml": text か json を指定してください`: {"--output", "xml"},
+		"--namespace を空にはできません":                 {"--namespace", " "},
+		"--requests 0: 1 から 100000 の間にしてください":   {"--requests", "0"},
+		"--since 0s: 0 より大きく":                   {"--since", "0s"},
+		`--identity "x": irsa か pod-identity`:   {"--identity", "x"},
+	}
+	for want, args := range cases {
+		f, ios := testFactory(map[string]string{"LANG": "ja_JP.UTF-8"})
+		cmd := NewCmdRoot(f, nil)
+		cmd.SetArgs(args)
+		if code := execute(t.Context(), f, cmd); code != ExitUsage {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		if got := ios.ErrOut.(*bytes.Buffer).String(); !strings.Contains(got, want) {
+			t.Errorf("%v: %q, want %q", args, got, want)
+		}
+	}
+}
