@@ -55,10 +55,10 @@ func (o *DoctorOptions) validate(f *Factory) error {
 	if err := o.Shared.validate(f); err != nil {
 		return err
 	}
-	if err := checkSince(o.Since); err != nil {
+	if err := checkSince(o.Shared.Lang, o.Since); err != nil {
 		return err
 	}
-	if err := checkIdentity(o.Identity); err != nil {
+	if err := checkIdentity(o.Shared.Lang, o.Identity); err != nil {
 		return err
 	}
 	if err := checkNamespace(o.Shared.Lang, "--app-namespace", o.AppNamespace); err != nil {

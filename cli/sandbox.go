@@ -91,7 +91,7 @@ func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
 			return err
 		}
 		fmt.Fprintln(stderr, lang.T(i18n.CLISandboxSeeded, st.Total, st.OK, st.Error, st.Throttle, st.Fault,
-			st.From.Format(time.RFC3339), st.To.Format(time.RFC3339), st.ByService))
+			st.From.Format(time.RFC3339), st.To.Format(time.RFC3339), byService(lang, st.ByService)))
 		// Seeding's garbage goes now, not while the first client pages.
 		runtime.GC()
 	}

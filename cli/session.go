@@ -61,6 +61,7 @@ func startSession(ctx context.Context, f *Factory, sh *SharedOptions, opts steps
 		return nil, err
 	}
 	s.env, s.prepare, s.stop = env, prepare, stop
+	s.withDoctor()
 	return s, nil
 }
 

@@ -54,24 +54,24 @@ func (s *SharedOptions) validate(f *Factory) error {
 	switch s.Output {
 	case "text", "json":
 	default:
-		return usagef("--output %q: must be text or json", s.Output)
+		return usageT(f.lang(), i18n.UsageOutput, s.Output)
 	}
 	s.Lang = f.lang()
 	if s.LangFlag != "" {
 		l, err := i18n.Parse(s.LangFlag)
 		if err != nil {
-			return usagef("--lang %q: must be ja or en", s.LangFlag)
+			return usageT(f.lang(), i18n.UsageLang, s.LangFlag)
 		}
 		s.Lang = l
 	}
 	if strings.TrimSpace(s.Namespace) == "" {
-		return usagef("--namespace must not be empty")
+		return usageT(s.Lang, i18n.UsageNamespaceEmpty)
 	}
 	if err := checkNamespace(s.Lang, "--namespace", s.Namespace); err != nil {
 		return err
 	}
 	if s.Cluster != "" && !clusterName.MatchString(s.Cluster) {
-		return usagef("--cluster %q is not a valid EKS cluster name (letters, digits, - and _, up to 100, starting with a letter or digit)", s.Cluster)
+		return usageT(s.Lang, i18n.UsageCluster, s.Cluster)
 	}
 	if err := checkRoleName(s.Lang, s.Cluster, s.Namespace); err != nil {
 		return err
@@ -104,16 +104,16 @@ func (s *SharedOptions) ascii(f *Factory) bool {
 	return s.ASCII || f.IOStreams.AmbiguousWide()
 }
 
-func checkSince(d time.Duration) error {
+func checkSince(l i18n.Lang, d time.Duration) error {
 	if d <= 0 || d > maxSince {
-		return usagef("--since %s: must be more than 0 and at most 720h (X-Ray keeps traces 30 days)", d)
+		return usageT(l, i18n.UsageSince, d)
 	}
 	return nil
 }
 
-func checkIdentity(id string) error {
+func checkIdentity(l i18n.Lang, id string) error {
 	if id != steps.IdentityIRSA && id != steps.IdentityPodIdentity {
-		return usagef("--identity %q: must be irsa or pod-identity", id)
+		return usageT(l, i18n.UsageIdentity, id)
 	}
 	return nil
 }

@@ -32,16 +32,19 @@ func NewCmdTraces(f *Factory, sh *SharedOptions, runF func(context.Context, *Tra
 map, as the wizard's last screen does. On a terminal the screen refreshes
 every few seconds; otherwise it prints the counts once (--output json: the
 same "traces" object as the wizard's summary, plus the "graph").
-It only reads: xray:GetTraceSummaries and xray:GetServiceGraph.`,
+It only reads: xray:GetTraceSummaries and xray:GetServiceGraph.
+--filter takes X-Ray's service names, which are case-sensitive and not the
+Kubernetes names: the sample app's are Frontend, Product-Catalog and
+Product-Detail; "frontend" in lower case finds nothing.`,
 		Example: `  xray-wizard traces                            the last 15 minutes
   xray-wizard traces --since 1h --output json   an hour, for a script
-  xray-wizard traces --filter 'service("frontend") AND fault'`,
+  xray-wizard traces --filter 'service("Frontend") { fault }'`,
 		Args: cobra.NoArgs,
 		RunE: runE(f, o, runF, runTraces),
 	}
 	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "count in the practice sandbox, with traces it makes up")
 	cmd.Flags().DurationVar(&o.Since, "since", 15*time.Minute, "how far back to count (e.g. 1h; at most 720h, X-Ray's retention)")
-	cmd.Flags().StringVar(&o.Filter, "filter", "", "X-Ray filter expression, passed through (e.g. 'service(\"frontend\") AND fault')")
+	cmd.Flags().StringVar(&o.Filter, "filter", "", "X-Ray filter expression, passed through; service names are case-sensitive (e.g. 'service(\"Frontend\") { fault }')")
 	return cmd
 }
 
@@ -49,7 +52,7 @@ func (o *TracesOptions) validate(f *Factory) error {
 	if err := o.Shared.validate(f); err != nil {
 		return err
 	}
-	return checkSince(o.Since)
+	return checkSince(o.Shared.Lang, o.Since)
 }
 
 // tracesOutput is the JSON of xray-wizard traces: the wizard summary's

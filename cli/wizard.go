@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/report"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
@@ -77,7 +79,7 @@ made (no terminal to ask at and no -y), 130 interrupted.`,
 	fl.DurationVar(&o.PodsTimeout, "pods-timeout", 5*time.Minute, "how long to wait for the daemon pods")
 	fl.DurationVar(&o.TracesTimeout, "traces-timeout", 2*time.Minute, "how long to wait for traces to show in X-Ray")
 	fl.DurationVar(&o.Since, "since", 15*time.Minute, "trace window when no traffic was sent (e.g. 1h)")
-	fl.StringVar(&o.Filter, "filter", "", "X-Ray filter expression for the trace counts, passed through (e.g. 'service(\"frontend\")')")
+	fl.StringVar(&o.Filter, "filter", "", "X-Ray filter expression for the trace counts, passed through; service names are case-sensitive (e.g. 'service(\"Frontend\")')")
 	cmd.SetVersionTemplate("xray-wizard {{.Version}}\n")
 	return cmd, o
 }
@@ -90,17 +92,17 @@ func (o *WizardOptions) validate(f *Factory) error {
 	if o.Steps == nil {
 		selected, err := steps.Select(o.StepList)
 		if err != nil {
-			return usagef("--steps: %v", err)
+			return stepsUsage(o.Shared.Lang, o.StepList)
 		}
 		o.Steps = selected
 	}
-	if err := checkIdentity(o.Identity); err != nil {
+	if err := checkIdentity(o.Shared.Lang, o.Identity); err != nil {
 		return err
 	}
 	if o.Requests < 1 || o.Requests > 100000 {
-		return usagef("--requests %d: must be between 1 and 100000", o.Requests)
+		return usageT(o.Shared.Lang, i18n.UsageRequests, o.Requests)
 	}
-	if err := checkSince(o.Since); err != nil {
+	if err := checkSince(o.Shared.Lang, o.Since); err != nil {
 		return err
 	}
 	l := o.Shared.Lang
@@ -174,4 +176,16 @@ func runWizard(ctx context.Context, f *Factory, o *WizardOptions) error {
 		report.Text(f.IOStreams.Out, sum, sh.Lang)
 	}
 	return s.exit(sum)
+}
+
+// stepsUsage says what is wrong with --steps: the first step it does not
+// know, or that it names none.
+func stepsUsage(l i18n.Lang, list string) error {
+	all := strings.Join(flow.AllIDs, ",")
+	for _, id := range strings.Split(list, ",") {
+		if id = strings.ToLower(strings.TrimSpace(id)); id != "" && !slices.Contains(flow.AllIDs, id) {
+			return usageT(l, i18n.UsageSteps, id, all)
+		}
+	}
+	return usageT(l, i18n.UsageNoSteps, all)
 }

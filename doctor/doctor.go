@@ -144,6 +144,14 @@ func bad(status flow.CheckStatus, summary, fix, command string, evidence ...stri
 }
 
 func (d *dx) skip(err error) flow.Finding {
+	// No credentials, or no cluster: said once, by the credentials and
+	// cluster checks; the checks that need them only say so.
+	switch {
+	case err != nil && err == d.idErr:
+		return flow.Finding{Status: flow.CheckSkip, Summary: d.t(i18n.DxNeedsCredentials)}
+	case err != nil && err == d.kubeErr:
+		return flow.Finding{Status: flow.CheckSkip, Summary: d.t(i18n.DxNeedsCluster)}
+	}
 	return flow.Finding{Status: flow.CheckSkip, Summary: d.t(i18n.DxSkipped), Evidence: []string{err.Error()}}
 }
 

@@ -22,7 +22,7 @@ func TestServeFlagsThroughTheSDK(t *testing.T) {
 	const latency = 40 * time.Millisecond
 	env, stderr := serve(t, "--seed-traces", "1000", "--latency", latency.String(), "--throttle-rate", "10")
 	for _, want := range []string{"seeded 1000 traces: 800 ok, 50 4xx, 50 429, 100 5xx",
-		"by service map[Frontend:1000 Product-Catalog:1000 Product-Detail:500]"} {
+		"by service: Frontend 1000, Product-Catalog 1000, Product-Detail 500"} {
 		if !strings.Contains(stderr, want) {
 			t.Fatalf("stderr lacks %q:\n%s", want, stderr)
 		}

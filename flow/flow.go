@@ -209,6 +209,9 @@ type Event struct {
 	Graph   *ServiceGraph // with Traces: the service map, when fetched
 	Result  Result
 	Err     *Error
+	// Update, with Progress, marks a line that takes the place of the
+	// step's last such line rather than adding one: a wait's countdown.
+	Update bool
 }
 
 // Reporter receives Events. Report is called from the step's goroutine and
@@ -431,15 +434,19 @@ type ServiceEdge struct {
 type ServiceStats struct {
 	Requests int `json:"requests"`
 	OK       int `json:"ok"`
-	Errors   int `json:"errors"`   // 4xx, 429 included
-	Throttle int `json:"throttle"` // 429
+	Errors   int `json:"errors"`   // 4xx other than 429, as TraceCounts.Error
+	Throttle int `json:"throttle"` // 429, its own category, as TraceCounts.Throttle
 	Faults   int `json:"faults"`   // 5xx
 	// AvgLatencyMs is the mean response time in milliseconds.
 	AvgLatencyMs float64 `json:"avgLatencyMs"`
 }
 
-// ErrorRate is the share of requests that were errors (4xx), 0 to 1.
+// ErrorRate is the share of requests that were errors (4xx other than
+// 429), 0 to 1.
 func (s ServiceStats) ErrorRate() float64 { return rate(s.Errors, s.Requests) }
+
+// ThrottleRate is the share of requests that were throttled (429), 0 to 1.
+func (s ServiceStats) ThrottleRate() float64 { return rate(s.Throttle, s.Requests) }
 
 // FaultRate is the share of requests that were faults (5xx), 0 to 1.
 func (s ServiceStats) FaultRate() float64 { return rate(s.Faults, s.Requests) }

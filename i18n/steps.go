@@ -148,7 +148,6 @@ const (
 	ErrAppUnreachable         Key = "err.app_unreachable"
 	FixAppUnreachable         Key = "fix.app_unreachable"
 	ErrNoTraces               Key = "err.no_traces"
-	FixNoTraces               Key = "fix.no_traces"
 	ErrNoTracesInWindow       Key = "err.no_traces_in_window"
 	ErrBadFilter              Key = "err.bad_filter"
 	FixBadFilter              Key = "fix.bad_filter"
@@ -322,6 +321,5 @@ func init() {
 		ErrNoTracesInWindow:       {"X-Ray in %s has no traces from %s to %s", "%s の X-Ray には %s から %s までのトレースがありません"},
 		FixNoTracesInWindow:       {"Send the app some requests, or look further back (--since 1h) or in another region (--region).", "アプリにリクエストを送るか、さかのぼる時間 (--since 1h) やリージョン (--region) を変えてください。"},
 		ErrNoTraces:               {"X-Ray in %s has no traces of the app after %s", "%s の X-Ray に、%s 経ってもアプリのトレースがありません"},
-		FixNoTraces:               {"Read the daemon's log (kubectl logs -n %s -l app=xray-daemon): AccessDenied means the IAM role is not in effect; \"Successfully sent\" means look at another region or time range.", "daemon のログを確認してください (kubectl logs -n %s -l app=xray-daemon)。AccessDenied なら IAM ロールが効いていません。「Successfully sent」なら別のリージョンか時間範囲を見ています。"},
 	})
 }

@@ -27,7 +27,15 @@ type Lines struct {
 	podsAt      time.Time
 	lastTraffic int
 	lastTraces  int
+	// countAt is when a countdown line was last written, and countStep
+	// its step: a wait's countdown comes every second, a line of it at
+	// most every countEvery.
+	countAt   time.Time
+	countStep string
 }
+
+// countEvery is the least time between two countdown lines of a step.
+const countEvery = 30 * time.Second
 
 // Report writes e as a line, leaving out updates that add nothing new (a pod
 // table whose summary did not change, traffic between quarter marks).
@@ -43,7 +51,7 @@ func (l *Lines) Report(e flow.Event) {
 			if !c.Action.Changes() {
 				continue
 			}
-			line := fmt.Sprintf("  %s: %s %s %s", t(i18n.CLIPlan), c.Action, c.Kind, c.Name)
+			line := fmt.Sprintf("  %s: %s %s %s", t(i18n.CLIPlan), l.Lang.ActionWord(string(c.Action)), l.Lang.KindWord(c.Kind), c.Name)
 			if c.Detail != "" {
 				line += " (" + c.Detail + ")"
 			}
@@ -53,6 +61,12 @@ func (l *Lines) Report(e flow.Event) {
 			fmt.Fprintf(l.W, "  %s\n", e.Plan.Note)
 		}
 	case flow.Progress:
+		if e.Update {
+			if e.Step == l.countStep && time.Since(l.countAt) < countEvery {
+				return
+			}
+			l.countAt, l.countStep = time.Now(), e.Step
+		}
 		fmt.Fprintf(l.W, "  · %s\n", e.Message)
 	case flow.Warning:
 		fmt.Fprintf(l.W, "  ! %s\n", e.Message)
@@ -133,7 +147,7 @@ func WriteJSON(w io.Writer, v any) error {
 
 // graphLines are the service map's calls as lines of text: from → to, the
 // requests, the error and fault rates and the mean latency.
-func graphLines(g *flow.ServiceGraph) []string {
+func graphLines(g *flow.ServiceGraph, lang i18n.Lang) []string {
 	type row struct {
 		from, to string
 		st       flow.ServiceStats
@@ -158,7 +172,7 @@ func graphLines(g *flow.ServiceGraph) []string {
 	}
 	out := make([]string, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, fmt.Sprintf("  %-*s %6d req  4xx %4.1f%%  5xx %4.1f%%  %.1f ms", width, r.from+" → "+r.to,
+		out = append(out, lang.T(i18n.ReportGraphLine, width, r.from+" → "+r.to,
 			r.st.Requests, 100*r.st.ErrorRate(), 100*r.st.FaultRate(), r.st.AvgLatencyMs))
 	}
 	return out
@@ -202,7 +216,7 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		if st.Plan != nil {
 			for _, c := range st.Plan.Changes {
 				if c.Action.Changes() {
-					fmt.Fprintf(w, "    %s %s %s\n", c.Action, c.Kind, c.Name)
+					fmt.Fprintf(w, "    %s %s %s\n", lang.ActionWord(string(c.Action)), lang.KindWord(c.Kind), c.Name)
 				}
 			}
 			for _, c := range st.Plan.Commands {
@@ -235,7 +249,7 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 	}
 	if g := s.Graph; g != nil && len(g.Edges) > 0 {
 		fmt.Fprintln(w, t(i18n.CLIServiceCalls))
-		for _, l := range graphLines(g) {
+		for _, l := range graphLines(g, lang) {
 			fmt.Fprintln(w, l)
 		}
 	}

@@ -141,6 +141,8 @@ func waitForURL(ctx context.Context, env *Env, r flow.Reporter) (string, error) 
 	}()
 	f.WaitForCacheSync(ctx.Done())
 	said := false
+	tk := time.NewTicker(tick)
+	defer tk.Stop()
 	for {
 		if svc, err := lister.Get(AppServiceName); err == nil {
 			if u := AppURL(svc); u != "" {
@@ -150,12 +152,14 @@ func waitForURL(ctx context.Context, env *Env, r flow.Reporter) (string, error) 
 				progress(env, r, flow.IDApp, env.T(i18n.MsgWaitingLB, ns, AppServiceName))
 				said = true
 			}
+			countdown(ctx, env, r, flow.IDApp, env.T(i18n.MsgWaitLB, ns, AppServiceName))
 		}
 		select {
 		case <-changed:
+		case <-tk.C:
 		case <-ctx.Done():
 			if isDeadline(ctx) {
-				return "", &flow.Error{Cause: env.T(i18n.ErrNoLB, ns, AppServiceName, env.Opts.AppTimeout), Fix: env.T(i18n.FixNoLB, ns, AppServiceName)}
+				return "", &flow.Error{Cause: env.T(i18n.ErrNoLB, ns, AppServiceName, env.Opts.Lang.Duration(env.Opts.AppTimeout)), Fix: env.T(i18n.FixNoLB, ns, AppServiceName)}
 			}
 			return "", ctx.Err()
 		}

@@ -100,6 +100,13 @@ type Env struct {
 	// PodLog reads a pod's log, earlier runs included; nil reads it from
 	// the API server (the sandbox has its own).
 	PodLog func(ctx context.Context, namespace, pod string) string
+	// Diagnose runs the doctor's read-only checks on this environment, for
+	// a wait that sees nothing arrive (the command line sets it: the
+	// doctor imports steps, so steps cannot call it). nil: no checks.
+	Diagnose func(ctx context.Context) flow.Diagnosis
+	// DoctorCommand is xray-wizard doctor with the flags of this run, to
+	// point at; empty means plain "xray-wizard doctor".
+	DoctorCommand string
 
 	mu           sync.Mutex
 	identity     *Identity

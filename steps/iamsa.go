@@ -279,7 +279,7 @@ func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, erro
 	switch {
 	case !s.roleExists:
 		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "IAM role", Name: s.roleName,
-			Detail:   fmt.Sprintf("trust %s:sub = system:serviceaccount:%s:%s", s.cluster.IssuerHostPath(), ns, ServiceAccountName),
+			Detail:   env.T(i18n.PlanTrust, fmt.Sprintf("%s:sub = system:serviceaccount:%s:%s", s.cluster.IssuerHostPath(), ns, ServiceAccountName)),
 			Document: json.RawMessage(s.want.JSON())})
 	case s.trustDiff != "":
 		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "IAM role trust policy", Name: s.roleName, Detail: s.trustDiff,

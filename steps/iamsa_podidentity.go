@@ -135,9 +135,9 @@ func (s *piState) plan(env *Env) flow.Plan {
 	trust, _ := json.Marshal(podIdentityTrust)
 	switch {
 	case !s.roleExists:
-		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "IAM role", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com", Document: trust})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "IAM role", Name: s.roleName, Detail: env.T(i18n.PlanTrust, "pods.eks.amazonaws.com"), Document: trust})
 	case !s.trustOK:
-		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "IAM role trust policy", Name: s.roleName, Detail: "trust pods.eks.amazonaws.com", Document: trust})
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "IAM role trust policy", Name: s.roleName, Detail: env.T(i18n.PlanTrust, "pods.eks.amazonaws.com"), Document: trust})
 		p.Note = env.T(i18n.MsgTrustNeedsYou)
 	}
 	if !s.attached {

@@ -111,11 +111,11 @@ func (o OIDC) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 	cmds := o.Info(env).Commands
 	switch {
 	case out == nil:
-		eq := []string{fmt.Sprintf("aws iam create-open-id-connect-provider --url %s --client-id-list %s --thumbprint-list <sha1 of the issuer's root CA>", c.Issuer, OIDCAudience)}
-		return flow.Plan{Commands: cmds, Equivalent: eq, Changes: []flow.Change{{Action: flow.ActCreate, Kind: "IAM OIDC provider", Name: arn, Detail: "client ID " + OIDCAudience}}}, nil
+		eq := []string{fmt.Sprintf("aws iam create-open-id-connect-provider --url %s --client-id-list %s --thumbprint-list %s", c.Issuer, OIDCAudience, env.T(i18n.PlaceThumbprint))}
+		return flow.Plan{Commands: cmds, Equivalent: eq, Changes: []flow.Change{{Action: flow.ActCreate, Kind: "IAM OIDC provider", Name: arn, Detail: env.T(i18n.PlanClientID, OIDCAudience)}}}, nil
 	case !slices.Contains(out.ClientIDList, OIDCAudience):
 		eq := []string{fmt.Sprintf("aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn %s --client-id %s", arn, OIDCAudience)}
-		return flow.Plan{Commands: cmds, Equivalent: eq, Changes: []flow.Change{{Action: flow.ActUpdate, Kind: "IAM OIDC provider", Name: arn, Detail: "add client ID " + OIDCAudience}}}, nil
+		return flow.Plan{Commands: cmds, Equivalent: eq, Changes: []flow.Change{{Action: flow.ActUpdate, Kind: "IAM OIDC provider", Name: arn, Detail: env.T(i18n.PlanAddClientID, OIDCAudience)}}}, nil
 	}
 	return flow.Plan{Commands: cmds, Changes: []flow.Change{{Action: flow.ActNone, Kind: "IAM OIDC provider", Name: arn}}}, nil
 }

@@ -176,6 +176,9 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 	restarted := false
 	var restartAt time.Time
 	told := stuckTold{pods: map[string]string{}, kinds: map[string]int{}}
+	tk := time.NewTicker(tick)
+	defer tk.Stop()
+	begun := time.Now()
 	for {
 		// On a big cluster the pods change hundreds of times a second:
 		// build and send the table at most every reportEvery.
@@ -192,7 +195,11 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		explainStuck(ctx, env, r, last, &told)
 		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
 		if ds == nil {
-			// keep waiting: the DaemonSet may be on its way
+			// Keep waiting a little, the DaemonSet may be on its way; not
+			// the whole wait for something no one is making.
+			if time.Since(begun) >= noDaemonSetGrace {
+				return Outcome{}, podsTimeout(env, last, true)
+			}
 		} else if last.Desired > 0 && last.Ready >= last.Desired && len(last.Rows) == last.Desired {
 			stale := podsWithoutRole(ctx, env, pods)
 			if len(stale) == 0 {
@@ -222,8 +229,12 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 			}
 			// After a restart, wait until every pod is a new one.
 		}
+		countdown(ctx, env, r, flow.IDPods, env.T(i18n.MsgWaitPods))
 		select {
 		case <-changed:
+		case <-tk.C:
+			// Nothing changed: only the time left did (the table is
+			// built again, which costs a list from the cache).
 		case err := <-watchErr:
 			// The reflector retries by itself; tell the person, keep waiting.
 			warn(env, r, flow.IDPods, env.KubeError("watch", "pods", err).Error())
@@ -240,6 +251,10 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		}
 	}
 }
+
+// noDaemonSetGrace is how long the pods step waits for a DaemonSet that is
+// not there before it says so.
+const noDaemonSetGrace = 15 * time.Second
 
 // reportEvery is the least time between two pod tables sent while waiting.
 const reportEvery = 100 * time.Millisecond
@@ -387,7 +402,7 @@ func podsTimeout(env *Env, t flow.PodTable, noDS bool) error {
 		bad = append(bad, env.T(i18n.MsgAndMore, notReady-len(bad)))
 	}
 	return &flow.Error{
-		Cause: env.T(i18n.ErrPodsNotReady, t.Ready, t.Desired, env.Opts.PodsTimeout, strings.Join(bad, "; ")),
+		Cause: env.T(i18n.ErrPodsNotReady, t.Ready, t.Desired, env.Opts.Lang.Duration(env.Opts.PodsTimeout), strings.Join(bad, "; ")),
 		Fix:   fix,
 	}
 }

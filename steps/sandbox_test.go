@@ -242,7 +242,8 @@ func TestAppMissing(t *testing.T) {
 }
 
 // Without the daemon's IAM role, the simulated daemon is denied, no traces
-// arrive, and the traces step says where to look.
+// arrive, and the traces step (with no doctor to ask) points at the
+// doctor's command.
 func TestNoTracesWithoutIRSA(t *testing.T) {
 	sb := startSandbox(t)
 	env := newEnv(sb, steps.Options{Requests: 5, TracesTimeout: 3 * time.Second})
@@ -250,7 +251,7 @@ func TestNoTracesWithoutIRSA(t *testing.T) {
 	ev := &events{}
 	sum := (&steps.Runner{Env: env, Steps: ss}).Run(context.Background(), ev)
 	last := sum.Steps[len(sum.Steps)-1]
-	if last.ID != "traces" || last.Status != flow.Failed || !strings.Contains(last.Fix, "AccessDenied") {
+	if last.ID != "traces" || last.Status != flow.Failed || !strings.Contains(last.Fix, "xray-wizard doctor") {
 		t.Fatalf("traces step = %+v\nall: %+v", last, sum.Steps)
 	}
 	if len(ev.of(flow.Warning)) == 0 {

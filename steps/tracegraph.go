@@ -79,8 +79,10 @@ func serviceGraph(ctx context.Context, api graphAPI, start, end time.Time, opts 
 func stats(total, ok *int64, errs *xraytypes.ErrorStatistics, faults *xraytypes.FaultStatistics, rt *float64) flow.ServiceStats {
 	s := flow.ServiceStats{Requests: int(aws.ToInt64(total)), OK: int(aws.ToInt64(ok))}
 	if errs != nil {
-		s.Errors = int(aws.ToInt64(errs.TotalCount))
+		// X-Ray's error total counts 429s too; here, as in the trace
+		// counts, 429 is its own category and Errors the other 4xx.
 		s.Throttle = int(aws.ToInt64(errs.ThrottleCount))
+		s.Errors = max(int(aws.ToInt64(errs.TotalCount))-s.Throttle, 0)
 	}
 	if faults != nil {
 		s.Faults = int(aws.ToInt64(faults.TotalCount))

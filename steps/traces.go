@@ -2,7 +2,9 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -27,7 +29,7 @@ func (Traces) Info(env *Env) flow.StepInfo {
 		Title: env.T(i18n.TracesTitle),
 		Why:   env.T(i18n.TracesWhy),
 		// The lab looks in the console; the wizard counts through the API.
-		Commands: []string{"open " + ConsoleLinks(env.Region())[0]},
+		Commands: []string{OpenCommand(runtime.GOOS, ConsoleLinks(env.Region())[0])},
 		Equivalent: []string{
 			fmt.Sprintf("aws xray get-trace-summaries --region %s --start-time $(date -d '-15 min' +%%s) --end-time $(date +%%s) --time-range-type TraceId", env.Region()),
 		},
@@ -41,6 +43,19 @@ func (Traces) Check(context.Context, *Env) (Status, error) { return Status{}, ni
 func (t Traces) Plan(_ context.Context, env *Env) (flow.Plan, error) {
 	in := t.Info(env)
 	return flow.Plan{Commands: in.Commands, Equivalent: in.Equivalent}, nil
+}
+
+// OpenCommand is the command that opens url in a browser on goos: open on
+// macOS, start on Windows, xdg-open elsewhere (a terminal with no desktop,
+// as Cloud9's, has none: the URL stands alone for the person to copy).
+func OpenCommand(goos, url string) string {
+	switch goos {
+	case "darwin":
+		return "open '" + url + "'"
+	case "windows":
+		return `start "" "` + url + `"`
+	}
+	return "xdg-open '" + url + "'"
 }
 
 // ConsoleLinks are the X-Ray console pages for the region: the service map
@@ -166,6 +181,11 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 	// default sampling records fewer traces than requests: stop when all the
 	// requests have traces, or when the count has not grown for a while.
 	settle := min(max(10*env.pollEvery(), 2*time.Second), 15*time.Second)
+	// When nothing has come after as long, the doctor's checks look for
+	// why, rather than the wait running out behind a spinner.
+	grace := settle
+	begun := time.Now()
+	diagnosed := false
 	var last flow.TraceCounts
 	var out Outcome
 	var grew time.Time
@@ -174,6 +194,9 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		if err != nil {
 			if isDeadline(ctx) && last.Total > 0 {
 				break
+			}
+			if isDeadline(ctx) && errors.Is(err, context.DeadlineExceeded) {
+				break // the wait ran out during a count
 			}
 			return out, err
 		}
@@ -187,6 +210,13 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		if (c.Total > 0 || c.Partial()) && (expect == 0 || c.Total >= expect || env.Now().Sub(grew) >= settle) {
 			break
 		}
+		if c.Total == 0 && !diagnosed && time.Since(begun) >= grace {
+			diagnosed = true
+			if err := diagnoseNoTraces(ctx, env, r, time.Since(begun)); err != nil {
+				return out, err
+			}
+		}
+		countdown(ctx, env, r, flow.IDTraces, env.T(i18n.MsgWaitTraces))
 		select {
 		case <-time.After(env.pollEvery()):
 		case <-ctx.Done():
@@ -203,7 +233,15 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		return out, nil
 	}
 	if last.Total == 0 {
-		return out, &flow.Error{Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.TracesTimeout), Fix: env.T(i18n.FixNoTraces, env.Opts.Namespace)}
+		// The wait ran out: the doctor again, as the daemon's log may say
+		// more now, else the doctor's command to see every check.
+		dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer dcancel()
+		if err := diagnoseNoTraces(dctx, env, r, time.Since(begun)); err != nil {
+			return out, err
+		}
+		return out, &flow.Error{Err: ErrNoTraces, Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.Lang.Duration(env.Opts.TracesTimeout)),
+			Fix: env.T(i18n.FixTracesDoctor, env.doctorCommand())}
 	}
 	// The map of the same window, once the counts have settled.
 	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

@@ -13,6 +13,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -120,6 +121,9 @@ type stepState struct {
 	why  []string
 	cmds [][]string // the lab's commands
 	eqs  [][]string // the wizard's equivalent
+	// counting: the last progress line is a countdown, which the next
+	// one (flow.Event.Update) replaces.
+	counting bool
 }
 
 // ask is a pending confirmation, drawn and answered by an embedded huh
@@ -430,6 +434,7 @@ func (m *Model) refreshed(msg refreshedMsg) tea.Cmd {
 		if msg.graph != nil {
 			sum.Graph, m.graph = msg.graph, msg.graph
 		}
+		m.counted(&sum, msg.counts)
 		m.sum = &sum
 		m.counts = msg.counts
 		m.refreshedAt, m.refreshErr = msg.at, ""
@@ -438,6 +443,21 @@ func (m *Model) refreshed(msg refreshedMsg) tea.Cmd {
 	m.reflow()
 	m.vp.SetYOffset(off)
 	return m.refreshTick()
+}
+
+// counted makes the traces step's line say what a refresh counted, so it
+// and the summary's counts give one figure.
+func (m *Model) counted(sum *flow.Summary, c *flow.TraceCounts) {
+	line := m.lang.T(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle)
+	sum.Steps = slices.Clone(sum.Steps)
+	for i := range sum.Steps {
+		if sum.Steps[i].ID == flow.IDTraces && sum.Steps[i].Status.OK() {
+			sum.Steps[i].Detail = line
+		}
+	}
+	if i := m.index(flow.IDTraces); i >= 0 && m.steps[i].status == stDone {
+		m.steps[i].detail = line
+	}
 }
 
 // newForm is the prompt: a huh Confirm, inline, Apply focused.
@@ -614,7 +634,12 @@ func (m *Model) apply(e flow.Event) {
 		s.plan = e.Plan
 		m.reflowStep(i)
 	case flow.Progress:
-		s.progress = keep(s.progress, e.Message, keepProgress)
+		if e.Update && s.counting && len(s.progress) > 0 {
+			s.progress[len(s.progress)-1] = e.Message
+		} else {
+			s.progress = keep(s.progress, e.Message, keepProgress)
+		}
+		s.counting = e.Update
 	case flow.Warning:
 		s.warnings = keep(s.warnings, e.Message, keepWarnings)
 	case flow.Pods:

@@ -206,13 +206,13 @@ type mapDraw struct {
 	mg *mapGraph
 }
 
-// health is the tone a node or call is drawn in: faults red, errors
-// yellow, else green.
+// health is the tone a node or call is drawn in: faults red, errors and
+// throttles yellow, else green.
 func health(s flow.ServiceStats) tone {
 	switch {
 	case s.Faults > 0:
 		return toneBad
-	case s.Errors > 0:
+	case s.Errors > 0 || s.Throttle > 0:
 		return toneWarn
 	}
 	return toneOK

@@ -186,8 +186,8 @@ func (m *Model) planLines(w int) []string {
 			changed = true
 			sym, level := c.Action.Sign()
 			st := m.st.level(level)
-			act := string(c.Action)
-			lines := wrapCode(c.Kind+" "+c.Name, w-4-lipgloss.Width(act)-3, "", "")
+			act := m.lang.ActionWord(string(c.Action))
+			lines := wrapCode(m.lang.KindWord(c.Kind)+" "+c.Name, w-4-lipgloss.Width(act)-3, "", "")
 			for i, l := range lines {
 				if i == 0 {
 					out = append(out, "  "+st.Render(sym+" "+act)+" "+l)

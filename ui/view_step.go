@@ -281,7 +281,7 @@ func (m *Model) confirmLines(w, n int) []string {
 	}
 	actW := 0
 	for _, c := range changes {
-		actW = max(actW, lipgloss.Width(string(c.Action)))
+		actW = max(actW, lipgloss.Width(m.lang.ActionWord(string(c.Action))))
 	}
 	var note []string
 	if p.Note != "" {
@@ -338,7 +338,7 @@ func (m *Model) confirmLines(w, n int) []string {
 	}
 	for _, c := range changes[:shown] {
 		sym, level := c.Action.Sign()
-		line := "  " + m.st.level(level).Render(sym+" "+pad(string(c.Action), actW)) + " " + c.Kind + "  " + c.Name
+		line := "  " + m.st.level(level).Render(sym+" "+pad(m.lang.ActionWord(string(c.Action)), actW)) + " " + m.lang.KindWord(c.Kind) + "  " + c.Name
 		out = append(out, fit(line, w))
 		if details && c.Detail != "" {
 			out = append(out, m.st.dim.Render(fit(strings.Repeat(" ", actW+5)+c.Detail, w)))

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/steps"
+)
+
+// X-Ray's service names are case-sensitive: the help's examples use the
+// sample app's real names and say so.
+func TestFilterHelpUsesRealServiceNames(t *testing.T) {
+	for _, args := range [][]string{{"traces", "--help"}, {"--help"}} {
+		f, _ := testFactory(nil)
+		cmd := NewCmdRoot(f, nil)
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetArgs(args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		help := out.String()
+		if strings.Contains(help, `service("frontend")`) || !strings.Contains(help, `service("Frontend")`) || !strings.Contains(help, "case-sensitive") {
+			t.Errorf("%v:\n%s", args, help)
+		}
+	}
+}
+
+// The doctor's command carries the flags that reach the same world.
+func TestDoctorCommandCarriesTheRunsFlags(t *testing.T) {
+	sh := &SharedOptions{Region: "eu-west-1", Context: "my ctx", LangFlag: "ja", Lang: i18n.Ja}
+	got := doctorCommand(sh, true, steps.Options{Namespace: "xray", AppNamespace: "workshop", Identity: steps.IdentityIRSA})
+	want := "xray-wizard doctor --sandbox --region eu-west-1 --context 'my ctx' --namespace xray --lang ja"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// Usage errors in a Japanese run are in Japanese.
+func TestUsageErrorsInJapanese(t *testing.T) {
+	cases := map[string][]string{
+		`--steps: "nope" というステップはありません`:         {"--steps", "oidc,nope"},
+		"--steps: ステップが選ばれていません":                {"--steps", ","},
+		`--output "xml": text か json を指定してください`: {"--output", "xml"},
+		"--namespace を空にはできません":                 {"--namespace", " "},
+		"--requests 0: 1 から 100000 の間にしてください":   {"--requests", "0"},
+		"--since 0s: 0 より大きく":                   {"--since", "0s"},
+		`--identity "x": irsa か pod-identity`:   {"--identity", "x"},
+	}
+	for want, args := range cases {
+		f, ios := testFactory(map[string]string{"LANG": "ja_JP.UTF-8"})
+		cmd := NewCmdRoot(f, nil)
+		cmd.SetArgs(args)
+		if code := execute(t.Context(), f, cmd); code != ExitUsage {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		if got := ios.ErrOut.(*bytes.Buffer).String(); !strings.Contains(got, want) {
+			t.Errorf("%v: %q, want %q", args, got, want)
+		}
+	}
+}
