@@ -50,6 +50,7 @@ func newLab(t *testing.T, o ClusterOptions) *lab {
 	t.Cleanup(func() { a.Close() })
 	o.Issuer = a.Issuer("eksworkshop-eksctl")
 	o.AWSEndpoint = endpoint
+	o.SamplingRules = func() []SamplingRuleState { return a.SamplingRules("us-west-2") }
 	l := &lab{t: t, aws: a, issuer: o.Issuer, start: time.Now().Add(-time.Minute),
 		cfg: aws.Config{Region: "us-west-2", BaseEndpoint: aws.String(endpoint),
 			Credentials: credentials.NewStaticCredentialsProvider(SandboxAccessKeyID, SandboxSecretAccessKey, "")}}
@@ -341,6 +342,7 @@ func TestAppWithoutDaemonNoTraces(t *testing.T) {
 func TestDaemonWithoutRoleIsDenied(t *testing.T) {
 	t.Parallel()
 	l := newLab(t, ClusterOptions{})
+	l.recordAll()
 	l.serviceAccount("")
 	l.deployDaemon("us-west-2")
 	l.traffic(8)
@@ -420,11 +422,13 @@ func TestDaemonWithoutRegion(t *testing.T) {
 
 // TestDaemonWithIRSATracesArrive is the lab done right: OIDC provider, role
 // with AWSXRayDaemonWriteAccess trusted by the daemon's service account,
-// the annotation before the DaemonSet. Every request becomes one trace,
+// the annotation before the DaemonSet, and the workshop's sampling rule at
+// rate 1.0 for the frontend. Every request becomes one trace,
 // and X-Ray's error, fault and throttle flags match what the app answered.
 func TestDaemonWithIRSATracesArrive(t *testing.T) {
 	t.Parallel()
 	l := newLab(t, ClusterOptions{Seed: 42})
+	l.recordAll()
 	l.serviceAccount(l.irsa("default", "xray-daemon"))
 	l.deployDaemon("us-west-2")
 	for _, p := range l.o.daemonPods("default", "xray-daemon") {
@@ -595,6 +599,7 @@ func (l *lab) setDaemonAddress(app, addr string) {
 func TestAppDaemonAddress(t *testing.T) {
 	t.Parallel()
 	l := newLab(t, ClusterOptions{Seed: 3})
+	l.recordAll()
 	l.serviceAccount(l.irsa("default", "xray-daemon"))
 	l.deployDaemon("us-west-2")
 	seen := 0
@@ -668,6 +673,7 @@ func TestDaemonDefaultBindIsUnreachable(t *testing.T) {
 func TestDaemonHeadlessService(t *testing.T) {
 	t.Parallel()
 	l := newLab(t, ClusterOptions{})
+	l.recordAll()
 	cs, ctx, opts := l.c.Clientset(), context.Background(), metav1.ApplyOptions{FieldManager: fieldManager}
 	l.serviceAccount(l.irsa("default", "xray-daemon"))
 	applyDaemonConfig(t, cs, "us-west-2")
@@ -739,6 +745,7 @@ func TestDaemonHeadlessService(t *testing.T) {
 func TestAppSegmentDocuments(t *testing.T) {
 	t.Parallel()
 	l := newLab(t, ClusterOptions{Seed: 9})
+	l.recordAll()
 	l.serviceAccount(l.irsa("default", "xray-daemon"))
 	l.deployDaemon("us-west-2")
 	n, statuses := l.trafficWithEveryOutcome(8)

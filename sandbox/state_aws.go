@@ -114,6 +114,9 @@ type SessionState struct {
 // SeedTraces are not kept: they stand for no request anyone made.
 type XRayState struct {
 	Documents []string `json:"documents"`
+	// SamplingRules are the region's sampling rules, the Default rule
+	// included, when any was created or changed.
+	SamplingRules []SamplingRuleState `json:"samplingRules,omitempty"`
 }
 
 func tagsState(t []xmlTag) []TagState {
@@ -174,14 +177,14 @@ func (a *AWS) State() AWSState {
 			ARN: ss.arn, Secret: ss.secret, Token: ss.token, Expires: ss.expires})
 	}
 	for region, st := range a.xray {
-		docs := st.documents()
-		if len(docs) == 0 {
+		docs, rules := st.documents(), st.sampling.state()
+		if len(docs) == 0 && len(rules) == 0 {
 			continue
 		}
 		if s.XRay == nil {
 			s.XRay = map[string]XRayState{}
 		}
-		s.XRay[region] = XRayState{Documents: docs}
+		s.XRay[region] = XRayState{Documents: docs, SamplingRules: rules}
 	}
 	return s
 }
@@ -250,6 +253,7 @@ func (a *AWS) Restore(s AWSState) error {
 	}
 	for region, xs := range s.XRay {
 		store := a.xrayIn(region)
+		a.restoreSampling(region, xs.SamplingRules)
 		for _, doc := range xs.Documents {
 			// A document X-Ray would now refuse (past retention) is gone.
 			_ = a.storeDoc(store, doc)
