@@ -23,7 +23,7 @@ const (
 )
 
 // AllIDs lists every step in the order the wizard runs them.
-var AllIDs = []string{IDPreflight, IDOIDC, IDIAMSA, IDDaemonSet, IDPods, IDApp, IDTraces}
+var AllIDs = []string{IDPreflight, IDOIDC, IDIAMSA, IDDaemonSet, IDPods, IDSampling, IDApp, IDTraces}
 
 // StepInfo describes a step for display.
 type StepInfo struct {
@@ -287,6 +287,9 @@ type TraceCounts struct {
 	// PerMinute is the traces per minute of trace start, oldest first,
 	// for the chart; minutes without traces are there with 0.
 	PerMinute []TraceRate `json:"perMinute,omitempty"`
+	// Sampling is the sampling rules in effect and, when the wizard sent
+	// the traffic, how many traces they should keep of it.
+	Sampling *Sampling `json:"sampling,omitempty"`
 }
 
 // Error is a failure a person can act on: what went wrong and what to do.

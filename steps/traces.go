@@ -137,6 +137,7 @@ func Refresh(ctx context.Context, env *Env, in Handoff, r flow.Reporter) error {
 	if err != nil {
 		return err
 	}
+	c.Sampling = SamplingFacts(ctx, env, in)
 	r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c, Graph: g})
 	return nil
 }
@@ -194,6 +195,7 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 	if last.Total == 0 {
 		return out, &flow.Error{Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.TracesTimeout), Fix: env.T(i18n.FixNoTraces, env.Opts.Namespace)}
 	}
+	last.Sampling = SamplingFacts(ctx, env, in)
 	// The map of the same window, once the counts have settled.
 	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer gcancel()
@@ -215,6 +217,7 @@ func tracesOnce(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Out
 	if err != nil {
 		return Outcome{}, err
 	}
+	c.Sampling = SamplingFacts(ctx, env, in)
 	out := Outcome{Counts: &c, Graph: g}
 	r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c, Graph: g})
 	if c.Total == 0 {
