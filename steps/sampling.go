@@ -252,10 +252,14 @@ func (Sampling) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter
 	}
 	w := workshopRule()
 	if st.ours == nil {
+		ci, err := env.Cluster(ctx)
+		if err != nil {
+			return Outcome{}, err
+		}
 		progress(env, r, flow.IDSampling, env.T(i18n.MsgSamplingCreating, WorkshopRuleName))
-		_, err := env.XRay.CreateSamplingRule(ctx, &xray.CreateSamplingRuleInput{SamplingRule: w, Tags: []xraytypes.Tag{
+		_, err = env.XRay.CreateSamplingRule(ctx, &xray.CreateSamplingRuleInput{SamplingRule: w, Tags: []xraytypes.Tag{
 			{Key: aws.String(ManagedByLabel), Value: aws.String(ManagedByValue)},
-			{Key: aws.String("xray-wizard/cluster"), Value: aws.String(clusterArg(env))},
+			{Key: aws.String("xray-wizard/cluster"), Value: aws.String(ci.Name)},
 		}})
 		if err != nil {
 			return Outcome{}, env.AWSError("xray:CreateSamplingRule", err)
