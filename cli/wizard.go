@@ -22,6 +22,7 @@ type WizardOptions struct {
 	StepList      string
 	DryRun        bool
 	Requests      int
+	SamplingRule  string
 	OverrideSA    bool
 	Identity      string
 	Force         bool
@@ -53,7 +54,7 @@ no TTY, or CI set) it prints one line per event on stderr and the summary on
 stdout. Without a terminal it changes nothing unless -y (--yes) is given: it
 checks and plans every step, prints the plan and exits 3.
 
-Steps: preflight, oidc, iamsa, daemonset, pods, app, traces.
+Steps: preflight, oidc, iamsa, daemonset, pods, sampling, app, traces.
 Exit codes: 0 success, 1 a step failed, 2 bad usage, 3 changes planned but not
 made (no terminal to ask at and no -y), 130 interrupted.`,
 		Example: `  xray-wizard --sandbox                       practice on this machine, no AWS needed
@@ -73,6 +74,7 @@ made (no terminal to ask at and no -y), 130 interrupted.`,
 	fl.StringVar(&o.StepList, "steps", "", "run only these steps, from: "+strings.Join(flow.AllIDs, ","))
 	fl.BoolVar(&o.DryRun, "dry-run", false, "plan only: what each step would change, and the command it replaces")
 	fl.IntVar(&o.Requests, "requests", 20, "requests the app step sends")
+	fl.StringVar(&o.SamplingRule, "sampling-rule", "", "record-all: create the workshop's X-Ray sampling rule that records every request of the sample app, also with -y; leave: never offer it (default: offer it on a terminal, leave the rules alone otherwise)")
 	fl.StringVar(&o.Identity, "identity", "irsa", "how the daemon gets its IAM role: irsa (the lab's IAM Roles for Service Accounts) or pod-identity (EKS Pod Identity)")
 	fl.BoolVar(&o.Force, "force", false, "take over fields of the daemon's objects that another tool manages (server-side apply conflicts)")
 	fl.BoolVar(&o.OverrideSA, "override-existing-serviceaccounts", false, "annotate the daemon's service account even if someone else made it")
@@ -101,6 +103,11 @@ func (o *WizardOptions) validate(f *Factory) error {
 	}
 	if o.Requests < 1 || o.Requests > 100000 {
 		return usageT(o.Shared.Lang, i18n.UsageRequests, o.Requests)
+	}
+	switch o.SamplingRule {
+	case "", "record-all", "leave":
+	default:
+		return usagef("--sampling-rule %q: must be record-all or leave", o.SamplingRule)
 	}
 	if err := checkSince(o.Shared.Lang, o.Since); err != nil {
 		return err
@@ -133,6 +140,7 @@ func (o *WizardOptions) stepOptions() steps.Options {
 		Namespace:          sh.Namespace,
 		AppNamespace:       o.AppNamespace,
 		Requests:           o.Requests,
+		SamplingRule:       map[string]string{"record-all": steps.SamplingRecordAll}[o.SamplingRule],
 		Since:              o.Since,
 		Filter:             o.Filter,
 		OverrideExistingSA: o.OverrideSA,
@@ -147,7 +155,12 @@ func (o *WizardOptions) stepOptions() steps.Options {
 func runWizard(ctx context.Context, f *Factory, o *WizardOptions) error {
 	sh := &o.Shared
 	tty := sh.interactive(f)
-	s, err := startSession(ctx, f, sh, o.stepOptions(), sessionOptions{sandbox: o.Sandbox, askRegion: tty && !o.Sandbox})
+	opts := o.stepOptions()
+	if o.SamplingRule == "" && tty {
+		// A person is there: the sampling step offers the workshop rule.
+		opts.SamplingRule = steps.SamplingAsk
+	}
+	s, err := startSession(ctx, f, sh, opts, sessionOptions{sandbox: o.Sandbox, askRegion: tty && !o.Sandbox})
 	if err != nil {
 		return err
 	}

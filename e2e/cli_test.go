@@ -7,10 +7,11 @@ import (
 	"time"
 )
 
-// The whole lab in the sandbox without a terminal: every step done, traces
-// counted, exit 0.
+// The whole lab in the sandbox without a terminal, with the workshop's
+// sampling rule: every step done, one trace per request counted (the rule
+// records every request, and the summary says so), exit 0.
 func TestSandboxJSON(t *testing.T) {
-	r := run(t, 2*time.Minute, nil, "--sandbox", "-y", "--output", "json")
+	r := run(t, 2*time.Minute, nil, "--sandbox", "-y", "--sampling-rule", "record-all", "--output", "json")
 	if r.code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", r.code, r.stderr, r.stdout)
 	}
@@ -20,6 +21,17 @@ func TestSandboxJSON(t *testing.T) {
 		Traces  struct {
 			Total, OK, Error, Fault, Throttle int
 			ByService                         map[string]int
+			Sampling                          struct {
+				Rules []struct {
+					Name          string  `json:"name"`
+					Priority      int     `json:"priority"`
+					ReservoirSize int     `json:"reservoirSize"`
+					FixedRate     float64 `json:"fixedRate"`
+					ServiceName   string  `json:"serviceName"`
+				} `json:"rules"`
+				RequestsSent int  `json:"requestsSent"`
+				Expected     *int `json:"expected"`
+			} `json:"sampling"`
 		}
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
@@ -27,7 +39,7 @@ func TestSandboxJSON(t *testing.T) {
 	}
 	// What each step did: read, or made what was not there.
 	want := [][2]string{{"preflight", "done"}, {"oidc", "created"}, {"iamsa", "created"}, {"daemonset", "created"},
-		{"pods", "done"}, {"app", "done"}, {"traces", "done"}}
+		{"pods", "done"}, {"sampling", "created"}, {"app", "done"}, {"traces", "done"}}
 	if len(sum.Steps) != len(want) {
 		t.Fatalf("steps = %+v", sum.Steps)
 	}
@@ -37,8 +49,14 @@ func TestSandboxJSON(t *testing.T) {
 		}
 	}
 	tr := sum.Traces
-	if tr.Total <= 0 || tr.OK+tr.Error+tr.Fault+tr.Throttle != tr.Total {
-		t.Errorf("traces = %+v", tr)
+	if tr.Total != 20 || tr.OK+tr.Error+tr.Fault+tr.Throttle != tr.Total {
+		t.Errorf("traces = %+v, want 20: the workshop rule records every request", tr)
+	}
+	sp := tr.Sampling
+	if len(sp.Rules) != 2 || sp.Rules[0].Name != "xray-wizard-workshop" || sp.Rules[0].FixedRate != 1 || sp.Rules[0].ServiceName != "Frontend" ||
+		sp.Rules[1].Name != "Default" || sp.Rules[1].Priority != 10000 || sp.Rules[1].ReservoirSize != 1 || sp.Rules[1].FixedRate != 0.05 ||
+		sp.RequestsSent != 20 || sp.Expected == nil || *sp.Expected != 20 {
+		t.Errorf("traces.sampling = %+v", sp)
 	}
 	for _, svc := range []string{"Frontend", "Product-Catalog"} {
 		if tr.ByService[svc] == 0 {
@@ -49,7 +67,7 @@ func TestSandboxJSON(t *testing.T) {
 		t.Error("summary does not say it came from the sandbox")
 	}
 	// One line per event on stderr, the sandbox named.
-	for _, s := range []string{"PRACTICE SANDBOX", "▶ oidc", "✓ traces"} {
+	for _, s := range []string{"PRACTICE SANDBOX", "▶ oidc", "✓ sampling", "✓ traces"} {
 		if !strings.Contains(r.stderr, s) {
 			t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
 		}
@@ -75,7 +93,7 @@ func TestNoTerminalIsNotConsent(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
 			t.Fatalf("stdout is not one JSON object: %v\n%s", err, r.stdout)
 		}
-		if !sum.NotApplied || len(sum.Steps) != 7 {
+		if !sum.NotApplied || len(sum.Steps) != 8 {
 			t.Fatalf("env %v: summary %+v", env, sum)
 		}
 		if s := sum.Steps[0]; s.ID != "preflight" || s.Status != "done" {
@@ -114,7 +132,7 @@ func TestSandboxDryRunChangesNothing(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}
-	if !sum.DryRun || len(sum.Steps) != 7 {
+	if !sum.DryRun || len(sum.Steps) != 8 {
 		t.Fatalf("summary = %+v", sum)
 	}
 	changes := map[string]int{}

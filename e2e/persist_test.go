@@ -25,6 +25,9 @@ type savedWorld struct {
 			ARN     string
 			Created time.Time
 		}
+		XRay map[string]struct {
+			SamplingRules []sandbox.SamplingRuleState
+		}
 	}
 }
 
@@ -110,7 +113,7 @@ func TestSandboxWorldPersists(t *testing.T) {
 	wizard := func(n int) {
 		t.Helper()
 		log := filepath.Join(logs, fmt.Sprintf("run%d.log", n))
-		r := run(t, 2*time.Minute, env, "--sandbox", "-y", "--output", "json", "--log-file", log)
+		r := run(t, 2*time.Minute, env, "--sandbox", "-y", "--sampling-rule", "record-all", "--output", "json", "--log-file", log)
 		if r.code != 0 {
 			t.Fatalf("run %d: exit %d\n%s\n%s", n, r.code, r.stderr, r.stdout)
 		}
@@ -135,6 +138,10 @@ func TestSandboxWorldPersists(t *testing.T) {
 	w1 := readWorld(t, state)
 	if len(w1.AWS.Roles) != 1 || len(w1.AWS.OIDCProviders) != 1 {
 		t.Fatalf("saved world after run 1: %+v", w1.AWS)
+	}
+	// The workshop sampling rule is kept with the world: run 2 finds it.
+	if r := w1.AWS.XRay["us-west-2"].SamplingRules; len(r) != 2 || r[0].Name != "xray-wizard-workshop" || r[0].FixedRate != 1 {
+		t.Fatalf("saved sampling rules after run 1: %+v", r)
 	}
 	wizard(2)
 	w2 := readWorld(t, state)
@@ -164,6 +171,12 @@ func TestSandboxWorldPersists(t *testing.T) {
 	r = run(t, time.Minute, env, "doctor", "--sandbox", "--output", "json")
 	if st := doctorStatus(t, r); r.code != 1 || st["daemonset"] != flow.CheckFail || st["role"] != flow.CheckFail {
 		t.Errorf("doctor after cleanup: exit %d, %v", r.code, st)
+	}
+
+	for _, r := range readWorld(t, state).AWS.XRay["us-west-2"].SamplingRules {
+		if r.Name == "xray-wizard-workshop" {
+			t.Errorf("cleanup left the workshop sampling rule: %+v", r)
+		}
 	}
 
 	r = run(t, 30*time.Second, env, "sandbox", "reset", "-y")

@@ -23,7 +23,7 @@ const (
 )
 
 // AllIDs lists every step in the order the wizard runs them.
-var AllIDs = []string{IDPreflight, IDOIDC, IDIAMSA, IDDaemonSet, IDPods, IDApp, IDTraces}
+var AllIDs = []string{IDPreflight, IDOIDC, IDIAMSA, IDDaemonSet, IDPods, IDSampling, IDApp, IDTraces}
 
 // StepInfo describes a step for display.
 type StepInfo struct {
@@ -321,6 +321,9 @@ type TraceCounts struct {
 	// IndexedPercent of the traces (100 when the destination is XRay).
 	Destination    string  `json:"destination,omitempty"`
 	IndexedPercent float64 `json:"indexedPercent,omitempty"`
+	// Sampling is the sampling rules in effect and, when the wizard sent
+	// the traffic, how many traces they should keep of it.
+	Sampling *Sampling `json:"sampling,omitempty"`
 }
 
 // Partial reports whether the counts are only X-Ray's indexed share of the

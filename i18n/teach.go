@@ -31,6 +31,7 @@ const (
 	UIIntroDaemon    Key = "ui.intro_daemonset"
 	UIIntroPods      Key = "ui.intro_pods"
 	UIIntroApp       Key = "ui.intro_app"
+	UIIntroSampling  Key = "ui.intro_sampling"
 	UIIntroTraces    Key = "ui.intro_traces"
 
 	CLIEquivalent Key = "cli.equivalent"
@@ -69,6 +70,7 @@ func init() {
 		UIIntroIAMSA:     {"an IAM role that may write to X-Ray, for the daemon's ServiceAccount only", "X-Ray に書き込める IAM ロールを daemon の ServiceAccount 専用に作る"},
 		UIIntroDaemon:    {"deploy the X-Ray daemon on every node (a DaemonSet)", "X-Ray daemon を全ノードに配置する (DaemonSet)"},
 		UIIntroPods:      {"wait until a daemon pod is Ready on each node", "各ノードの daemon Pod が Ready になるのを待つ"},
+		UIIntroSampling:  {"how many requests the SDK's sampling rules keep as traces", "SDK のサンプリングルールがリクエストの何件をトレースとして残すか"},
 		UIIntroApp:       {"send the sample app some requests to trace", "サンプルアプリにリクエストを送ってトレースを作る"},
 		UIIntroTraces:    {"count the traces X-Ray built and show the service map", "X-Ray が組み立てたトレースを数え、サービスマップを表示する"},
 

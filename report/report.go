@@ -235,6 +235,9 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 	}
 	if c := s.Traces; c != nil {
 		fmt.Fprintf(w, "%s\n", lang.Counted(c.Total, c.OK, c.Error, c.Fault, c.Throttle, c.Partial(), c.IndexedPercent, c.EstimatedTotal()))
+		if line := SamplingLine(lang, c); line != "" {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
 		names := make([]string, 0, len(c.ByService))
 		for n := range c.ByService {
 			names = append(names, n)

@@ -29,14 +29,15 @@ import (
 // one segment per service per request, sent over UDP to the daemon address
 // in the environment of the service's pod.
 //
-// It records every request. The workshop's app runs with a centralized
-// sampling rule at fixed rate 1.0 (the SDKs' default rule would keep the
-// first request each second and 5 % of the rest), so N requests make N
-// traces, and a learner can count them.
+// It samples as the SDKs do by default (app_sampling.go): by the sampling
+// rules of the sandbox's X-Ray, so with the account's Default rule it
+// records the first request each second and 5 % of the rest, and with a
+// workshop rule at fixed rate 1.0 every request.
 type sampleApp struct {
-	c    *Cluster
-	srv  *http.Server
-	port int
+	c       *Cluster
+	srv     *http.Server
+	port    int
+	sampler *appSampler
 
 	mu       sync.Mutex
 	rng      *mrand.Rand // the mix of answers: its own, so it depends on the seed alone
@@ -62,7 +63,7 @@ func startApp(_ context.Context, c *Cluster) (*sampleApp, error) {
 	}
 	a := &sampleApp{c: c, port: l.Addr().(*net.TCPAddr).Port, rng: mrand.New(mrand.NewPCG(c.o.Seed, 11)),
 		products: []product{{1, "Tea"}, {2, "Coffee"}, {3, "Cake"}}, tally: map[int]int{},
-		socks: map[string]*net.UDPConn{}, dns: map[string]string{}}
+		socks: map[string]*net.UDPConn{}, dns: map[string]string{}, sampler: newAppSampler(c.o.SamplingRules, c.o.Seed)}
 	a.srv = &http.Server{Handler: http.HandlerFunc(a.handle), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = a.srv.Serve(l) }()
 	return a, nil
@@ -184,7 +185,12 @@ func (a *sampleApp) handle(w http.ResponseWriter, r *http.Request) {
 		total += took[i]
 	}
 	time.Sleep(total)
-	a.trace(r, start, o, senders, took)
+	// The frontend's SDK decides whether the request is traced; the
+	// services it calls follow its decision.
+	if a.sampler.sample(sampleRequest{service: appServices[0].xrayName, serviceType: "AWS::EKS::Container",
+		host: r.Host, method: r.Method, path: r.URL.Path}) {
+		a.trace(r, start, o, senders, took)
+	}
 	switch {
 	case o.status == 200 && strings.TrimSuffix(r.URL.Path, "/") == "/ping":
 		a.page(w, 200, "pong")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"math"
 	"net/http"
 	"sort"
@@ -28,6 +27,11 @@ var xrayActions = map[string]string{
 	"/GetTraceSegmentDestination":    "GetTraceSegmentDestination",
 	"/GetIndexingRules":              "GetIndexingRules",
 	"/UpdateIndexingRule":            "UpdateIndexingRule",
+	// Sampling rules (aws_xray_sampling.go).
+	"/CreateSamplingRule":  "CreateSamplingRule",
+	"/UpdateSamplingRule":  "UpdateSamplingRule",
+	"/DeleteSamplingRule":  "DeleteSamplingRule",
+	"/ListTagsForResource": "ListTagsForResource",
 }
 
 // xrayReads are the X-Ray calls AWSOptions.XRayReadRate limits.
@@ -76,9 +80,17 @@ func (a *AWS) serveXRay(w http.ResponseWriter, r *http.Request, body []byte, sco
 	case "BatchGetTraces":
 		out, e = batchGetTraces(store, body)
 	case "GetSamplingRules":
-		out = a.samplingRules()
+		out, e = a.samplingRules(scope.region, body)
 	case "GetSamplingTargets":
-		out, e = a.samplingTargets(body)
+		out, e = a.samplingTargets(scope.region, body)
+	case "CreateSamplingRule":
+		out, e = a.createSamplingRule(scope.region, body)
+	case "UpdateSamplingRule":
+		out, e = a.updateSamplingRule(scope.region, body)
+	case "DeleteSamplingRule":
+		out, e = a.deleteSamplingRule(scope.region, body)
+	case "ListTagsForResource":
+		out, e = a.listTagsForResource(scope.region, body)
 	case "PutTelemetryRecords":
 		out = map[string]any{}
 	case "UpdateTraceSegmentDestination":
@@ -360,39 +372,4 @@ func batchGetTraces(store *xrayStore, body []byte) (any, *apiError) {
 		traces = append(traces, map[string]any{"Id": t.id, "Duration": round3(t.duration()), "LimitExceeded": false, "Segments": segs})
 	}
 	return map[string]any{"Traces": traces, "UnprocessedTraceIds": missing}, nil
-}
-
-// ---- sampling: the default rule the SDKs fall back to
-
-func (a *AWS) samplingRules() any {
-	created := epoch(time.Unix(1500000000, 0))
-	return map[string]any{"SamplingRuleRecords": []any{map[string]any{
-		"CreatedAt": created, "ModifiedAt": created,
-		"SamplingRule": map[string]any{
-			"RuleName": "Default", "RuleARN": fmt.Sprintf("arn:aws:xray:%s:%s:sampling-rule/Default", a.o.Region, a.o.AccountID),
-			"ResourceARN": "*", "Priority": 10000, "FixedRate": 0.05, "ReservoirSize": 1,
-			"ServiceName": "*", "ServiceType": "*", "Host": "*", "HTTPMethod": "*", "URLPath": "*", "Version": 1, "Attributes": map[string]string{},
-		},
-	}}}
-}
-
-func (a *AWS) samplingTargets(body []byte) (any, *apiError) {
-	var in struct {
-		SamplingStatisticsDocuments []struct {
-			RuleName string
-		}
-	}
-	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, invalidRequest("Could not parse the request body: %v", err)
-	}
-	targets, unprocessed := []any{}, []any{}
-	ttl := epoch(a.o.Now().Add(10 * time.Second))
-	for _, d := range in.SamplingStatisticsDocuments {
-		if d.RuleName != "Default" {
-			unprocessed = append(unprocessed, map[string]any{"RuleName": d.RuleName, "ErrorCode": "400", "Message": "Sampling rule not found"})
-			continue
-		}
-		targets = append(targets, map[string]any{"RuleName": "Default", "FixedRate": 0.05, "ReservoirQuota": 1, "ReservoirQuotaTTL": ttl, "Interval": 10})
-	}
-	return map[string]any{"SamplingTargetDocuments": targets, "LastRuleModification": epoch(time.Unix(1500000000, 0)), "UnprocessedStatistics": unprocessed}, nil
 }

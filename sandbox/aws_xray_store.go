@@ -443,7 +443,8 @@ func (t *xtrace) duration() float64 { return math.Max(0, t.end-t.start) }
 // ---- the store
 
 type xrayStore struct {
-	search   xraySearch // Transaction Search's destination and indexing
+	search   xraySearch   // Transaction Search's destination and indexing
+	sampling *samplingSet // the region's sampling rules (aws_xray_sampling.go)
 	traces   map[string]*xtrace
 	segments int
 	kinds    map[segKind]*segKind // interned names

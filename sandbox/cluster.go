@@ -34,7 +34,11 @@ type ClusterOptions struct {
 	// PodIdentityRole finds the role EKS Pod Identity gives a service
 	// account (from the sandbox's EKS), or "".
 	PodIdentityRole func(namespace, serviceAccount string) string
-	Log             *slog.Logger
+	// SamplingRules are the sampling rules of X-Ray in the cluster's
+	// region, which the sample app's SDK samples by; nil samples by the
+	// SDK's local fallback (1 a second and 5 % of the rest).
+	SamplingRules func() []SamplingRuleState
+	Log           *slog.Logger
 	// Restore, when not nil, are the objects of a cluster saved before:
 	// they stand in place of the sample app's objects and the namespaces.
 	Restore []runtime.Object

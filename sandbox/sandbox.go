@@ -106,6 +106,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		PodIdentityRole: func(ns, sa string) string {
 			return a.PodIdentityRole(o.Cluster, ns, sa)
 		},
+		SamplingRules: func() []SamplingRuleState { return a.SamplingRules(o.Region) },
 	})
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	if err := c.Start(cctx); err != nil {

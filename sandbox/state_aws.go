@@ -119,6 +119,9 @@ type XRayState struct {
 	SwitchedAt      time.Time `json:"switchedAt,omitzero"`
 	IndexPercent    float64   `json:"indexPercent,omitempty"`
 	IndexModifiedAt time.Time `json:"indexModifiedAt,omitzero"`
+	// SamplingRules are the region's sampling rules, the Default rule
+	// included, when any was created or changed.
+	SamplingRules []SamplingRuleState `json:"samplingRules,omitempty"`
 }
 
 func tagsState(t []xmlTag) []TagState {
@@ -179,15 +182,15 @@ func (a *AWS) State() AWSState {
 			ARN: ss.arn, Secret: ss.secret, Token: ss.token, Expires: ss.expires})
 	}
 	for region, st := range a.xray {
-		docs := st.documents()
+		docs, rules := st.documents(), st.sampling.state()
 		se := st.search
-		if len(docs) == 0 && se == (xraySearch{}) {
+		if len(docs) == 0 && len(rules) == 0 && se == (xraySearch{}) {
 			continue
 		}
 		if s.XRay == nil {
 			s.XRay = map[string]XRayState{}
 		}
-		s.XRay[region] = XRayState{Documents: docs, Destination: se.destination, SwitchedAt: se.switchedAt,
+		s.XRay[region] = XRayState{Documents: docs, SamplingRules: rules, Destination: se.destination, SwitchedAt: se.switchedAt,
 			IndexPercent: se.percent, IndexModifiedAt: se.modifiedAt}
 	}
 	return s
@@ -258,6 +261,7 @@ func (a *AWS) Restore(s AWSState) error {
 	for region, xs := range s.XRay {
 		store := a.xrayIn(region)
 		store.search = xraySearch{destination: xs.Destination, switchedAt: xs.SwitchedAt, percent: xs.IndexPercent, modifiedAt: xs.IndexModifiedAt}
+		a.restoreSampling(region, xs.SamplingRules)
 		for _, doc := range xs.Documents {
 			// A document X-Ray would now refuse (past retention) is gone.
 			_ = a.storeDoc(store, doc)

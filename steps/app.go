@@ -99,6 +99,7 @@ func (App) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Ou
 	r.Report(flow.Event{Step: flow.IDApp, Kind: flow.URL, Time: env.Now(), Message: u})
 	out.TrafficStart = env.Now()
 	stats, err := sendTraffic(ctx, env, r, u)
+	out.TrafficEnd, out.RequestsSent = env.Now(), stats.Sent
 	if err != nil {
 		return out, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/xray"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -63,6 +64,7 @@ type leftover struct {
 	touched  []kubeObject
 	roles    []wizardRole
 	assocs   []string // pod identity association ids
+	rule     string   // the workshop sampling rule's ARN
 	cluster  string
 	provider string // OIDC provider ARN, with IncludeOIDC and our tag
 	kept     []string
@@ -250,6 +252,12 @@ func (c Cleanup) find(ctx context.Context, env *Env) (*leftover, error) {
 	if err := l.findRoles(ctx, env, ci.Name); err != nil {
 		return nil, err
 	}
+	// The workshop sampling rule the wizard made for this cluster.
+	if arn, ok, err := wizardRule(ctx, env, ci.Name); err != nil {
+		return nil, err
+	} else if ok {
+		l.rule = arn
+	}
 	// Pod identity associations the wizard tagged, for its service
 	// account in any namespace.
 	list, err := env.EKS.ListPodIdentityAssociations(ctx, &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(ci.Name),
@@ -340,7 +348,7 @@ func (l *leftover) findRoles(ctx context.Context, env *Env, cluster string) erro
 }
 
 func (l *leftover) empty() bool {
-	return len(l.objects) == 0 && len(l.touched) == 0 && len(l.roles) == 0 && len(l.assocs) == 0 && l.provider == ""
+	return len(l.objects) == 0 && len(l.touched) == 0 && len(l.roles) == 0 && len(l.assocs) == 0 && l.rule == "" && l.provider == ""
 }
 
 // Check: done when nothing the wizard made is left.
@@ -374,6 +382,11 @@ func (c Cleanup) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 	}
 	for _, id := range l.assocs {
 		p.Changes = append(p.Changes, flow.Change{Action: flow.ActDelete, Kind: "EKS pod identity association", Name: id})
+	}
+	if l.rule != "" {
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActDelete, Kind: "X-Ray sampling rule", Name: WorkshopRuleName,
+			Detail: env.T(i18n.MsgCleanupMadeByWizard)})
+		p.Commands = append(p.Commands, fmt.Sprintf("aws xray delete-sampling-rule --region %s --rule-name %s", env.Region(), WorkshopRuleName))
 	}
 	for _, r := range l.roles {
 		detail := env.T(i18n.MsgCleanupDetach, strings.Join(r.policies, ", "))
@@ -435,6 +448,19 @@ func (c Cleanup) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 			return Outcome{}, env.AWSError("eks:DeletePodIdentityAssociation", err)
 		}
 		removed++
+	}
+	if l.rule != "" {
+		progress(env, r, IDCleanup, env.T(i18n.MsgCleanupDeleting, "X-Ray sampling rule", WorkshopRuleName))
+		_, err := env.XRay.DeleteSamplingRule(ctx, &xray.DeleteSamplingRuleInput{RuleARN: aws.String(l.rule)})
+		if err != nil {
+			// X-Ray answers a rule that is gone with InvalidRequestException:
+			// look again before calling it a failure.
+			if _, still, rerr := wizardRule(ctx, env, l.cluster); rerr != nil || still || !IsCode(err, "InvalidRequestException") {
+				return Outcome{}, env.AWSError("xray:DeleteSamplingRule", err)
+			}
+		} else {
+			removed++
+		}
 	}
 	for _, role := range l.roles {
 		for _, p := range role.policies {

@@ -54,6 +54,9 @@ type Options struct {
 	AppNamespace string // where the sample app lives
 	Identity     string // irsa (default) or pod-identity
 	Requests     int    // how many requests the traffic step sends
+	// SamplingRule is what the sampling step does about the workshop
+	// rule: SamplingLeave (the default), SamplingAsk or SamplingRecordAll.
+	SamplingRule string
 	Since        time.Duration
 	Filter       string // X-Ray filter expression for the trace counts
 	// TracesOnce makes the traces step count once, without waiting for

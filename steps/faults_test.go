@@ -117,7 +117,7 @@ func TestLeastPrivilegePolicyMatchesCalls(t *testing.T) {
 	rec := &calls{}
 	cfg := config(sb.Endpoint, rec)
 	run := func() {
-		env := newEnv(sb, steps.Options{Requests: 3})
+		env := newEnv(sb, steps.Options{Requests: 3, SamplingRule: steps.SamplingRecordAll})
 		env.UseAWS(cfg)
 		(&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
 	}
@@ -186,9 +186,12 @@ func TestLeastPrivilegePolicyMatchesCalls(t *testing.T) {
 	}
 	for a := range allowed {
 		// Tagging and passing a role are permissions of other calls
-		// (CreateRole with tags, CreatePodIdentityAssociation); an association
-		// is updated only when it points at another role.
-		if !used[a] && a != "iam:TagOpenIDConnectProvider" && a != "iam:TagRole" && a != "iam:PassRole" && a != "eks:UpdatePodIdentityAssociation" {
+		// (CreateRole and CreateSamplingRule with tags,
+		// CreatePodIdentityAssociation); an association is updated only
+		// when it points at another role, the workshop sampling rule only
+		// when someone changed it.
+		if !used[a] && a != "iam:TagOpenIDConnectProvider" && a != "iam:TagRole" && a != "iam:PassRole" && a != "eks:UpdatePodIdentityAssociation" &&
+			a != "xray:TagResource" && a != "xray:UpdateSamplingRule" {
 			t.Errorf("assets/iam-policy.json allows %s, which the wizard never calls", a)
 		}
 	}

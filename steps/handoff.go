@@ -15,6 +15,10 @@ type Handoff struct {
 	// TrafficStart is when the app step began sending requests, the start
 	// of the trace window (zero when it sent none).
 	TrafficStart time.Time
+	// TrafficEnd is when the app step's last answer came, and RequestsSent
+	// how many requests it sent (zero when it sent none).
+	TrafficEnd   time.Time
+	RequestsSent int
 	// Consent is the answer to this step's plan.
 	Consent flow.Consent
 	// Ask asks about a change a step finds it needs while it runs, such as
@@ -36,6 +40,8 @@ type Outcome struct {
 	Result       flow.Result
 	AppURL       string
 	TrafficStart time.Time
+	TrafficEnd   time.Time
+	RequestsSent int
 	Counts       *flow.TraceCounts
 	Graph        *flow.ServiceGraph
 }
@@ -50,5 +56,8 @@ func (h *Handoff) merge(o Outcome) {
 	}
 	if !o.TrafficStart.IsZero() && h.TrafficStart.IsZero() {
 		h.TrafficStart = o.TrafficStart
+	}
+	if !o.TrafficEnd.IsZero() {
+		h.TrafficEnd, h.RequestsSent = o.TrafficEnd, o.RequestsSent
 	}
 }

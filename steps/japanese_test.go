@@ -23,7 +23,8 @@ var englishAllowed = []string{
 	"Ready", "Running", "Pending", "ContainerCreating", "CrashLoopBackOff",
 	"IAM OIDC provider", "IAM role", "IAM policy", "AWSXRayDaemonWriteAccess", "AWSXrayReadOnlyAccess",
 	"Frontend", "Product-Catalog", "Product-Detail", "client", "daemon", "kube", "kubectl", "eksctl", "aws", "xray-wizard",
-	"ACTIVE", "doctor", "default", "workshop", "ms", "ok", "sandbox", "preflight", "oidc", "iamsa", "daemonset", "pods", "app", "traces",
+	"ACTIVE", "doctor", "default", "workshop", "ms", "ok", "sandbox", "preflight", "oidc", "iamsa", "daemonset", "pods", "sampling", "app", "traces",
+	"Default", // the account's sampling rule, as X-Ray names it
 }
 
 // stray finds the English words in text that are not allowed: commands

@@ -164,7 +164,7 @@ func TestSelect(t *testing.T) {
 	if _, err := Select("oidc,nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("unknown step: %v", err)
 	}
-	if ss, _ := Select(""); len(ss) != 7 {
+	if ss, _ := Select(""); len(ss) != 8 {
 		t.Errorf("all steps: %d", len(ss))
 	}
 }

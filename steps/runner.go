@@ -33,7 +33,8 @@ type Runner struct {
 func (rn *Runner) Handoff() Handoff {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
-	return Handoff{AppURL: rn.handoff.AppURL, TrafficStart: rn.handoff.TrafficStart}
+	return Handoff{AppURL: rn.handoff.AppURL, TrafficStart: rn.handoff.TrafficStart, TrafficEnd: rn.handoff.TrafficEnd,
+		RequestsSent: rn.handoff.RequestsSent}
 }
 
 // keep takes what a step's Apply handed on.

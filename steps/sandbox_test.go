@@ -93,17 +93,22 @@ func wizardWrites(cs *kube.Fake) []string {
 	return out
 }
 
-// The whole lab against the sandbox through the real SDK clients; then a
-// second run that finds everything in place and changes nothing.
+// The whole lab against the sandbox through the real SDK clients, with
+// the workshop sampling rule (-y --sampling-rule record-all); then a second
+// run that finds everything in place and changes nothing.
 func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
 	sb := startSandbox(t)
-	env := newEnv(sb, steps.Options{Requests: 20})
+	env := newEnv(sb, steps.Options{Requests: 20, SamplingRule: steps.SamplingRecordAll})
 	ev := &events{}
 	rn := &steps.Runner{Env: env, Steps: steps.All(), Sandbox: true}
 	sum := rn.Run(context.Background(), ev)
-	wantStatuses(t, "first run", sum, flow.Done, flow.Created, flow.Created, flow.Created, flow.Done, flow.Done, flow.Done)
+	wantStatuses(t, "first run", sum, flow.Done, flow.Created, flow.Created, flow.Created, flow.Done, flow.Created, flow.Done, flow.Done)
+	// The workshop rule records every request: 20 traces, as it says.
 	if sum.Traces == nil || sum.Traces.Total != 20 {
-		t.Fatalf("traces = %+v, want 20 (one per request)", sum.Traces)
+		t.Fatalf("traces = %+v, want 20 (the workshop rule keeps every request)", sum.Traces)
+	}
+	if sp := sum.Traces.Sampling; sp == nil || sp.RequestsSent != 20 || sp.Expected == nil || *sp.Expected != 20 || sp.Rule != steps.WorkshopRuleName {
+		t.Errorf("sampling = %+v", sp)
 	}
 	tr := sum.Traces
 	if tr.OK+tr.Error+tr.Fault+tr.Throttle != tr.Total || tr.ByService["Frontend"] != 20 {
@@ -138,9 +143,9 @@ func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
 	before := sb.AWS.Calls()
 	cs := sb.Clientset().(*kube.Fake)
 	cs.ClearActions()
-	env2 := newEnv(sb, steps.Options{Requests: 5})
+	env2 := newEnv(sb, steps.Options{Requests: 5, SamplingRule: steps.SamplingRecordAll})
 	sum2 := (&steps.Runner{Env: env2, Steps: steps.All()}).Run(context.Background(), &events{})
-	wantStatuses(t, "second run", sum2, flow.Done, flow.Unchanged, flow.Unchanged, flow.Unchanged, flow.Done, flow.Done, flow.Done)
+	wantStatuses(t, "second run", sum2, flow.Done, flow.Unchanged, flow.Unchanged, flow.Unchanged, flow.Done, flow.Unchanged, flow.Done, flow.Done)
 	after := sb.AWS.Calls()
 	for op, n := range mutatingAWS(after) {
 		if n != mutatingAWS(before)[op] {
@@ -150,7 +155,7 @@ func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
 	if w := wizardWrites(cs); len(w) != 0 {
 		t.Errorf("second run wrote to the cluster: %v", w)
 	}
-	for _, id := range []string{"oidc", "iamsa", "daemonset"} {
+	for _, id := range []string{"oidc", "iamsa", "daemonset", "sampling"} {
 		for _, s := range sum2.Steps {
 			if s.ID == id && !strings.Contains(strings.ToLower(s.Detail), "already") {
 				t.Errorf("second run, %s: %q does not say it was already done", id, s.Detail)
@@ -264,10 +269,11 @@ func TestNoTracesWithoutIRSA(t *testing.T) {
 // nothing.
 func TestPodIdentityOnSandbox(t *testing.T) {
 	sb := startSandbox(t)
-	env := newEnv(sb, steps.Options{Identity: steps.IdentityPodIdentity, Requests: 10})
+	env := newEnv(sb, steps.Options{Identity: steps.IdentityPodIdentity, Requests: 10, SamplingRule: steps.SamplingRecordAll})
 	sum := (&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
-	// No OIDC provider is needed: the oidc step has nothing to do.
-	wantStatuses(t, "first run", sum, flow.Done, flow.Unchanged, flow.Created, flow.Created, flow.Done, flow.Done, flow.Done)
+	// No OIDC provider is needed: the oidc step has nothing to do. The
+	// workshop rule keeps every request.
+	wantStatuses(t, "first run", sum, flow.Done, flow.Unchanged, flow.Created, flow.Created, flow.Done, flow.Created, flow.Done, flow.Done)
 	if sum.Traces == nil || sum.Traces.Total != 10 {
 		t.Fatalf("traces = %+v", sum.Traces)
 	}
@@ -318,7 +324,7 @@ func TestStoppedByYou(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sum := (&steps.Runner{Env: newEnv(sb, steps.Options{}), Steps: steps.All(), Confirm: cancelAtAsk{cancel}}).Run(ctx, &events{})
-	wantStatuses(t, "stopped at oidc", sum, flow.Done, flow.Stopped, flow.Skipped, flow.Skipped, flow.Skipped, flow.Skipped, flow.Skipped)
+	wantStatuses(t, "stopped at oidc", sum, flow.Done, flow.Stopped, flow.Skipped, flow.Skipped, flow.Skipped, flow.Skipped, flow.Skipped, flow.Skipped)
 	if d := sum.Steps[1].Detail; d != "stopped by you" || sum.Steps[1].Fix != "" {
 		t.Errorf("oidc: %+v", sum.Steps[1])
 	}
@@ -338,7 +344,7 @@ func TestNoOneToAskPlansOnly(t *testing.T) {
 	sb := startSandbox(t)
 	before := mutatingAWS(sb.AWS.Calls())
 	sum := (&steps.Runner{Env: newEnv(sb, steps.Options{}), Steps: steps.All(), Confirm: flow.NoOne{}}).Run(context.Background(), &events{})
-	wantStatuses(t, "no one to ask", sum, flow.Done, flow.Planned, flow.Planned, flow.Planned, flow.Planned, flow.Planned, flow.Planned)
+	wantStatuses(t, "no one to ask", sum, flow.Done, flow.Planned, flow.Planned, flow.Planned, flow.Planned, flow.Planned, flow.Planned, flow.Planned)
 	if !sum.NotApplied || sum.Failed() {
 		t.Errorf("notApplied %v, failed %v", sum.NotApplied, sum.Failed())
 	}

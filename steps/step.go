@@ -37,7 +37,7 @@ type Status struct {
 
 // All returns every step in the lab's order.
 func All() []Step {
-	return []Step{Preflight{}, OIDC{}, IAMServiceAccount{}, DaemonSet{}, Pods{}, App{}, Traces{}}
+	return []Step{Preflight{}, OIDC{}, IAMServiceAccount{}, DaemonSet{}, Pods{}, Sampling{}, App{}, Traces{}}
 }
 
 // Select returns the steps named in ids (comma-separated, any order) in the

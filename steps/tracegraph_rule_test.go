@@ -13,7 +13,8 @@ import (
 // counts' 429s, though X-Ray's error total includes them.
 func TestMapAndCountsAgreeOn429(t *testing.T) {
 	sb := startSandbox(t)
-	env := newEnv(sb, steps.Options{Requests: 40})
+	// Every request traced (the workshop rule), so the 429s are there.
+	env := newEnv(sb, steps.Options{Requests: 40, SamplingRule: steps.SamplingRecordAll})
 	sum := (&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
 	c, g := sum.Traces, sum.Graph
 	if c == nil || g == nil || c.Throttle == 0 {

@@ -158,6 +158,7 @@ func Refresh(ctx context.Context, env *Env, in Handoff, r flow.Reporter) error {
 	if err != nil {
 		return err
 	}
+	c.Sampling = SamplingFacts(ctx, env, in)
 	r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c, Graph: g})
 	return nil
 }
@@ -243,6 +244,7 @@ func (Traces) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) 
 		return out, &flow.Error{Err: ErrNoTraces, Cause: env.T(i18n.ErrNoTraces, env.Region(), env.Opts.Lang.Duration(env.Opts.TracesTimeout)),
 			Fix: env.T(i18n.FixTracesDoctor, env.doctorCommand())}
 	}
+	last.Sampling = SamplingFacts(ctx, env, in)
 	// The map of the same window, once the counts have settled.
 	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer gcancel()
@@ -264,6 +266,7 @@ func tracesOnce(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Out
 	if err != nil {
 		return Outcome{}, err
 	}
+	c.Sampling = SamplingFacts(ctx, env, in)
 	out := Outcome{Counts: &c, Graph: g}
 	r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &c, Graph: g})
 	if c.Total == 0 {

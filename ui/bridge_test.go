@@ -97,11 +97,11 @@ func TestStartSummaryComesLast(t *testing.T) {
 		t.Errorf("startCmd returned %v", msg)
 	}
 	b := waitBatch(t, p)
-	if len(b) != 15 {
-		t.Fatalf("%d messages, want 14 events and the summary", len(b))
+	if len(b) != 17 {
+		t.Fatalf("%d messages, want 16 events and the summary", len(b))
 	}
-	if d, ok := b[14].(doneMsg); !ok || d.sum.Cluster != "c" {
-		t.Errorf("last message is %T, want the summary", b[14])
+	if d, ok := b[16].(doneMsg); !ok || d.sum.Cluster != "c" {
+		t.Errorf("last message is %T, want the summary", b[16])
 	}
 	select {
 	case <-p.done:

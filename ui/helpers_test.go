@@ -46,11 +46,11 @@ var consoleLinks = []string{
 	"https://us-west-2.console.aws.amazon.com/cloudwatch/home?region=us-west-2#xray:traces/query",
 }
 
-// infos are the seven steps as the wizard describes them.
+// infos are the eight steps as the wizard describes them.
 func infos(l i18n.Lang) []flow.StepInfo {
 	keys := [][2]i18n.Key{
 		{i18n.PreflightTitle, i18n.PreflightWhy}, {i18n.OIDCTitle, i18n.OIDCWhy}, {i18n.IAMSATitle, i18n.IAMSAWhy},
-		{i18n.DaemonSetTitle, i18n.DaemonSetWhy}, {i18n.PodsTitle, i18n.PodsWhy}, {i18n.AppTitle, i18n.AppWhy}, {i18n.TracesTitle, i18n.TracesWhy},
+		{i18n.DaemonSetTitle, i18n.DaemonSetWhy}, {i18n.PodsTitle, i18n.PodsWhy}, {i18n.SamplingTitle, i18n.SamplingWhy}, {i18n.AppTitle, i18n.AppWhy}, {i18n.TracesTitle, i18n.TracesWhy},
 	}
 	out := make([]flow.StepInfo, len(flow.AllIDs))
 	for i, id := range flow.AllIDs {
@@ -111,6 +111,17 @@ var plans = map[string]flow.Plan{
 		Note:       "Unlike the lab's manifest, no ClusterRoleBinding to cluster-admin: the daemon never calls the Kubernetes API.",
 	},
 	flow.IDPods: {Commands: []string{"kubectl get pods -L app"}, Equivalent: []string{"kubectl get pods -n default -l app=xray-daemon -o wide --watch"}},
+	flow.IDSampling: {
+		Changes: []flow.Change{
+			{Action: flow.ActNone, Kind: "X-Ray sampling rule", Name: "Default", Detail: "priority 10000 · 1/s + 5 % · service * · host * · URL *"},
+			{Action: flow.ActCreate, Kind: "X-Ray sampling rule", Name: "xray-wizard-workshop", Detail: "records every request of service Frontend (rate 1.0, priority 1), tagged as the wizard's"},
+		},
+		Commands: []string{
+			"aws xray get-sampling-rules --region us-west-2",
+			`aws xray create-sampling-rule --region us-west-2 --sampling-rule '{"FixedRate":1,"HTTPMethod":"*","Host":"*","Priority":1,"ReservoirSize":0,"ResourceARN":"*","ServiceName":"Frontend","ServiceType":"*","URLPath":"*","Version":1,"RuleName":"xray-wizard-workshop"}' --tags Key=app.kubernetes.io/managed-by,Value=xray-wizard`,
+		},
+		Note: "Of the 20 requests the app step sends, the rules keep about 2 as traces (10 %) when they go out within a second: rule Default records 1 a second and 5 % of the rest.",
+	},
 	flow.IDApp: {
 		Commands: []string{`kubectl get svc frontend -n workshop -o jsonpath="{.status.loadBalancer.ingress[*].hostname}"`},
 		Equivalent: []string{
@@ -258,6 +269,7 @@ var details = map[string]string{
 	flow.IDIAMSA:     "ServiceAccount default/xray-daemon uses role " + role,
 	flow.IDDaemonSet: "applied the X-Ray daemon's ConfigMap, Service and DaemonSet in default",
 	flow.IDPods:      "3/3 daemon pods Ready",
+	flow.IDSampling:  "Sampling rule xray-wizard-workshop records every request of the sample app.",
 	flow.IDApp:       "sent 20 requests to " + appURL + " (0 without an answer)",
 	flow.IDTraces:    "20 traces: 15 OK, 2 4xx, 1 5xx, 2 429",
 }
@@ -307,7 +319,11 @@ func pods(ready int) *flow.PodTable {
 var counts = &flow.TraceCounts{Total: 20, OK: 15, Error: 2, Fault: 1, Throttle: 2,
 	ByService: map[string]int{"Frontend": 20, "Product-Catalog": 18, "Product-Detail": 16},
 	Start:     clock.Add(-time.Minute), End: clock, Region: "us-west-2",
-	PerMinute: perMinute(clock.Add(-6*time.Minute), 0, 0, 2, 0, 11, 7)}
+	PerMinute: perMinute(clock.Add(-6*time.Minute), 0, 0, 2, 0, 11, 7),
+	Sampling: &flow.Sampling{Rules: []flow.SamplingRule{
+		{Name: "xray-wizard-workshop", Priority: 1, FixedRate: 1, ServiceName: "Frontend", Wizard: true},
+		{Name: "Default", Priority: 10000, ReservoirSize: 1, FixedRate: 0.05, ServiceName: "*"},
+	}, RequestsSent: 20, Expected: ptr(20), Rule: "xray-wizard-workshop"}}
 
 // perMinute is a traces-per-minute series from start, a minute apart.
 func perMinute(start time.Time, n ...int) []flow.TraceRate {

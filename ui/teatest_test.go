@@ -154,7 +154,7 @@ func TestProgramWholeRun(t *testing.T) {
 			f := newFake(l)
 			m := New(context.Background(), Config{Lang: l, Sandbox: true, Steps: infos(l), Start: f.start})
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-			f.answer(t, tm, 3)
+			f.answer(t, tm, 4)
 			var out bytes.Buffer
 			done, total := "X-Ray is set up", "total 20"
 			if l == i18n.Ja {
@@ -164,7 +164,7 @@ func TestProgramWholeRun(t *testing.T) {
 			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 			sum, ok := fm.Summary()
-			if !ok || sum.Interrupted || sum.Failed() || len(sum.Steps) != 7 || sum.Traces == nil || sum.Traces.Total != 20 || sum.AppURL != appURL {
+			if !ok || sum.Interrupted || sum.Failed() || len(sum.Steps) != 8 || sum.Traces == nil || sum.Traces.Total != 20 || sum.AppURL != appURL {
 				t.Fatalf("summary = %+v", sum)
 			}
 			for i, s := range sum.Steps {
@@ -172,8 +172,8 @@ func TestProgramWholeRun(t *testing.T) {
 					t.Errorf("step %d: %s %s", i, s.ID, s.Status)
 				}
 			}
-			if f.answers.Load() != 3 {
-				t.Errorf("%d questions answered, want 3 (oidc, iamsa, daemonset)", f.answers.Load())
+			if f.answers.Load() != 4 {
+				t.Errorf("%d questions answered, want 4 (oidc, iamsa, daemonset, sampling)", f.answers.Load())
 			}
 			if fm.ctx.Err() != nil && f.ctxErr.Load() != "<nil>" {
 				t.Errorf("the run's context was cancelled during the run: %v", f.ctxErr.Load())

@@ -292,7 +292,7 @@ func TestDoneShowsTheFinalScreen(t *testing.T) {
 
 func TestFailedRunMarksTheStepsAfter(t *testing.T) {
 	m := phases(i18n.En, 80, 24)["failed_final"]
-	want := []status{stDone, stDone, stFailed, stSkipped, stSkipped, stSkipped, stSkipped}
+	want := []status{stDone, stDone, stFailed, stSkipped, stSkipped, stSkipped, stSkipped, stSkipped}
 	for i, s := range m.steps {
 		if s.status != want[i] {
 			t.Errorf("%s: %v, want %v", s.info.ID, s.status, want[i])

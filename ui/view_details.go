@@ -155,7 +155,7 @@ func (m *Model) introLines(w int) []string {
 	out = append(out, "", m.st.head.Render(t(i18n.UIIntroSteps)))
 	what := map[string]i18n.Key{
 		flow.IDPreflight: i18n.UIIntroPreflight, flow.IDOIDC: i18n.UIIntroOIDC, flow.IDIAMSA: i18n.UIIntroIAMSA,
-		flow.IDDaemonSet: i18n.UIIntroDaemon, flow.IDPods: i18n.UIIntroPods, flow.IDApp: i18n.UIIntroApp, flow.IDTraces: i18n.UIIntroTraces,
+		flow.IDDaemonSet: i18n.UIIntroDaemon, flow.IDPods: i18n.UIIntroPods, flow.IDSampling: i18n.UIIntroSampling, flow.IDApp: i18n.UIIntroApp, flow.IDTraces: i18n.UIIntroTraces,
 	}
 	idW := 0
 	for _, s := range m.steps {

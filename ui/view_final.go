@@ -8,6 +8,7 @@ import (
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/report"
 )
 
 // finalLines is the last screen, for the viewport: the outcome first; then
@@ -75,6 +76,9 @@ func (m *Model) finalLines(w int) []string {
 		out = append(out, m.countLines(c, w)...)
 		if l := m.chartLine(c.PerMinute, w); l != "" && c.Total > 0 {
 			out = append(out, l)
+		}
+		if l := report.SamplingLine(m.lang, c); l != "" {
+			out = append(out, paint(m.st.dim, wrap(l, w))...)
 		}
 		if m.cfg.Refresh != nil {
 			switch {
