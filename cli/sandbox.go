@@ -25,9 +25,9 @@ import (
 
 // ServeOptions are the flags of sandbox serve.
 type ServeOptions struct {
-	Listen   string
-	Latency  time.Duration
-	Seed     int
+	Listen  string
+	Latency time.Duration
+	Seed    int
 	// SeedSpan and SeedAgo place the seeded traces: spread over SeedSpan,
 	// ending SeedAgo before now.
 	SeedSpan time.Duration
