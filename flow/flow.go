@@ -287,6 +287,10 @@ type TraceCounts struct {
 	// PerMinute is the traces per minute of trace start, oldest first,
 	// for the chart; minutes without traces are there with 0.
 	PerMinute []TraceRate `json:"perMinute,omitempty"`
+	// Estimate marks a first figure, read from the service map's request
+	// counts in one round trip while the count pages; the exact count
+	// replaces it.
+	Estimate bool `json:"estimate"`
 }
 
 // Error is a failure a person can act on: what went wrong and what to do.

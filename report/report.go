@@ -27,6 +27,9 @@ type Lines struct {
 	podsAt      time.Time
 	lastTraffic int
 	lastTraces  int
+	// lastEstimate: the last count was a first figure, so the exact one
+	// is written even when it is the same.
+	lastEstimate bool
 }
 
 // Report writes e as a line, leaving out updates that add nothing new (a pod
@@ -91,11 +94,11 @@ func (l *Lines) Report(e flow.Event) {
 		fmt.Fprintf(l.W, "  %s %d/%d (%s)\n", t(i18n.CLIRequests), x.Sent, x.Total, statusLine(x))
 	case flow.Traces:
 		c := e.Counts
-		if c.Total == l.lastTraces {
+		if c.Total == l.lastTraces && c.Estimate == l.lastEstimate {
 			return
 		}
-		l.lastTraces = c.Total
-		fmt.Fprintf(l.W, "  %s\n", t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle))
+		l.lastTraces, l.lastEstimate = c.Total, c.Estimate
+		fmt.Fprintf(l.W, "  %s\n", tracesLine(t, c))
 	case flow.Finished:
 		mark, _ := e.Result.Mark()
 		fmt.Fprintf(l.W, "%s %s: %s\n", mark, e.Step, e.Message)
@@ -103,6 +106,15 @@ func (l *Lines) Report(e flow.Event) {
 			fmt.Fprintf(l.W, "  %s: %s\n", t(i18n.CLIFix), e.Err.Fix)
 		}
 	}
+}
+
+// tracesLine is a count in a line: the outcomes of an exact one, "about N"
+// for a first figure.
+func tracesLine(t func(i18n.Key, ...any) string, c *flow.TraceCounts) string {
+	if c.Estimate {
+		return t(i18n.MsgTracesEstimated, c.Total)
+	}
+	return t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle)
 }
 
 func statusLine(x *flow.TrafficStats) string {
@@ -214,7 +226,7 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		fmt.Fprintf(w, "%s: %s\n", t(i18n.CLIAppURL), s.AppURL)
 	}
 	if c := s.Traces; c != nil {
-		fmt.Fprintf(w, "%s\n", t(i18n.MsgTracesCounted, c.Total, c.OK, c.Error, c.Fault, c.Throttle))
+		fmt.Fprintf(w, "%s\n", tracesLine(t, c))
 		names := make([]string, 0, len(c.ByService))
 		for n := range c.ByService {
 			names = append(names, n)
