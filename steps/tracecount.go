@@ -94,10 +94,13 @@ func traceIDEpoch(id string) (int64, bool) {
 	return int64(v), err == nil
 }
 
-// tally is a count in progress.
+// tally is a count in progress. Each of a count's workers keeps one, so
+// its per-minute counts are small numbers, made the chart's series once
+// the count ends (counts).
 type tally struct {
-	counts flow.TraceCounts
-	minute int64 // the chart's first minute, epoch seconds
+	counts    flow.TraceCounts // without PerMinute
+	minute    int64            // the chart's first minute, epoch seconds
+	perMinute []int32
 }
 
 func newTally(start, end time.Time) tally {
@@ -106,37 +109,36 @@ func newTally(start, end time.Time) tally {
 	if n < 1 {
 		n = 1
 	}
-	per := make([]flow.TraceRate, n)
-	for i := range per {
-		per[i].Minute = m0.Add(time.Duration(i) * time.Minute)
-	}
-	return tally{counts: flow.TraceCounts{ByService: map[string]int{}, Start: start, End: end, PerMinute: per}, minute: m0.Unix()}
+	return tally{counts: flow.TraceCounts{ByService: map[string]int{}, Start: start, End: end}, minute: m0.Unix(), perMinute: make([]int32, n)}
 }
 
 // add counts one trace. The outcomes are exclusive, worst first: fault
 // (5xx), throttle (429), error (other 4xx), ok; so they add up to the total.
-func (t *tally) add(id string, fault, throttle, isErr bool, services []string) {
+// A service the trace names twice counts once.
+func (t *tally) add(s *slimSummary) {
 	c := &t.counts
 	c.Total++
 	switch {
-	case fault:
+	case s.HasFault:
 		c.Fault++
-	case throttle:
+	case s.HasThrottle:
 		c.Throttle++
-	case isErr:
+	case s.HasError:
 		c.Error++
 	default:
 		c.OK++
 	}
-	for i, name := range services {
-		if name == "" || slices.Contains(services[:i], name) {
+	ids := s.ServiceIds
+	for i := range ids {
+		name := ids[i].Name
+		if name == "" || slices.ContainsFunc(ids[:i], func(o struct{ Name string }) bool { return o.Name == name }) {
 			continue
 		}
 		c.ByService[name]++
 	}
-	if sec, ok := traceIDEpoch(id); ok {
-		if i := (sec - t.minute) / 60; i >= 0 && i < int64(len(c.PerMinute)) {
-			c.PerMinute[i].Count++
+	if sec, ok := traceIDEpoch(s.Id); ok {
+		if i := (sec - t.minute) / 60; i >= 0 && i < int64(len(t.perMinute)) {
+			t.perMinute[i]++
 		}
 	}
 }
@@ -151,7 +153,18 @@ func (t *tally) merge(o *tally) {
 	for k, v := range o.counts.ByService {
 		c.ByService[k] += v
 	}
-	for i := range c.PerMinute {
-		c.PerMinute[i].Count += o.counts.PerMinute[i].Count
+	for i := range t.perMinute {
+		t.perMinute[i] += o.perMinute[i]
 	}
+}
+
+// result is the count with its per-minute series: every minute of the
+// window, oldest first, those without traces with 0.
+func (t *tally) result() flow.TraceCounts {
+	c := t.counts
+	c.PerMinute = make([]flow.TraceRate, len(t.perMinute))
+	for i, n := range t.perMinute {
+		c.PerMinute[i] = flow.TraceRate{Minute: time.Unix(t.minute+int64(i)*60, 0), Count: int(n)}
+	}
+	return c
 }

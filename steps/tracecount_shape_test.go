@@ -56,7 +56,8 @@ func (w *watchedAPI) longest() int {
 }
 
 // The shapes of the benchmark, smaller: traces spread over 6 hours, bunched
-// in 15 minutes at the end of 6 hours and in the middle of 24 hours, and
+// in 15 minutes (and as densely as the benchmark's, in 3 minutes) at the
+// end of 6 hours and in the middle of 24 hours, and
 // spread over 30 hours (a window five times the API's longest range). Each
 // counts exactly; no request asks for more than the API allows; and no
 // sub-window pages through the bunch alone: the longest chain of pages
@@ -75,6 +76,9 @@ func TestCountShapesExactAndSpread(t *testing.T) {
 	}{
 		{"even-6h", 6 * time.Hour, 6*time.Hour - time.Minute, 5 * time.Second, 0, 2 * pagesPerPiece, 1.6},
 		{"bunched-15m-end-of-6h", 6 * time.Hour, 15 * time.Minute, 5 * time.Second, 0, 2 * pagesPerPiece, 1.6},
+		// 110 traces a second: a page is less than the end second of the
+		// sub-window before, which X-Ray's answer includes.
+		{"dense-3m-end-of-6h", 6 * time.Hour, 3 * time.Minute, 5 * time.Second, 0, 2 * pagesPerPiece, 1.6},
 		{"bunched-15m-mid-24h", 24 * time.Hour, 12 * time.Hour, 12*time.Hour - 15*time.Minute, 0, 2 * pagesPerPiece, 1.6},
 		{"spread-30h-one-cut", 30 * time.Hour, 30*time.Hour - time.Minute, 5 * time.Second, 1, 2 * pagesPerPiece, 1.6},
 	}
@@ -149,7 +153,8 @@ func TestSubWindowPieces(t *testing.T) {
 		{"dense: 100 traces in one second: 16 s a piece", page(1990, 1990, 100), 63},
 		{"10 s a page: 160 s a piece", page(1990, 1999, 100), 7},
 		{"the page spans the whole sub-window: no cut", page(1000, 1999, 100), 1},
-		{"only the next sub-window's second", page(2000, 2000, 100), 1},
+		{"only the next sub-window's second: as dense", page(2000, 2000, 100), 63},
+		{"outside the range", page(2001, 2005, 100), 1},
 		{"empty", &slimPage{}, 1},
 	} {
 		if got := w.pieces(c.p); got != c.want {

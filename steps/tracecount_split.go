@@ -98,28 +98,29 @@ func (w subWindow) holds(id string) bool {
 }
 
 // pieces is how many parts a sub-window whose first page was not its last
-// should be cut into: the page's size traces of it spanned the seconds
-// [lo, hi], so about pagesPerPiece pages' worth of seconds a piece. One
-// means: page it through.
+// should be cut into: the page's traces span some seconds, so a piece gets
+// about pagesPerPiece pages' worth of seconds. The page's traces of the
+// query's end second count too, though they belong to the next sub-window:
+// they tell the density as well, and a page listing the newest traces
+// first may hold nothing else. One means: page it through.
 func (w subWindow) pieces(page *slimPage) int {
 	secs := w.seconds()
 	if secs < 2 || len(page.TraceSummaries) == 0 {
 		return 1
 	}
-	held := 0
+	seen := 0
 	lo, hi := w.to, w.from
 	for i := range page.TraceSummaries {
-		id := page.TraceSummaries[i].Id
-		if sec, ok := traceIDEpoch(id); ok && w.holds(id) {
-			held++
+		if sec, ok := traceIDEpoch(page.TraceSummaries[i].Id); ok && sec >= w.from && sec <= w.to {
+			seen++
 			lo, hi = min(lo, sec), max(hi, sec)
 		}
 	}
-	if held == 0 {
+	if seen == 0 {
 		return 1
 	}
 	span := hi - lo + 1
-	per := max(pagesPerPiece*int64(len(page.TraceSummaries))*span/int64(held), 1)
+	per := max(pagesPerPiece*int64(len(page.TraceSummaries))*span/int64(seen), 1)
 	return int(min((secs+per-1)/per, maxPieces, secs))
 }
 
@@ -140,7 +141,7 @@ func countWindow(ctx context.Context, api summaryAPI, start, end time.Time, o Co
 	}
 	total := newTally(start, end)
 	if !end.After(start) {
-		return total.counts, nil
+		return total.result(), nil
 	}
 	c := &counter{api: api, filter: o.Filter, pace: func(opts *xray.Options) {
 		opts.Retryer = o.Retryer
@@ -170,10 +171,8 @@ func countWindow(ctx context.Context, api summaryAPI, start, end time.Time, o Co
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return total.counts, err
-	}
-	return total.counts, nil
+	err := g.Wait()
+	return total.result(), err
 }
 
 // counter is what every worker of a count shares.
@@ -210,7 +209,7 @@ func (c *counter) page(ctx context.Context, w subWindow, t *tally) ([]subWindow,
 		first = false
 		for i := range page.TraceSummaries {
 			if s := &page.TraceSummaries[i]; w.holds(s.Id) {
-				t.add(s.Id, s.HasFault, s.HasThrottle, s.HasError, s.serviceNames())
+				t.add(s)
 			}
 		}
 	}
