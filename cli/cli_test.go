@@ -182,11 +182,11 @@ func TestNewCmdSandboxServeFlags(t *testing.T) {
 	f, _ := testFactory(nil)
 	var got *ServeOptions
 	cmd := NewCmdSandboxServe(f, func(_ context.Context, o *ServeOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--listen", "localhost:9", "--latency", "5ms", "--seed-traces", "10", "--throttle-rate", "2.5"})
+	cmd.SetArgs([]string{"--listen", "localhost:9", "--latency", "5ms", "--seed-traces", "10", "--seed-span", "6h", "--seed-ago", "1h", "--throttle-rate", "2.5"})
 	if code := execute(context.Background(), f, cmd); code != ExitOK || got == nil {
 		t.Fatalf("exit %d", code)
 	}
-	if *got != (ServeOptions{Listen: "localhost:9", Latency: 5 * time.Millisecond, Seed: 10, Throttle: 2.5}) {
+	if *got != (ServeOptions{Listen: "localhost:9", Latency: 5 * time.Millisecond, Seed: 10, SeedSpan: 6 * time.Hour, SeedAgo: time.Hour, Throttle: 2.5}) {
 		t.Errorf("options: %+v", got)
 	}
 }
@@ -338,6 +338,10 @@ func TestBadInputRunsNothing(t *testing.T) {
 		{[]string{"sandbox", "serve", "--latency", "2m"}, nil, "--latency 2m0s"},
 		{[]string{"sandbox", "serve", "--seed-traces", "-1"}, nil, "--seed-traces -1"},
 		{[]string{"sandbox", "serve", "--throttle-rate", "-1"}, nil, "--throttle-rate -1"},
+		{[]string{"sandbox", "serve", "--seed-span", "-1h"}, nil, "--seed-span -1h0m0s"},
+		{[]string{"sandbox", "serve", "--seed-span", "800h"}, nil, "--seed-span 800h0m0s"},
+		{[]string{"sandbox", "serve", "--seed-ago", "-5s"}, nil, "--seed-ago -5s"},
+		{[]string{"sandbox", "serve", "--seed-ago", "719h", "--seed-span", "2h"}, nil, "--seed-ago 719h0m0s"},
 		{[]string{"sandbox", "reset"}, nil, "pass -y"},
 	}
 	if len(cases) < 40 {

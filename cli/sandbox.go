@@ -25,11 +25,22 @@ import (
 
 // ServeOptions are the flags of sandbox serve.
 type ServeOptions struct {
-	Listen   string
-	Latency  time.Duration
-	Seed     int
+	Listen  string
+	Latency time.Duration
+	Seed    int
+	// SeedSpan and SeedAgo place the seeded traces: spread over SeedSpan,
+	// ending SeedAgo before now.
+	SeedSpan time.Duration
+	SeedAgo  time.Duration
 	Throttle float64
 }
+
+// The default placing of seeded traces: the last 15 minutes, as the
+// sandbox's SeedTraces places them.
+const (
+	defaultSeedSpan = 14*time.Minute + 25*time.Second
+	defaultSeedAgo  = 5 * time.Second
+)
 
 func (o *ServeOptions) validate(*Factory) error {
 	host, _, err := net.SplitHostPort(o.Listen)
@@ -44,6 +55,14 @@ func (o *ServeOptions) validate(*Factory) error {
 	}
 	if o.Seed < 0 || o.Seed > 1_000_000 {
 		return usagef("--seed-traces %d: must be between 0 and 1000000", o.Seed)
+	}
+	// X-Ray keeps traces for 30 days.
+	const kept = 30 * 24 * time.Hour
+	if o.SeedSpan < 0 || o.SeedSpan > kept {
+		return usagef("--seed-span %s: must be between 0 and 720h (X-Ray keeps traces for 30 days)", o.SeedSpan)
+	}
+	if o.SeedAgo < 0 || o.SeedAgo+o.SeedSpan > kept {
+		return usagef("--seed-ago %s: must not be negative, and with --seed-span %s go back at most 720h (X-Ray keeps traces for 30 days)", o.SeedAgo, o.SeedSpan)
 	}
 	if o.Throttle < 0 {
 		return usagef("--throttle-rate %g: must not be negative", o.Throttle)
@@ -76,7 +95,9 @@ Stop it with ctrl+c.`,
 	}
 	serve.Flags().StringVar(&o.Listen, "listen", "127.0.0.1:4566", "address to serve on (loopback only)")
 	serve.Flags().DurationVar(&o.Latency, "latency", 0, "answer every request after this long (e.g. 5ms), as a distant service would")
-	serve.Flags().IntVar(&o.Seed, "seed-traces", 0, "store this many traces of the sample app in X-Ray first, over the last 15 minutes (totals on stderr)")
+	serve.Flags().IntVar(&o.Seed, "seed-traces", 0, "store this many traces of the sample app in X-Ray first, spread over --seed-span ending --seed-ago before now (totals on stderr)")
+	serve.Flags().DurationVar(&o.SeedSpan, "seed-span", defaultSeedSpan, "how long a time the seeded traces spread over (e.g. 6h)")
+	serve.Flags().DurationVar(&o.SeedAgo, "seed-ago", defaultSeedAgo, "how long before now the seeded traces end (e.g. 12h: a bunch in the middle of a 24h window)")
 	serve.Flags().Float64Var(&o.Throttle, "throttle-rate", 0, "X-Ray read calls a second before 429 ThrottledException (0: no limit)")
 	return serve
 }
@@ -86,7 +107,8 @@ func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
 	lang := f.lang()
 	a := sandbox.NewAWS(sandbox.AWSOptions{Latency: o.Latency, XRayReadRate: o.Throttle})
 	if o.Seed > 0 {
-		st, err := a.SeedTraces(o.Seed, time.Now())
+		to := time.Now().Add(-o.SeedAgo)
+		st, err := a.SeedTracesOver(o.Seed, to.Add(-o.SeedSpan), to)
 		if err != nil {
 			return err
 		}

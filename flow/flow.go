@@ -324,6 +324,10 @@ type TraceCounts struct {
 	// Sampling is the sampling rules in effect and, when the wizard sent
 	// the traffic, how many traces they should keep of it.
 	Sampling *Sampling `json:"sampling,omitempty"`
+	// Estimate marks a first figure, read from the service map's request
+	// counts in one round trip while the count pages; the exact count
+	// replaces it.
+	Estimate bool `json:"estimate"`
 }
 
 // Partial reports whether the counts are only X-Ray's indexed share of the

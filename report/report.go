@@ -32,6 +32,9 @@ type Lines struct {
 	// most every countEvery.
 	countAt   time.Time
 	countStep string
+	// lastEstimate: the last count was a first figure, so the exact one
+	// is written even when it is the same.
+	lastEstimate bool
 }
 
 // countEvery is the least time between two countdown lines of a step.
@@ -105,11 +108,11 @@ func (l *Lines) Report(e flow.Event) {
 		fmt.Fprintf(l.W, "  %s %d/%d (%s)\n", t(i18n.CLIRequests), x.Sent, x.Total, statusLine(x))
 	case flow.Traces:
 		c := e.Counts
-		if c.Total == l.lastTraces {
+		if c.Total == l.lastTraces && c.Estimate == l.lastEstimate {
 			return
 		}
-		l.lastTraces = c.Total
-		fmt.Fprintf(l.W, "  %s\n", l.Lang.Counted(c.Total, c.OK, c.Error, c.Fault, c.Throttle, c.Partial(), c.IndexedPercent, c.EstimatedTotal()))
+		l.lastTraces, l.lastEstimate = c.Total, c.Estimate
+		fmt.Fprintf(l.W, "  %s\n", tracesLine(l.Lang, c))
 	case flow.Finished:
 		mark, _ := e.Result.Mark()
 		fmt.Fprintf(l.W, "%s %s: %s\n", mark, e.Step, e.Message)
@@ -117,6 +120,15 @@ func (l *Lines) Report(e flow.Event) {
 			fmt.Fprintf(l.W, "  %s: %s\n", t(i18n.CLIFix), e.Err.Fix)
 		}
 	}
+}
+
+// tracesLine is a count in a line: the outcomes of an exact one, "about N"
+// for a first figure.
+func tracesLine(lang i18n.Lang, c *flow.TraceCounts) string {
+	if c.Estimate {
+		return lang.T(i18n.MsgTracesEstimated, c.Total)
+	}
+	return lang.Counted(c.Total, c.OK, c.Error, c.Fault, c.Throttle, c.Partial(), c.IndexedPercent, c.EstimatedTotal())
 }
 
 func statusLine(x *flow.TrafficStats) string {
@@ -234,7 +246,7 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		fmt.Fprintf(w, "%s: %s\n", t(i18n.CLIAppURL), s.AppURL)
 	}
 	if c := s.Traces; c != nil {
-		fmt.Fprintf(w, "%s\n", lang.Counted(c.Total, c.OK, c.Error, c.Fault, c.Throttle, c.Partial(), c.IndexedPercent, c.EstimatedTotal()))
+		fmt.Fprintf(w, "%s\n", tracesLine(lang, c))
 		if line := SamplingLine(lang, c); line != "" {
 			fmt.Fprintf(w, "  %s\n", line)
 		}

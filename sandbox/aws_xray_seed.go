@@ -26,8 +26,14 @@ const seedSpan = 14*time.Minute + 30*time.Second
 // SeedTraces stores n traces of the sample app in X-Ray of the account's
 // region, spread evenly over the last 15 minutes: from 14½ minutes before
 // now (so a 15-minute count begun up to half a minute later, as the traces
-// screen's is, finds them all) to 5 s before it, their ids carrying their
-// epoch second. The mix is fixed: of every
+// screen's is, finds them all) to 5 s before it (SeedTracesOver).
+func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
+	return a.SeedTracesOver(n, now.Add(-seedSpan), now.Add(-5*time.Second))
+}
+
+// SeedTracesOver stores n traces of the sample app in X-Ray of the
+// account's region, spread evenly over [from, to] (whole seconds), their
+// ids carrying their epoch second. The mix is fixed: of every
 // 20 traces 16 are ok, one a 404 (error), one a 429 (error and throttle)
 // and two a 500 (fault); every trace is Frontend calling Product-Catalog,
 // and every other one (the even ones) goes on to Product-Detail, with
@@ -36,16 +42,19 @@ const seedSpan = 14*time.Minute + 30*time.Second
 // The traces are the ones PutTraceSegments would store for the documents
 // BatchGetTraces gives back for them, built directly: 100,000 take well
 // under a second and some 700 bytes each.
-func (a *AWS) SeedTraces(n int, now time.Time) (SeedStats, error) {
-	st := SeedStats{ByService: map[string]int{}, From: now.Add(-seedSpan).Truncate(time.Second), To: now.Add(-5 * time.Second).Truncate(time.Second)}
+func (a *AWS) SeedTracesOver(n int, from, to time.Time) (SeedStats, error) {
+	st := SeedStats{ByService: map[string]int{}, From: from.Truncate(time.Second), To: to.Truncate(time.Second)}
 	if n < 0 {
 		return st, fmt.Errorf("cannot seed %d traces", n)
+	}
+	if st.To.Before(st.From) {
+		return st, fmt.Errorf("cannot seed traces from %s to %s: the end is before the start", from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
 	if n == 0 {
 		return st, nil
 	}
 	if time.Unix(st.From.Unix(), 0).Before(a.o.Now().Add(-xrayRetention)) {
-		return st, fmt.Errorf("seeding at %s: X-Ray keeps traces for 30 days only", now.Format(time.RFC3339))
+		return st, fmt.Errorf("seeding at %s: X-Ray keeps traces for 30 days only", from.Format(time.RFC3339))
 	}
 	span := st.To.Unix() - st.From.Unix()
 	a.mu.Lock()

@@ -5,15 +5,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
-	xraytypes "github.com/aws/aws-sdk-go-v2/service/xray/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 )
@@ -29,9 +26,12 @@ type CountOptions struct {
 	Filter string
 	// Parallel is how many sub-windows are paged at once (default 16).
 	Parallel int
-	// SubWindows is how many sub-windows the window is split into
+	// SubWindows is how many sub-windows the window is first cut into
 	// (default 4 × Parallel, fewer for a window of fewer seconds, more
-	// when a sub-window would be longer than maxSubWindow).
+	// when a sub-window would be longer than maxSubWindow). A sub-window
+	// whose first page shows more traces than a few pages hold is cut
+	// again (see pieces), so the time a count takes follows the traces,
+	// not the window.
 	SubWindows int
 	// Retryer paces the requests; nil makes one (countRetryer). Share one
 	// between counts to keep the pace X-Ray allowed.
@@ -39,8 +39,10 @@ type CountOptions struct {
 }
 
 // maxSubWindow is the longest time range one GetTraceSummaries request asks
-// for: X-Ray answers long ranges slowly, and the sub-windows keep each one
-// short.
+// for. X-Ray's API reference names no limit, but the console queries traces
+// at most 6 hours at a time and X-Ray answers long ranges slowly; a window
+// longer than this (--since 24h) is always cut into parts this long or
+// shorter.
 const maxSubWindow = 6 * time.Hour
 
 // countRetryer paces requests to X-Ray: the SDK's adaptive mode, which slows
@@ -82,52 +84,6 @@ func (w throttleWatch) RetryDelay(attempt int, err error) (time.Duration, error)
 	return w.RetryerV2.RetryDelay(attempt, err)
 }
 
-// subWindow is one part of the window: traces whose id carries an epoch
-// second in [from, to) — or [from, to] for the last.
-type subWindow struct {
-	from, to int64
-	last     bool
-	end      time.Time // the query's end: to, or the window's end for the last
-}
-
-// splitWindow cuts [start, end] into n sub-windows on whole seconds. Trace
-// ids carry whole seconds (TimeRangeType TraceId), so the parts hold every
-// trace of the window exactly once.
-func splitWindow(start, end time.Time, n int) []subWindow {
-	from := start.Unix()
-	to := end.Unix()
-	secs := to - from + 1
-	n = int(min(int64(max(n, 1)), secs))
-	if long := int((secs + int64(maxSubWindow/time.Second) - 1) / int64(maxSubWindow/time.Second)); n < long {
-		n = long
-	}
-	out := make([]subWindow, 0, n)
-	for i := range n {
-		a := from + secs*int64(i)/int64(n)
-		b := from + secs*int64(i+1)/int64(n)
-		w := subWindow{from: a, to: b, end: time.Unix(b, 0)}
-		if i == n-1 {
-			w.last, w.to, w.end = true, to, end
-		}
-		out = append(out, w)
-	}
-	return out
-}
-
-// holds says whether a trace id belongs to the sub-window. X-Ray's answer
-// for a time range may include the traces of its end second; this keeps
-// each in the sub-window that starts with it.
-func (w subWindow) holds(id string) bool {
-	sec, ok := traceIDEpoch(id)
-	if !ok {
-		return true // not a trace id we can read: count what X-Ray gave
-	}
-	if w.last {
-		return sec >= w.from && sec <= w.to
-	}
-	return sec >= w.from && sec < w.to
-}
-
 // traceIDEpoch reads the epoch second of a trace id, 1-5f84c7a2-….
 func traceIDEpoch(id string) (int64, bool) {
 	parts := strings.SplitN(id, "-", 3)
@@ -138,84 +94,13 @@ func traceIDEpoch(id string) (int64, bool) {
 	return int64(v), err == nil
 }
 
-// countWindow counts the traces of [start, end] (start taken down to its
-// second): the window is split into sub-windows paged concurrently, at most
-// o.Parallel at a time, each page folded into the counts as it arrives so
-// memory does not grow with the number of traces.
-func countWindow(ctx context.Context, api summaryAPI, start, end time.Time, o CountOptions) (flow.TraceCounts, error) {
-	start = start.Truncate(time.Second)
-	if o.Parallel <= 0 {
-		o.Parallel = 16
-	}
-	if o.SubWindows <= 0 {
-		o.SubWindows = 4 * o.Parallel
-	}
-	if o.Retryer == nil {
-		o.Retryer = countRetryer()
-	}
-	total := newTally(start, end)
-	if !end.After(start) {
-		return total.counts, nil
-	}
-	pace := func(opts *xray.Options) {
-		opts.Retryer = o.Retryer
-		opts.APIOptions = append(opts.APIOptions, slimSummaries)
-	}
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(o.Parallel)
-	var mu sync.Mutex
-	for _, w := range splitWindow(start, end, o.SubWindows) {
-		g.Go(func() error {
-			part := newTally(start, end)
-			in := &xray.GetTraceSummariesInput{
-				StartTime:     aws.Time(time.Unix(w.from, 0)),
-				EndTime:       aws.Time(w.end),
-				TimeRangeType: xraytypes.TimeRangeTypeTraceId,
-			}
-			if o.Filter != "" {
-				in.FilterExpression = aws.String(o.Filter)
-			}
-			p := xray.NewGetTraceSummariesPaginator(api, in)
-			for p.HasMorePages() {
-				out, err := p.NextPage(ctx, pace)
-				if err != nil {
-					return err
-				}
-				if page := slimOf(out); page != nil {
-					for i := range page.TraceSummaries {
-						if s := &page.TraceSummaries[i]; w.holds(s.Id) {
-							part.add(s.Id, s.HasFault, s.HasThrottle, s.HasError, s.serviceNames())
-						}
-					}
-					continue
-				}
-				for i := range out.TraceSummaries {
-					s := &out.TraceSummaries[i]
-					if id := aws.ToString(s.Id); w.holds(id) {
-						names := make([]string, len(s.ServiceIds))
-						for j, sid := range s.ServiceIds {
-							names[j] = aws.ToString(sid.Name)
-						}
-						part.add(id, aws.ToBool(s.HasFault), aws.ToBool(s.HasThrottle), aws.ToBool(s.HasError), names)
-					}
-				}
-			}
-			mu.Lock()
-			total.merge(&part)
-			mu.Unlock()
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return total.counts, err
-	}
-	return total.counts, nil
-}
-
-// tally is a count in progress.
+// tally is a count in progress. Each of a count's workers keeps one, so
+// its per-minute counts are small numbers, made the chart's series once
+// the count ends (counts).
 type tally struct {
-	counts flow.TraceCounts
-	minute int64 // the chart's first minute, epoch seconds
+	counts    flow.TraceCounts // without PerMinute
+	minute    int64            // the chart's first minute, epoch seconds
+	perMinute []int32
 }
 
 func newTally(start, end time.Time) tally {
@@ -224,37 +109,36 @@ func newTally(start, end time.Time) tally {
 	if n < 1 {
 		n = 1
 	}
-	per := make([]flow.TraceRate, n)
-	for i := range per {
-		per[i].Minute = m0.Add(time.Duration(i) * time.Minute)
-	}
-	return tally{counts: flow.TraceCounts{ByService: map[string]int{}, Start: start, End: end, PerMinute: per}, minute: m0.Unix()}
+	return tally{counts: flow.TraceCounts{ByService: map[string]int{}, Start: start, End: end}, minute: m0.Unix(), perMinute: make([]int32, n)}
 }
 
 // add counts one trace. The outcomes are exclusive, worst first: fault
 // (5xx), throttle (429), error (other 4xx), ok; so they add up to the total.
-func (t *tally) add(id string, fault, throttle, isErr bool, services []string) {
+// A service the trace names twice counts once.
+func (t *tally) add(s *slimSummary) {
 	c := &t.counts
 	c.Total++
 	switch {
-	case fault:
+	case s.HasFault:
 		c.Fault++
-	case throttle:
+	case s.HasThrottle:
 		c.Throttle++
-	case isErr:
+	case s.HasError:
 		c.Error++
 	default:
 		c.OK++
 	}
-	for i, name := range services {
-		if name == "" || slices.Contains(services[:i], name) {
+	ids := s.ServiceIds
+	for i := range ids {
+		name := ids[i].Name
+		if name == "" || slices.ContainsFunc(ids[:i], func(o struct{ Name string }) bool { return o.Name == name }) {
 			continue
 		}
 		c.ByService[name]++
 	}
-	if sec, ok := traceIDEpoch(id); ok {
-		if i := (sec - t.minute) / 60; i >= 0 && i < int64(len(c.PerMinute)) {
-			c.PerMinute[i].Count++
+	if sec, ok := traceIDEpoch(s.Id); ok {
+		if i := (sec - t.minute) / 60; i >= 0 && i < int64(len(t.perMinute)) {
+			t.perMinute[i]++
 		}
 	}
 }
@@ -269,7 +153,18 @@ func (t *tally) merge(o *tally) {
 	for k, v := range o.counts.ByService {
 		c.ByService[k] += v
 	}
-	for i := range c.PerMinute {
-		c.PerMinute[i].Count += o.counts.PerMinute[i].Count
+	for i := range t.perMinute {
+		t.perMinute[i] += o.perMinute[i]
 	}
+}
+
+// result is the count with its per-minute series: every minute of the
+// window, oldest first, those without traces with 0.
+func (t *tally) result() flow.TraceCounts {
+	c := t.counts
+	c.PerMinute = make([]flow.TraceRate, len(t.perMinute))
+	for i, n := range t.perMinute {
+		c.PerMinute[i] = flow.TraceRate{Minute: time.Unix(t.minute+int64(i)*60, 0), Count: int(n)}
+	}
+	return c
 }

@@ -24,6 +24,9 @@ import (
 type slimPage struct {
 	NextToken      *string
 	TraceSummaries []slimSummary
+	// names backs the summaries' ServiceIds: one allocation for the page's
+	// service names, not a few for each summary.
+	names []struct{ Name string }
 }
 
 type slimSummary struct {
@@ -36,15 +39,6 @@ type slimSummary struct {
 func slimOf(out *xray.GetTraceSummariesOutput) *slimPage {
 	p, _ := out.ResultMetadata.Get(slimKey{}).(*slimPage)
 	return p
-}
-
-// serviceNames are the summary's service names, in its order.
-func (s *slimSummary) serviceNames() []string {
-	names := make([]string, len(s.ServiceIds))
-	for i, id := range s.ServiceIds {
-		names[i] = id.Name
-	}
-	return names
 }
 
 type slimKey struct{}
@@ -68,7 +62,7 @@ func decodeSlim(r io.Reader) (*slimPage, error) {
 			page.NextToken = &nt
 		case "TraceSummaries":
 			it.ReadArrayCB(func(it *jsoniter.Iterator) bool {
-				page.TraceSummaries = append(page.TraceSummaries, readSummary(it))
+				page.TraceSummaries = append(page.TraceSummaries, readSummary(it, page))
 				return it.Error == nil
 			})
 		default:
@@ -82,8 +76,9 @@ func decodeSlim(r io.Reader) (*slimPage, error) {
 	return page, nil
 }
 
-// readSummary reads one trace summary's Id, outcome flags and service names.
-func readSummary(it *jsoniter.Iterator) slimSummary {
+// readSummary reads one trace summary's Id, outcome flags and service
+// names, the names kept in the page's backing list.
+func readSummary(it *jsoniter.Iterator, page *slimPage) slimSummary {
 	var s slimSummary
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		switch field {
@@ -96,6 +91,10 @@ func readSummary(it *jsoniter.Iterator) slimSummary {
 		case "HasThrottle":
 			s.HasThrottle = readBool(it)
 		case "ServiceIds":
+			if page.names == nil {
+				page.names = make([]struct{ Name string }, 0, 512)
+			}
+			first := len(page.names)
 			it.ReadArrayCB(func(it *jsoniter.Iterator) bool {
 				var name string
 				it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
@@ -106,9 +105,10 @@ func readSummary(it *jsoniter.Iterator) slimSummary {
 					}
 					return it.Error == nil
 				})
-				s.ServiceIds = append(s.ServiceIds, struct{ Name string }{name})
+				page.names = append(page.names, struct{ Name string }{name})
 				return it.Error == nil
 			})
+			s.ServiceIds = page.names[first:len(page.names):len(page.names)]
 		default:
 			it.Skip()
 		}

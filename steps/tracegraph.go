@@ -92,3 +92,47 @@ func stats(total, ok *int64, errs *xraytypes.ErrorStatistics, faults *xraytypes.
 	}
 	return s
 }
+
+// estimateCounts reads the number of traces a service map stands for, in
+// the outcomes the count uses: every trace begins with one request from
+// outside, the client node's edges to the root services, so their request
+// counts (ok, 4xx, 429, 5xx) estimate the traces of the window. Without a
+// client node, the root services' own requests stand in, which count the
+// calls among them too. ByService is each traced service's requests. The
+// map's window is the segments' times, not the trace ids' seconds, and one
+// trace may call a service twice, so the figure is marked an estimate
+// until the count ends. False when the map shows no requests.
+func estimateCounts(g *flow.ServiceGraph) (flow.TraceCounts, bool) {
+	c := flow.TraceCounts{ByService: map[string]int{}, Start: g.Start, End: g.End, Estimate: true}
+	var roots []flow.ServiceStats
+	for _, n := range g.Nodes {
+		if n.Type == "client" {
+			for _, e := range g.Edges {
+				if e.From == n.ID {
+					roots = append(roots, e.Stats)
+				}
+			}
+		}
+	}
+	for _, n := range g.Nodes {
+		if n.Type == "client" || n.Inferred {
+			continue
+		}
+		c.ByService[n.Name] += n.Stats.Requests
+	}
+	if len(roots) == 0 {
+		for _, n := range g.Nodes {
+			if n.Root && n.Type != "client" {
+				roots = append(roots, n.Stats)
+			}
+		}
+	}
+	for _, s := range roots {
+		c.Total += s.Requests
+		c.Fault += s.Faults
+		c.Throttle += s.Throttle
+		c.Error += s.Errors // 4xx other than 429, as the map now keeps them
+	}
+	c.OK = max(c.Total-c.Fault-c.Throttle-c.Error, 0)
+	return c, c.Total > 0
+}

@@ -124,15 +124,34 @@ func Snapshot(ctx context.Context, env *Env, trafficStart time.Time, r flow.Repo
 		}
 		return c, nil, err
 	}
-	// The map is read while the count pages.
+	// The map is read while the count pages. It comes in one round trip,
+	// and its requests from clients are a first figure: reported, marked
+	// an estimate, unless the count is done first. (A filter applies to
+	// the count only, so then the map says nothing of it.)
 	var g *flow.ServiceGraph
 	var gerr error
+	var mu sync.Mutex
+	counted := false
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		g, gerr = serviceGraphWith(ctx, env, start, end, pace)
+		if gerr != nil || r == nil || env.Opts.Filter != "" {
+			return
+		}
+		if est, ok := estimateCounts(g); ok {
+			est.Region = env.Region()
+			mu.Lock()
+			defer mu.Unlock()
+			if !counted {
+				r.Report(flow.Event{Step: flow.IDTraces, Kind: flow.Traces, Time: env.Now(), Counts: &est, Graph: g})
+			}
+		}
 	}()
 	c, err := countTraces(ctx, env, start, end, env.Opts.Filter, pace)
+	mu.Lock()
+	counted = true
+	mu.Unlock()
 	<-done
 	if err != nil {
 		return c, nil, err

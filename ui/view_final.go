@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -73,7 +74,7 @@ func (m *Model) finalLines(w int) []string {
 		g = m.graph
 	}
 	if c != nil {
-		out = append(out, m.countLines(c, w)...)
+		out = append(out, m.traceLines(c, w)...)
 		if l := m.chartLine(c.PerMinute, w); l != "" && c.Total > 0 {
 			out = append(out, l)
 		}
@@ -120,6 +121,19 @@ func (m *Model) finalLines(w int) []string {
 		out = append(out, "")
 	}
 	return append(out, m.outcomeLines(w)...)
+}
+
+// traceLines are the counts; a first figure (an estimate from the service
+// map, the exact count still paging) says so in its head: "total ≈ N".
+func (m *Model) traceLines(c *flow.TraceCounts, w int) []string {
+	out := m.countLines(c, w)
+	if !c.Estimate || len(out) == 0 {
+		return out
+	}
+	t := m.lang.T
+	out[0] = fit(m.st.head.Render(t(i18n.UITraces))+"  "+t(i18n.UITotal)+" "+m.st.head.Render(fmt.Sprintf("≈ %d", c.Total))+
+		m.st.dim.Render("   "+t(i18n.UIEstimateNote)), w)
+	return out
 }
 
 // labelledLink is a label and a URL: on one line when both fit, else the

@@ -175,7 +175,7 @@ func (m *Model) stateLines(s *stepState, w, n int) []string {
 	case s.info.ID == flow.IDApp && (m.url != "" || m.load != nil):
 		out = m.trafficLines(s, w)
 	case s.info.ID == flow.IDTraces && m.counts != nil:
-		out = m.countLines(m.counts, w)
+		out = m.traceLines(m.counts, w)
 		if s.status == stRunning {
 			out = append(out, m.progressLines(s, w, 1)...)
 		}
