@@ -406,7 +406,9 @@ func (d *dx) role(ctx context.Context) flow.Finding {
 		return d.skip(d.env.AWSError("iam:GetRole", err))
 	}
 	if diff := s.TrustDiff(aws.ToString(role.Role.AssumeRolePolicyDocument)); diff != "" {
-		return bad(flow.CheckFail, d.t(i18n.DxTrustMismatch, roleName), d.t(i18n.DxTrustFix), fix, append(ev, diff)...)
+		// The wizard rewrites a role's trust only when a person confirms
+		// it at the terminal: the fix asks, -y would refuse.
+		return bad(flow.CheckFail, d.t(i18n.DxTrustMismatch, roleName), d.t(i18n.DxTrustFix), d.wizardAsking("oidc,iamsa,pods"), append(ev, diff)...)
 	}
 	pols, err := d.env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
 	if err != nil {
@@ -477,7 +479,7 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 	}
 	switch {
 	case len(identity) > 0:
-		return bad(flow.CheckFail, d.t(i18n.DxWebIdentity), d.t(i18n.DxTrustFix), d.wizard("oidc,iamsa,pods", false), identity...)
+		return bad(flow.CheckFail, d.t(i18n.DxWebIdentity), d.t(i18n.DxTrustFix), d.wizardAsking("oidc,iamsa,pods"), identity...)
 	case len(denied) > 0:
 		return bad(flow.CheckFail, d.t(i18n.DxAccessDenied), d.t(i18n.DxAccessDeniedFix), d.command("doctor", "--output", "json"), denied...)
 	case len(sent) > 0:

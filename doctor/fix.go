@@ -157,3 +157,9 @@ func (d *dx) tcpAddress() (addr, where string) {
 	}
 	return "", ""
 }
+
+// wizardAsking is wizard without -y: for a change the wizard makes only
+// when a person confirms it at the terminal (a role's trust policy).
+func (d *dx) wizardAsking(stepIDs string) string {
+	return strings.TrimSuffix(d.wizard(stepIDs, false), " -y")
+}

@@ -189,8 +189,8 @@ func (b *breaker) labManifest(ctx context.Context) error {
 						ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: steps.ConfigMapName}}}}},
 					Containers: []corev1.Container{{
 						Name: "xray-daemon", Image: "amazon/aws-xray-daemon",
-						Command: []string{"/usr/bin/xray", "-c", "/aws/xray/config.yaml"},
-						Ports:   []corev1.ContainerPort{{Name: "xray-ingest", ContainerPort: 2000, HostPort: 2000, Protocol: corev1.ProtocolUDP}},
+						Command:      []string{"/usr/bin/xray", "-c", "/aws/xray/config.yaml"},
+						Ports:        []corev1.ContainerPort{{Name: "xray-ingest", ContainerPort: 2000, HostPort: 2000, Protocol: corev1.ProtocolUDP}},
 						VolumeMounts: []corev1.VolumeMount{{Name: "config-volume", MountPath: "/aws/xray", ReadOnly: true}},
 					}},
 				},
@@ -220,12 +220,11 @@ func (b *breaker) noRegion(ctx context.Context) error {
 }
 
 // noConfigMap: the daemon's ConfigMap deleted; its pods cannot read the
-// config their command names.
+// config their command names when they start again.
 func (b *breaker) noConfigMap(ctx context.Context) error {
-	if err := b.kc.CoreV1().ConfigMaps(b.ns).Delete(ctx, steps.ConfigMapName, metav1.DeleteOptions{}); err != nil {
-		return err
-	}
-	return b.restartDaemon(ctx)
+	// The running daemons read their config when they started; the pods
+	// the next start makes wait for the volume (FailedMount).
+	return b.kc.CoreV1().ConfigMaps(b.ns).Delete(ctx, steps.ConfigMapName, metav1.DeleteOptions{})
 }
 
 // noOIDC: the cluster's IAM OIDC provider deleted (as after deleting and
