@@ -101,3 +101,40 @@ func answerInTmux(t *testing.T, env []string, args ...string) (int, string) {
 	}
 	return m.exitCode(10 * time.Second), s
 }
+
+// The loop a learner goes through at a terminal: break the world, read
+// the doctor's screen for the finding and its fix, run the fix as shown
+// (it asks, and is answered), and the doctor is content.
+func TestTUIBreakDoctorFix(t *testing.T) {
+	env := []string{"XRAY_WIZARD_STATE_DIR=" + t.TempDir()}
+	if r := run(t, 3*time.Minute, env, "sandbox", "break", "trust-aud"); r.code != 0 {
+		t.Fatalf("break: exit %d\n%s", r.code, r.stderr)
+	}
+	m := newTmux(t, 80, 24, append([]string{"LANG=C.UTF-8"}, env...), "doctor", "--sandbox")
+	m.waitFor(regexp.MustCompile(`checks failed`), 30*time.Second)
+	fix := regexp.MustCompile(`(?m)^\s*\$ (xray-wizard .*\S)\s*$`)
+	var s string
+	for range 40 {
+		if s = m.screen(); fix.MatchString(s) {
+			break
+		}
+		m.keys("Down")
+		time.Sleep(50 * time.Millisecond)
+	}
+	match := fix.FindStringSubmatch(s)
+	if match == nil || !strings.Contains(s, "Service account's IAM role and trust") {
+		t.Fatalf("the doctor's screen shows no failing role check with a fix:\n%s", s)
+	}
+	checkWidth(t, s, 80)
+	m.keys("q")
+	if code := m.exitCode(10 * time.Second); code != 1 {
+		t.Fatalf("doctor exit %d, want 1", code)
+	}
+	args := strings.Fields(strings.TrimPrefix(match[1], "xray-wizard "))
+	if code, screen := answerInTmux(t, env, args...); code != 0 {
+		t.Fatalf("the fix %q: exit %d; last screen:\n%s", match[1], code, screen)
+	}
+	if r := run(t, time.Minute, env, "doctor", "--sandbox", "--output", "json"); r.code != 0 {
+		t.Fatalf("doctor after the fix: exit %d; failing: %v", r.code, failing(diagnosis(t, r)))
+	}
+}
