@@ -197,7 +197,7 @@ func runKubectl(ctx context.Context, f *Factory, o *KubectlOptions) error {
 		fmt.Fprintln(f.IOStreams.Out, l)
 	}
 	if errors.Is(err, practice.ErrUsage) {
-		return usagef("%s", o.Lang.T(i18n.KubectlUnknown, err))
+		return usagef("%s", o.Lang.T(i18n.KubectlUnknown, "kubectl "+strings.Join(o.Args, " ")))
 	}
 	if err != nil {
 		return &flow.Error{Err: err, Cause: err.Error()}
