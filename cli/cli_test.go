@@ -20,6 +20,7 @@ import (
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/iostreams"
 	"github.com/xray-wizard/xray-wizard/sandbox"
+	"github.com/xray-wizard/xray-wizard/sandbox/practice"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
@@ -588,5 +589,79 @@ func TestASCIIFlagAndEnvironment(t *testing.T) {
 	f = &Factory{IOStreams: ios}
 	if (&SharedOptions{}).ascii(f) || !(&SharedOptions{ASCII: true}).ascii(f) {
 		t.Error("--ascii or its absence not honoured")
+	}
+}
+
+func TestNewCmdSandboxBreakFlags(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want func(o *BreakOptions) bool
+	}{
+		{"a mode", []string{"sandbox", "break", "ecr-command"}, ExitOK,
+			func(o *BreakOptions) bool {
+				return o.Mode.Name == "ecr-command" && o.Namespace == "default" && o.AppNamespace == "workshop" && o.Lang == i18n.En
+			}},
+		{"the root's --namespace and --lang, -y accepted", []string{"--namespace", "xray", "--lang", "ja", "sandbox", "break", "no-oidc", "-y", "--app-namespace", "shop"}, ExitOK,
+			func(o *BreakOptions) bool {
+				return o.Mode.Name == "no-oidc" && o.Namespace == "xray" && o.AppNamespace == "shop" && o.Lang == i18n.Ja && o.Yes
+			}},
+		{"--list", []string{"sandbox", "break", "--list"}, ExitOK, func(o *BreakOptions) bool { return o.List }},
+		{"no mode", []string{"sandbox", "break"}, ExitUsage, nil},
+		{"unknown mode", []string{"sandbox", "break", "everything"}, ExitUsage, nil},
+		{"two modes", []string{"sandbox", "break", "no-oidc", "ecr-command"}, ExitUsage, nil},
+		{"bad --app-namespace", []string{"sandbox", "break", "no-oidc", "--app-namespace", "Not_OK"}, ExitUsage, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, ios := testFactory(nil)
+			var got *BreakOptions
+			root := NewCmdRoot(f, nil)
+			for _, sub := range root.Commands() {
+				if sub.Name() == "sandbox" {
+					for _, r := range sub.Commands() {
+						if r.Name() == "break" {
+							sub.RemoveCommand(r)
+						}
+					}
+					sub.AddCommand(NewCmdSandboxBreak(f, func(_ context.Context, o *BreakOptions) error { got = o; return nil }))
+				}
+			}
+			root.SetArgs(c.args)
+			if code := execute(context.Background(), f, root); code != c.code {
+				t.Fatalf("exit %d, want %d; stderr %s", code, c.code, ios.ErrOut.(interface{ String() string }).String())
+			}
+			if c.want == nil {
+				if got != nil {
+					t.Error("ran")
+				}
+				return
+			}
+			if got == nil || !c.want(got) {
+				t.Errorf("options %+v", got)
+			}
+		})
+	}
+}
+
+// sandbox break --list: a line a mode, in English and Japanese.
+func TestSandboxBreakList(t *testing.T) {
+	for _, lang := range []string{"en", "ja"} {
+		f, ios := testFactory(nil)
+		root := NewCmdRoot(f, nil)
+		root.SetArgs([]string{"sandbox", "break", "--list", "--lang", lang})
+		if code := execute(context.Background(), f, root); code != ExitOK {
+			t.Fatalf("%s: exit %d", lang, code)
+		}
+		out := ios.Out.(interface{ String() string }).String()
+		for _, m := range practice.Modes() {
+			if n := strings.Count(out, "  "+m.Name+" "); n != 1 {
+				t.Errorf("%s: %s on %d lines:\n%s", lang, m.Name, n, out)
+			}
+		}
+		if lang == "ja" && !strings.Contains(out, "故障モード") {
+			t.Errorf("ja: not Japanese:\n%s", out)
+		}
 	}
 }

@@ -83,7 +83,7 @@ func runDoctor(ctx context.Context, f *Factory, o *DoctorOptions) error {
 		if err := s.prepare(ctx); err != nil {
 			return flow.Diagnosis{Sandbox: o.Sandbox, Findings: []flow.Finding{{ID: "credentials", Status: flow.CheckFail, Summary: err.Error()}}}
 		}
-		d := doctor.Diagnose(ctx, doctor.Input{Env: s.env, Getenv: f.IOStreams.Getenv}, rep)
+		d := doctor.Diagnose(ctx, doctor.Input{Env: s.env, Getenv: f.IOStreams.Getenv, Sandbox: o.Sandbox}, rep)
 		d.Sandbox = o.Sandbox
 		return d
 	}

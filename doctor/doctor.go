@@ -75,6 +75,9 @@ type Input struct {
 	// Getenv reads the environment, for the Cloud9 check (the command line
 	// passes its IO streams' Getenv); nil is an empty environment.
 	Getenv func(string) string
+	// Sandbox: the world is the practice sandbox's, so the fixes carry
+	// --sandbox and -y, and kubectl's become xray-wizard's.
+	Sandbox bool
 }
 
 // dx is what the checks read, each thing read once.
@@ -103,6 +106,10 @@ type dx struct {
 	// readErr is why an object or list could not be read (403, a timeout):
 	// the check says so rather than "not there". Keyed as kubectl names it.
 	readErr map[string]error
+	sandbox bool
+	// force: the daemon's objects have fields another manager owns (see
+	// daemonForce), once forceKnown.
+	force, forceKnown bool
 }
 
 // Diagnose runs every check and returns what they found; it changes
@@ -113,7 +120,7 @@ func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	d := &dx{env: env, getenv: getenv, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace, logs: map[string]string{}, readErr: map[string]error{}}
+	d := &dx{env: env, getenv: getenv, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace, logs: map[string]string{}, readErr: map[string]error{}, sandbox: in.Sandbox}
 	d.read(ctx)
 	out := flow.Diagnosis{Region: env.Region()}
 	if d.irsa != nil && d.irsa.Cluster != nil {
@@ -211,7 +218,7 @@ func (d *dx) rbac(ctx context.Context) flow.Finding {
 			if s.Kind == "ServiceAccount" && s.Name == steps.ServiceAccountName && s.Namespace == d.ns && b.RoleRef.Name == "cluster-admin" {
 				ev = append(ev, fmt.Sprintf("ClusterRoleBinding %s → cluster-admin", b.Name))
 				return bad(flow.CheckWarn, d.t(i18n.DxClusterAdmin, b.Name), d.t(i18n.DxClusterAdminFix),
-					"kubectl delete clusterrolebinding "+b.Name, ev...)
+					d.kubectl("delete clusterrolebinding "+b.Name), ev...)
 			}
 		}
 	}
@@ -221,7 +228,7 @@ func (d *dx) rbac(ctx context.Context) flow.Finding {
 // daemonSet: deployed, and its image has the command it runs (the lab's
 // Docker Hub command /usr/bin/xray is not in the ECR image, whose binary is
 // /xray: CrashLoopBackOff "no such file").
-func (d *dx) daemonSet(context.Context) flow.Finding {
+func (d *dx) daemonSet(ctx context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
@@ -230,7 +237,7 @@ func (d *dx) daemonSet(context.Context) flow.Finding {
 	}
 	if d.ds == nil {
 		return bad(flow.CheckFail, d.t(i18n.DxNoDaemonSet, d.ns, steps.DaemonSetName), d.t(i18n.DxNoDaemonSetFix),
-			"xray-wizard --steps daemonset,pods", d.t(i18n.DxNotFound, "daemonset/"+steps.DaemonSetName))
+			d.wizard("daemonset,pods", false), d.t(i18n.DxNotFound, "daemonset/"+steps.DaemonSetName))
 	}
 	var ev []string
 	for _, c := range d.ds.Spec.Template.Spec.Containers {
@@ -239,7 +246,7 @@ func (d *dx) daemonSet(context.Context) flow.Finding {
 		if want := imageCommand(c.Image); want != "" && len(c.Command) > 0 && c.Command[0] != want {
 			ev = append(ev, d.crashEvidence()...)
 			return bad(flow.CheckFail, d.t(i18n.DxImageCommand, c.Image, c.Command[0], want), d.t(i18n.DxImageCommandFix, want),
-				"xray-wizard --steps daemonset,pods --force", ev...)
+				d.daemonFix(ctx), ev...)
 		}
 	}
 	if crash := d.crashEvidence(); len(crash) > 0 {
@@ -308,7 +315,7 @@ func envOf(cs []corev1.Container, name string) (value string, set bool) {
 // region: the daemon finds its region in its config, else it asks the
 // instance metadata, which pods on EKS often cannot reach (hop limit 1):
 // "Cannot fetch region variable".
-func (d *dx) region(context.Context) flow.Finding {
+func (d *dx) region(ctx context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
@@ -334,12 +341,14 @@ func (d *dx) region(context.Context) flow.Finding {
 		if strings.Contains(log, "Cannot fetch region variable") {
 			ev = append(ev, pod+": "+lineWith(log, "Cannot fetch region variable"))
 			return bad(flow.CheckFail, d.t(i18n.DxNoRegion), d.t(i18n.DxNoRegionFix, d.env.Region()),
-				"xray-wizard --steps daemonset,pods", ev...)
+				d.daemonFix(ctx), ev...)
 		}
 	}
 	switch {
+	case d.cm == nil:
+		return bad(flow.CheckFail, d.t(i18n.DxNoConfigMap, d.ns, steps.ConfigMapName), d.t(i18n.DxNoConfigMapFix), d.daemonFix(ctx), ev...)
 	case cfgRegion == "":
-		return bad(flow.CheckWarn, d.t(i18n.DxRegionFromIMDS), d.t(i18n.DxNoRegionFix, d.env.Region()), "xray-wizard --steps daemonset,pods", ev...)
+		return bad(flow.CheckWarn, d.t(i18n.DxRegionFromIMDS), d.t(i18n.DxNoRegionFix, d.env.Region()), d.daemonFix(ctx), ev...)
 	case cfgRegion != d.env.Region():
 		return bad(flow.CheckWarn, d.t(i18n.DxOtherRegion, cfgRegion, d.env.Region()), d.t(i18n.DxOtherRegionFix, cfgRegion), "", ev...)
 	}
@@ -360,8 +369,11 @@ func (d *dx) oidc(context.Context) flow.Finding {
 	}
 	ev := []string{"issuer " + v.issuer}
 	if !v.ok {
-		return bad(flow.CheckFail, d.t(i18n.DxNoOIDC), d.t(i18n.DxNoOIDCFix),
-			"eksctl utils associate-iam-oidc-provider --cluster "+v.cluster+" --approve", append(ev, d.t(i18n.DxNotFound, v.provider))...)
+		fix := "eksctl utils associate-iam-oidc-provider --cluster " + v.cluster + " --approve"
+		if d.sandbox {
+			fix = d.wizard(flow.IDOIDC, false)
+		}
+		return bad(flow.CheckFail, d.t(i18n.DxNoOIDC), d.t(i18n.DxNoOIDCFix), fix, append(ev, d.t(i18n.DxNotFound, v.provider))...)
 	}
 	return ok(d.t(i18n.DxOIDCOK), append(ev, v.provider)...)
 }
@@ -381,10 +393,10 @@ func (d *dx) role(ctx context.Context) flow.Finding {
 		if errors.As(d.irsaErr, &st) {
 			return d.cannotRead("serviceaccount/"+steps.ServiceAccountName, d.ns, d.irsaErr)
 		}
-		return d.cannotReadWith("IAM", "xray-wizard --steps oidc,iamsa --dry-run", d.irsaErr)
+		return d.cannotReadWith("IAM", strings.Replace(d.wizard("oidc,iamsa", false), " -y", "", 1)+" --dry-run", d.irsaErr)
 	}
 	s := d.irsa
-	fix := "xray-wizard --steps oidc,iamsa,pods"
+	fix := d.wizard("oidc,iamsa,pods", false)
 	if s.ServiceAccount == nil {
 		return bad(flow.CheckFail, d.t(i18n.DxNoSA, d.ns, steps.ServiceAccountName), d.t(i18n.DxRoleFix), fix, d.t(i18n.DxNotFound, "serviceaccount/"+steps.ServiceAccountName))
 	}
@@ -402,7 +414,9 @@ func (d *dx) role(ctx context.Context) flow.Finding {
 		return d.skip(d.env.AWSError("iam:GetRole", err))
 	}
 	if diff := s.TrustDiff(aws.ToString(role.Role.AssumeRolePolicyDocument)); diff != "" {
-		return bad(flow.CheckFail, d.t(i18n.DxTrustMismatch, roleName), d.t(i18n.DxTrustFix), fix, append(ev, diff)...)
+		// The wizard rewrites a role's trust only when a person confirms
+		// it at the terminal: the fix asks, -y would refuse.
+		return bad(flow.CheckFail, d.t(i18n.DxTrustMismatch, roleName), d.t(i18n.DxTrustFix), d.wizardAsking("oidc,iamsa,pods"), append(ev, diff)...)
 	}
 	pols, err := d.env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
 	if err != nil {
@@ -440,8 +454,11 @@ func (d *dx) podsRole(context.Context) flow.Finding {
 		return d.skip(fmt.Errorf("%s", d.t(i18n.DxNoPods, d.ns)))
 	}
 	if len(stale) > 0 {
-		return bad(flow.CheckFail, d.t(i18n.DxPodsWithoutRole, len(stale)), d.t(i18n.DxRestartDaemonFix),
-			fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", d.ns, steps.DaemonSetName), stale...)
+		fix := fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", d.ns, steps.DaemonSetName)
+		if d.sandbox {
+			fix = d.wizard(flow.IDPods, false) // it restarts them, as kubectl would
+		}
+		return bad(flow.CheckFail, d.t(i18n.DxPodsWithoutRole, len(stale)), d.t(i18n.DxRestartDaemonFix), fix, stale...)
 	}
 	return ok(d.t(i18n.DxPodsRoleOK, len(d.pods)))
 }
@@ -470,9 +487,9 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 	}
 	switch {
 	case len(identity) > 0:
-		return bad(flow.CheckFail, d.t(i18n.DxWebIdentity), d.t(i18n.DxTrustFix), "xray-wizard --steps oidc,iamsa,pods", identity...)
+		return bad(flow.CheckFail, d.t(i18n.DxWebIdentity), d.t(i18n.DxTrustFix), d.wizardAsking("oidc,iamsa,pods"), identity...)
 	case len(denied) > 0:
-		return bad(flow.CheckFail, d.t(i18n.DxAccessDenied), d.t(i18n.DxAccessDeniedFix), "xray-wizard doctor --output json", denied...)
+		return bad(flow.CheckFail, d.t(i18n.DxAccessDenied), d.t(i18n.DxAccessDeniedFix), d.command("doctor", "--output", "json"), denied...)
 	case len(sent) > 0:
 		return ok(d.t(i18n.DxUploads), sent...)
 	}
@@ -481,7 +498,7 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 
 // service: the daemon's Service must carry TCP 2000 as well as UDP: the
 // SDKs fetch their sampling rules over TCP through the daemon.
-func (d *dx) service(context.Context) flow.Finding {
+func (d *dx) service(ctx context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
@@ -489,7 +506,7 @@ func (d *dx) service(context.Context) flow.Finding {
 		return d.cannotRead(what, d.ns, err)
 	}
 	if d.svc == nil {
-		return bad(flow.CheckFail, d.t(i18n.DxNoService, d.ns, steps.ServiceName), d.t(i18n.DxNoDaemonSetFix), "xray-wizard --steps daemonset", d.t(i18n.DxNotFound, "service/"+steps.ServiceName))
+		return bad(flow.CheckFail, d.t(i18n.DxNoService, d.ns, steps.ServiceName), d.t(i18n.DxNoDaemonSetFix), d.daemonFix(ctx), d.t(i18n.DxNotFound, "service/"+steps.ServiceName))
 	}
 	udp, tcp := false, false
 	var ev []string
@@ -498,11 +515,20 @@ func (d *dx) service(context.Context) flow.Finding {
 		udp = udp || p.Protocol == corev1.ProtocolUDP && p.Port == 2000
 		tcp = tcp || p.Protocol == corev1.ProtocolTCP && p.Port == 2000
 	}
+	// Missing TCP 2000 is a failure too: without the sampling proxy the
+	// SDKs keep their local rule (1 a second and 5 %), so most requests
+	// never become traces and the counts the lab asks for are wrong.
 	switch {
 	case !udp:
-		return bad(flow.CheckFail, d.t(i18n.DxNoUDP, steps.ServiceName), d.t(i18n.DxServiceFix), "xray-wizard --steps daemonset --force", ev...)
+		return bad(flow.CheckFail, d.t(i18n.DxNoUDP, steps.ServiceName), d.t(i18n.DxServiceFix), d.daemonFix(ctx), ev...)
 	case !tcp:
-		return bad(flow.CheckWarn, d.t(i18n.DxUDPOnly, steps.ServiceName), d.t(i18n.DxServiceFix), "xray-wizard --steps daemonset --force", ev...)
+		return bad(flow.CheckFail, d.t(i18n.DxUDPOnly, steps.ServiceName), d.t(i18n.DxServiceFix), d.daemonFix(ctx), ev...)
+	}
+	if addr, where := d.tcpAddress(); addr != "" {
+		ev = append(ev, fmt.Sprintf("%s TCPAddress %s", where, addr))
+		if host, _, err := net.SplitHostPort(addr); err != nil || host == "127.0.0.1" || host == "localhost" {
+			return bad(flow.CheckFail, d.t(i18n.DxTCPLocal, addr), d.t(i18n.DxTCPLocalFix), d.daemonFix(ctx), ev...)
+		}
 	}
 	return ok(d.t(i18n.DxServiceOK), ev...)
 }
@@ -545,7 +571,7 @@ func (d *dx) appAddress(context.Context) flow.Finding {
 	}
 	if len(wrong) > 0 {
 		return bad(flow.CheckFail, d.t(i18n.DxAppAddress, strings.Join(wrong, ", "), want), d.t(i18n.DxAppAddressFix, want),
-			fmt.Sprintf("kubectl set env -n %s deployment/%s AWS_XRAY_DAEMON_ADDRESS=%s", d.appNS, wrong[0], want), ev...)
+			d.kubectl(fmt.Sprintf("set env -n %s deployment/%s AWS_XRAY_DAEMON_ADDRESS=%s", d.appNS, strings.Join(wrong, " deployment/"), want)), ev...)
 	}
 	return ok(d.t(i18n.DxAppAddressOK, want), ev...)
 }
@@ -615,7 +641,7 @@ func (d *dx) appRestart(context.Context) flow.Finding {
 	}
 	if len(stale) > 0 {
 		return bad(flow.CheckFail, d.t(i18n.DxAppRestart, len(stale)), d.t(i18n.DxAppRestartFix),
-			fmt.Sprintf("kubectl rollout restart -n %s deployment", d.appNS), ev...)
+			d.kubectl(fmt.Sprintf("rollout restart -n %s deployment", d.appNS)), ev...)
 	}
 	return ok(d.t(i18n.DxAppRestartOK))
 }
@@ -650,10 +676,15 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 		if strings.Contains(log, "Successfully sent batch") {
 			ev = append(ev, pod+": "+lineWith(log, "Successfully sent batch"))
 			return bad(flow.CheckFail, d.t(i18n.DxSentButNone, d.env.Region()), d.t(i18n.DxSentButNoneFix, d.daemonRegion()),
-				"xray-wizard traces --since 1h --region "+d.daemonRegion(), ev...)
+				d.command("traces", "--since", "1h", "--region", d.daemonRegion()), ev...)
 		}
 	}
-	return bad(flow.CheckFail, d.t(i18n.DxNoTraces, d.env.Region()), d.t(i18n.DxNoTracesFix), "xray-wizard traces --since 1h", ev...)
+	if d.sandbox {
+		// The practice world's app gets no traffic unless someone sends
+		// it: the wizard's app step does, and the traces step counts.
+		return bad(flow.CheckFail, d.t(i18n.DxNoTraces, d.env.Region()), d.t(i18n.DxNoTracesSandboxFix), d.wizard("app,traces", false), ev...)
+	}
+	return bad(flow.CheckFail, d.t(i18n.DxNoTraces, d.env.Region()), d.t(i18n.DxNoTracesFix), d.command("traces", "--since", "1h"), ev...)
 }
 
 // daemonRegion is the region the daemon uploads to, from its log.

@@ -231,7 +231,7 @@ func TestDoctorNamesEachFailure(t *testing.T) {
 		if _, err := sb.Clientset().CoreV1().Services("default").Update(ctx, svc, metav1.UpdateOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		diagnose(t, env, "service", flow.CheckWarn, "UDP only", "sampling")
+		diagnose(t, env, "service", flow.CheckFail, "UDP only", "sampling", "xray-wizard --steps daemonset,pods")
 	})
 	t.Run("cluster-admin binding from the lab", func(t *testing.T) {
 		sb, env := setUp(t)

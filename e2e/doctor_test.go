@@ -40,7 +40,7 @@ func TestDoctorCommand(t *testing.T) {
 	}
 
 	r = run(t, 60*time.Second, nil, "doctor", "--sandbox", "--lang", "ja")
-	for _, want := range []string{"件の確認で問題が見つかりました", "eksctl utils associate-iam-oidc-provider", "対処:"} {
+	for _, want := range []string{"件の確認で問題が見つかりました", "xray-wizard --sandbox --steps oidc -y", "対処:"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("text lacks %q:\n%s", want, r.stdout)
 		}

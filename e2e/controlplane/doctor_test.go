@@ -129,7 +129,7 @@ func TestDoctorOnRealPeers(t *testing.T) {
 	if _, err := cp.Client.CoreV1().Services("default").Update(ctx, svc, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	check("service", flow.CheckWarn, "UDP only")
+	check("service", flow.CheckFail, "UDP only")
 
 	// The app sends to the daemon by a name without the namespace, from
 	// another namespace.

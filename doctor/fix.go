@@ -1,0 +1,165 @@
+package doctor
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/xray-wizard/xray-wizard/flow"
+	"github.com/xray-wizard/xray-wizard/i18n"
+	"github.com/xray-wizard/xray-wizard/steps"
+)
+
+// The fixes the doctor prints are commands that work as printed, on the
+// world it looked at: the wizard's with the flags that reach it (the
+// sandbox, namespaces, identity, cluster and kube context), and in the
+// sandbox, whose cluster no kubectl can reach, the wizard's or
+// `xray-wizard sandbox kubectl` in place of kubectl.
+
+// wizard is the wizard command that runs steps on the world the doctor
+// looked at. force adds --force (fields of the daemon's objects another
+// manager owns); in the sandbox it is -y, as nothing else approves there
+// without a terminal.
+func (d *dx) wizard(stepIDs string, force bool) string {
+	args := []string{"xray-wizard"}
+	if d.sandbox {
+		args = append(args, "--sandbox")
+	}
+	args = append(args, "--steps", stepIDs)
+	args = append(args, d.worldFlags(strings.Contains(stepIDs, "app") || strings.Contains(stepIDs, "traces"))...)
+	if force {
+		args = append(args, "--force")
+	}
+	if d.sandbox {
+		args = append(args, "-y")
+	}
+	return strings.Join(args, " ")
+}
+
+// command is another xray-wizard command (doctor, traces) on the same world.
+func (d *dx) command(sub string, extra ...string) string {
+	args := []string{"xray-wizard", sub}
+	if d.sandbox {
+		args = append(args, "--sandbox")
+	}
+	args = append(args, extra...)
+	args = append(args, d.worldFlags(sub == "doctor")...)
+	return strings.Join(args, " ")
+}
+
+// worldFlags are the flags, other than their defaults, that reach the
+// world the doctor looked at; app adds --app-namespace.
+func (d *dx) worldFlags(app bool) []string {
+	o := d.env.Opts
+	var out []string
+	add := func(flag, v, def string) {
+		if v != "" && v != def {
+			out = append(out, flag, shellQuote(v))
+		}
+	}
+	if !d.sandbox {
+		// The sandbox has one cluster in one region, and no kubeconfig.
+		add("--cluster", o.Cluster, "")
+		add("--region", o.Region, "")
+		add("--profile", o.Profile, "")
+		add("--kubeconfig", o.Kubeconfig, "")
+		add("--context", o.Context, "")
+	}
+	add("--namespace", o.Namespace, "default")
+	if app {
+		add("--app-namespace", o.AppNamespace, "workshop")
+	}
+	add("--identity", o.Identity, steps.IdentityIRSA)
+	return out
+}
+
+// kubectl is a kubectl command that changes the cluster; in the sandbox,
+// the same through xray-wizard sandbox kubectl.
+func (d *dx) kubectl(args string) string {
+	if d.sandbox {
+		return "xray-wizard sandbox kubectl " + args
+	}
+	return "kubectl " + args
+}
+
+// daemonForce reports whether applying the wizard's daemon objects would
+// conflict with fields another manager (kubectl edit, the lab's kubectl
+// apply) owns, so the fix needs --force. It asks the API server with a
+// server-side dry run: nothing changes.
+func (d *dx) daemonForce(ctx context.Context) bool {
+	if d.forceKnown {
+		return d.force
+	}
+	d.forceKnown = true
+	p, err := steps.DaemonSet{}.Plan(ctx, d.env)
+	if err != nil {
+		return false
+	}
+	for _, c := range p.Changes {
+		if c.Action == flow.ActConflict {
+			d.force = true
+		}
+	}
+	return d.force
+}
+
+// daemonFix is the wizard run that applies the daemon's objects again and
+// waits for its pods.
+func (d *dx) daemonFix(ctx context.Context) string {
+	return d.wizard(flow.IDDaemonSet+","+flow.IDPods, d.daemonForce(ctx))
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@,+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// tcpAddress is where the daemon's TCP proxy (the SDKs' sampling rules)
+// listens, as its command line (-t, --bind-tcp) or its config file's
+// Socket.TCPAddress says, and which of them said it; its default,
+// 127.0.0.1:2000, when the config names a UDP address but no TCP one. ""
+// when neither the DaemonSet nor the config could be read.
+func (d *dx) tcpAddress() (addr, where string) {
+	if d.ds != nil {
+		for _, c := range d.ds.Spec.Template.Spec.Containers {
+			args := append(slices.Clone(c.Command), c.Args...)
+			for i, a := range args {
+				switch {
+				case (a == "-t" || a == "--bind-tcp" || a == "-bind-tcp") && i+1 < len(args):
+					return args[i+1], "daemonset/" + steps.DaemonSetName
+				case strings.HasPrefix(a, "--bind-tcp="), strings.HasPrefix(a, "-bind-tcp="):
+					return a[strings.Index(a, "=")+1:], "daemonset/" + steps.DaemonSetName
+				}
+			}
+		}
+	}
+	if d.cm == nil {
+		return "", ""
+	}
+	for _, k := range slices.Sorted(maps.Keys(d.cm.Data)) {
+		var cfg struct {
+			Socket struct{ UDPAddress, TCPAddress string }
+		}
+		if yaml.Unmarshal([]byte(d.cm.Data[k]), &cfg) != nil || cfg.Socket.UDPAddress == "" && cfg.Socket.TCPAddress == "" {
+			continue
+		}
+		if cfg.Socket.TCPAddress == "" {
+			return "127.0.0.1:2000", "configmap/" + steps.ConfigMapName + " (" + d.t(i18n.DxTCPDefault) + ")"
+		}
+		return cfg.Socket.TCPAddress, "configmap/" + steps.ConfigMapName
+	}
+	return "", ""
+}
+
+// wizardAsking is wizard without -y: for a change the wizard makes only
+// when a person confirms it at the terminal (a role's trust policy).
+func (d *dx) wizardAsking(stepIDs string) string {
+	return strings.TrimSuffix(d.wizard(stepIDs, false), " -y")
+}
