@@ -33,3 +33,45 @@ func init() {
 		MsgServiceKept:       {"the Service %s stays: apps keep sending to the same address", "Service %s はそのまま残ります。アプリは同じアドレスに送り続けます"},
 	})
 }
+
+// Keys of the doctor's collector check.
+const (
+	DxTitleCollector     Key = "dx.collector"
+	DxCollectorNoKube    Key = "dx.collector.no_kube"
+	DxCollectorUnread    Key = "dx.collector.unread"
+	DxCollectorNone      Key = "dx.collector.none"
+	DxCollectorNoneFix   Key = "dx.collector.none_fix"
+	DxCollectorLocalhost Key = "dx.collector.localhost"
+	DxCollectorNoRegion  Key = "dx.collector.no_region"
+	DxCollectorTCPOnly   Key = "dx.collector.tcp_only"
+	DxCollectorCWNoXRay  Key = "dx.collector.cw_no_xray"
+	DxCollectorPolicy    Key = "dx.collector.policy"
+	DxCollectorTwo       Key = "dx.collector.two"
+	DxCollectorFix       Key = "dx.collector.fix"
+	DxCollectorOK        Key = "dx.collector.ok"
+)
+
+func init() {
+	add(map[Key]entry{
+		DxTitleCollector:  {"Which collector runs", "動いているコレクター"},
+		DxCollectorNoKube: {"no cluster to read", "読み取るクラスターがありません"},
+		DxCollectorUnread: {"the DaemonSets could not be read", "DaemonSet を読み取れませんでした"},
+		DxCollectorNone:   {"no collector runs: no X-Ray daemon, OpenTelemetry Collector or CloudWatch agent DaemonSet", "コレクターが動いていません (X-Ray daemon、OpenTelemetry Collector、CloudWatch エージェントの DaemonSet がありません)"},
+		DxCollectorNoneFix: {"Deploy one: the wizard's daemonset step (--collector daemon or otel).",
+			"ウィザードの daemonset ステップ (--collector daemon または otel) でデプロイしてください。"},
+		DxCollectorLocalhost: {"the %s is %s: only its own pod reaches it; write 0.0.0.0:2000", "%s が %s です。自身の Pod からしか届きません。0.0.0.0:2000 と書いてください"},
+		DxCollectorNoRegion: {"the awsxray exporter has no region: it asks IMDS, which fails behind hop limit 1",
+			"awsxray エクスポーターにリージョンがありません。IMDS に問い合わせますが、ホップ数制限 1 では失敗します"},
+		DxCollectorTCPOnly: {"only TCP 2000 is open (as the ADOT operator opens it): the SDKs' UDP segments never arrive",
+			"TCP 2000 しか開いていません (ADOT オペレーターの開き方です)。SDK の UDP セグメントは届きません"},
+		DxCollectorCWNoXRay: {"the CloudWatch agent's config has no traces.traces_collected.xray: it does not open UDP/TCP 2000",
+			"CloudWatch エージェントの設定に traces.traces_collected.xray がないため、UDP/TCP 2000 を開きません"},
+		DxCollectorPolicy: {"its IAM role %s has [%s], none of which allows PutTraceSegments: attach %s",
+			"IAM ロール %s のポリシー [%s] はどれも PutTraceSegments を許可しません。%s をアタッチしてください"},
+		DxCollectorTwo: {"%d collectors claim port 2000: the apps' segments go to whichever the Service or node picks",
+			"%d 個のコレクターがポート 2000 を使おうとしています。アプリのセグメントは Service やノードが選んだ方に届きます"},
+		DxCollectorFix: {"Keep one collector on port 2000, listening on 0.0.0.0 for UDP and TCP, with the region written in; `xray-wizard manifest --collector otel` shows a working config.",
+			"ポート 2000 のコレクターを 1 つにし、UDP と TCP を 0.0.0.0 で待ち受け、リージョンを設定に書いてください。動く設定は `xray-wizard manifest --collector otel` で確認できます。"},
+		DxCollectorOK: {"%s runs: daemonset %s", "%s が動いています: daemonset %s"},
+	})
+}
