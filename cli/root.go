@@ -101,6 +101,7 @@ func NewCmdRoot(f *Factory, runF func(context.Context, *WizardOptions) error) *c
 		NewCmdTraces(f, &o.Shared, nil),
 		NewCmdDoctor(f, &o.Shared, nil),
 		NewCmdCleanup(f, o, nil),
+		NewCmdManifest(f, &o.Shared, nil),
 	)
 	return root
 }
