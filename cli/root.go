@@ -30,9 +30,6 @@ const (
 	ExitInterrupted = 130
 )
 
-// Version is set at build time.
-var Version = "dev"
-
 // usageError is bad input: exit 2, one line and a hint.
 type usageError struct{ msg string }
 
@@ -96,7 +93,7 @@ func NewCmdRoot(f *Factory, runF func(context.Context, *WizardOptions) error) *c
 	root, o := newCmdWizard(f, runF)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.AddCommand(
-		NewCmdVersion(f),
+		NewCmdVersion(f, nil),
 		NewCmdSandbox(f),
 		NewCmdTraces(f, &o.Shared, nil),
 		NewCmdDoctor(f, &o.Shared, nil),
@@ -119,18 +116,5 @@ func runE[O options](f *Factory, o O, runF func(context.Context, O) error, run f
 			return runF(cmd.Context(), o)
 		}
 		return run(cmd.Context(), f, o)
-	}
-}
-
-// NewCmdVersion prints the version.
-func NewCmdVersion(f *Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(f.IOStreams.Out, "xray-wizard %s\n", Version)
-			return nil
-		},
 	}
 }
