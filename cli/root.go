@@ -45,6 +45,7 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 // Main runs the command line on ios and returns the exit code.
 func Main(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 	f := NewFactory(ios)
+	f.langArg = langInArgs(args)
 	root := NewCmdRoot(f, nil)
 	root.SetArgs(args)
 	return execute(ctx, f, root)
@@ -83,7 +84,8 @@ func execute(ctx context.Context, f *Factory, cmd *cobra.Command) int {
 	}
 	// Everything else is about the command line itself: bad values, unknown
 	// flags, commands and arguments.
-	fmt.Fprintf(ios.ErrOut, "xray-wizard: %s (%s)\n", strings.TrimPrefix(err.Error(), "Error: "), f.lang().T(i18n.CLIUsageHint))
+	l := f.lang()
+	fmt.Fprintf(ios.ErrOut, "xray-wizard: %s (%s)\n", usageText(strings.TrimPrefix(err.Error(), "Error: "), l), l.T(i18n.CLIUsageHint))
 	return ExitUsage
 }
 
@@ -98,7 +100,9 @@ func NewCmdRoot(f *Factory, runF func(context.Context, *WizardOptions) error) *c
 		NewCmdTraces(f, &o.Shared, nil),
 		NewCmdDoctor(f, &o.Shared, nil),
 		NewCmdCleanup(f, o, nil),
+		NewCmdMan(f),
 	)
+	finishTree(f, root)
 	return root
 }
 

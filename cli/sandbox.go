@@ -59,7 +59,7 @@ func NewCmdSandbox(f *Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(NewCmdSandboxServe(f, nil), NewCmdSandboxReset(f, nil))
-	return cmd
+	return usesShared(cmd, "lang")
 }
 
 // NewCmdSandboxServe serves the sandbox's AWS endpoints alone.
@@ -78,7 +78,7 @@ Stop it with ctrl+c.`,
 	serve.Flags().DurationVar(&o.Latency, "latency", 0, "answer every request after this long (e.g. 5ms), as a distant service would")
 	serve.Flags().IntVar(&o.Seed, "seed-traces", 0, "store this many traces of the sample app in X-Ray first, over the last 15 minutes (totals on stderr)")
 	serve.Flags().Float64Var(&o.Throttle, "throttle-rate", 0, "X-Ray read calls a second before 429 ThrottledException (0: no limit)")
-	return serve
+	return usesShared(serve, "lang")
 }
 
 func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
@@ -163,7 +163,7 @@ At a terminal it asks first; without one it needs -y.`,
 	cmd.Flags().BoolVarP(&o.Yes, "non-interactive", "y", false, "do not ask: delete it")
 	cmd.Flags().BoolVar(&o.Yes, "yes", false, "same as -y")
 	_ = cmd.Flags().MarkHidden("yes")
-	return cmd
+	return usesShared(cmd, "lang")
 }
 
 func runReset(ctx context.Context, f *Factory, o *ResetOptions) error {

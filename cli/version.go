@@ -140,7 +140,7 @@ func NewCmdVersion(f *Factory, runF func(context.Context, *VersionOptions) error
 	}
 	// Its own --output, so version's help shows no flags of the wizard's.
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "text", "text or json")
-	return cmd
+	return usesShared(cmd, "lang")
 }
 
 func runVersion(_ context.Context, f *Factory, o *VersionOptions) error {
