@@ -131,6 +131,10 @@ func writeMan(w io.Writer, root *cobra.Command, l i18n.Lang) error {
 	var b strings.Builder
 	name := root.Name()
 	fmt.Fprintf(&b, ".TH %s 1 \"\" \"%s %s\" \"User Commands\"\n", strings.ToUpper(name), name, roffText(Version))
+	if l == i18n.Ja {
+		// Japanese has no spaces to stretch: lines are set ragged-right.
+		b.WriteString(".ad l\n.nh\n")
+	}
 	fmt.Fprintf(&b, ".SH %s\n%s \\- %s\n", l.T(i18n.HelpManName), name, roffText(shortText(root, l)))
 	fmt.Fprintf(&b, ".SH %s\n.B %s\n[\\fIflags\\fR]\n.br\n.B %s\n\\fIcommand\\fR [\\fIflags\\fR]\n", l.T(i18n.HelpManSynopsis), name, name)
 	fmt.Fprintf(&b, ".SH %s\n", l.T(i18n.HelpManDesc))
