@@ -53,14 +53,21 @@ if [ "$PACKAGES" = 1 ]; then
   nfpm="$DIST/.stage/nfpm"
   (cd tools/nfpm && CGO_ENABLED=0 $GO build -o "../../$nfpm" github.com/goreleaser/nfpm/v2/cmd/nfpm)
   pkgver=${VERSION#v}
-  # Debian and RPM versions start with a digit.
-  case "$pkgver" in [0-9]*) ;; *) pkgver="0.0.0~git${pkgver//-/.}" ;; esac
+  # Debian and RPM versions are numbers first; a pre-release or a commit
+  # sorts before the release (~).
+  if [[ $pkgver =~ ^[0-9]+\.[0-9]+ ]]; then
+    pkgver=${pkgver//-/\~}
+  else
+    pkgver="0.0.0~git${pkgver//-/.}"
+  fi
   for target in $TARGETS; do
     os=${target%/*} arch=${target#*/}
     [ "$os" = linux ] || continue
+    cfg="$DIST/.stage/nfpm_${arch}.yaml"
+    sed -e "s|@DIR@|$PWD/$DIST/.stage/xray-wizard_${os}_${arch}|g" -e "s|@ARCH@|$arch|" -e "s|@PKGVER@|$pkgver|" \
+      scripts/nfpm.yaml > "$cfg"
     for fmt in deb rpm; do
-      DIR="$DIST/.stage/xray-wizard_${os}_${arch}" ARCH=$arch PKGVER=$pkgver \
-        "$nfpm" package --config scripts/nfpm.yaml --packager "$fmt" --target "$DIST/"
+      "$nfpm" package --config "$cfg" --packager "$fmt" --target "$DIST/"
     done
   done
 fi
