@@ -39,7 +39,7 @@ func TestDoctorCommandCarriesTheRunsFlags(t *testing.T) {
 }
 
 // Usage errors in a Japanese run are in Japanese.
-func TestUsageErrorsInJapanese(t *testing.T) {
+func TestUsageErrorsInJapaneseFromTheCatalog(t *testing.T) {
 	cases := map[string][]string{
 		`--steps: "nope" というステップはありません`:         {"--steps", "oidc,nope"},
 		"--steps: ステップが選ばれていません":                {"--steps", ","},
