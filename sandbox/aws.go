@@ -42,6 +42,9 @@ type AWSOptions struct {
 	// NoAddons starts the clusters without add-ons, as `eksctl create
 	// cluster` leaves them: EKS Pod Identity then needs its agent installed.
 	NoAddons bool
+	// AutoMode makes the clusters EKS Auto Mode clusters (computeConfig
+	// enabled), which have the pod identity agent built in and no add-on.
+	AutoMode bool
 	// Latency is added to every request (for benchmarks).
 	Latency time.Duration
 	// XRayReadRate is how many X-Ray read calls (GetTraceSummaries,

@@ -16,6 +16,9 @@ type eksCluster struct {
 	name, arn, issuer, endpoint, version, platformVersion string
 	created                                               time.Time
 	addons                                                map[string]*eksAddon
+	// autoMode: EKS Auto Mode runs the compute, with the pod identity
+	// agent built in (no add-on).
+	autoMode bool
 }
 
 type eksAddon struct {
@@ -23,7 +26,18 @@ type eksAddon struct {
 	created            time.Time
 	tags               map[string]string
 	saRoleARN          string
+	// status, when set, is what EKS says of the add-on whatever its age
+	// (SetAddonStatus); issues are its health issues.
+	status string
+	issues []AddonIssue
 }
+
+// AddonIssue is one of an add-on's health issues, as EKS reports it.
+type AddonIssue struct{ Code, Message string }
+
+// addonSettle is how long a new add-on stays CREATING, as EKS's does
+// while its pods start (a minute or so on AWS; shorter here).
+const addonSettle = 2 * time.Second
 
 type podIdentity struct {
 	id, arn, cluster, namespace, serviceAccount, roleARN string
@@ -57,8 +71,10 @@ func (a *AWS) newCluster(name string) *eksCluster {
 		platformVersion: "eks.9",
 		created:         created,
 		addons:          map[string]*eksAddon{},
+		autoMode:        a.o.AutoMode,
 	}
-	if a.o.NoAddons {
+	if a.o.NoAddons || a.o.AutoMode {
+		// Auto Mode has the pod identity agent built in: no add-on.
 		return c
 	}
 	const agent = "eks-pod-identity-agent"
@@ -96,7 +112,9 @@ func (c *eksCluster) json(account string) map[string]any {
 			"endpointPrivateAccess":  false,
 			"publicAccessCidrs":      []string{"0.0.0.0/0"},
 		},
-		"kubernetesNetworkConfig": map[string]any{"serviceIpv4Cidr": "10.100.0.0/16", "ipFamily": "ipv4", "elasticLoadBalancing": map[string]any{"enabled": false}},
+		"kubernetesNetworkConfig": map[string]any{"serviceIpv4Cidr": "10.100.0.0/16", "ipFamily": "ipv4", "elasticLoadBalancing": map[string]any{"enabled": c.autoMode}},
+		"computeConfig":           c.computeConfig(account),
+		"storageConfig":           map[string]any{"blockStorage": map[string]any{"enabled": c.autoMode}},
 		"logging": map[string]any{"clusterLogging": []any{
 			map[string]any{"types": []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}, "enabled": false},
 		}},
@@ -111,12 +129,56 @@ func (c *eksCluster) json(account string) map[string]any {
 	}
 }
 
-// addonJSON is an add-on as EKS describes it; status is ACTIVE once
-// created (CreateAddon itself answers CREATING).
+// computeConfig is the cluster's Auto Mode compute, as EKS describes it:
+// disabled, or enabled with its two built-in node pools.
+func (c *eksCluster) computeConfig(account string) map[string]any {
+	if !c.autoMode {
+		return map[string]any{"enabled": false}
+	}
+	return map[string]any{"enabled": true, "nodePools": []string{"general-purpose", "system"},
+		"nodeRoleArn": fmt.Sprintf("arn:aws:iam::%s:role/AmazonEKSAutoNodeRole", account)}
+}
+
+// addonStatus is what EKS says of an add-on now: CREATING for a moment
+// after it was created, then ACTIVE, unless SetAddonStatus said otherwise.
+func (a *AWS) addonStatus(ad *eksAddon) string {
+	switch {
+	case ad.status != "":
+		return ad.status
+	case a.o.Now().Sub(ad.created) < addonSettle:
+		return "CREATING"
+	}
+	return "ACTIVE"
+}
+
+// SetAddonStatus makes EKS report an add-on of a cluster in status (ACTIVE,
+// DEGRADED, CREATE_FAILED, ...) with those health issues, as when its pods
+// fail on AWS; "" goes back to the add-on's own course. It reports whether
+// the add-on exists.
+func (a *AWS) SetAddonStatus(cluster, addon, status string, issues ...AddonIssue) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.clusters[cluster]
+	if !ok {
+		return false
+	}
+	ad, ok := c.addons[addon]
+	if !ok {
+		return false
+	}
+	ad.status, ad.issues = status, issues
+	return true
+}
+
+// addonJSON is an add-on as EKS describes it in status.
 func (a *AWS) addonJSON(c *eksCluster, ad *eksAddon, status string) map[string]any {
+	issues := []any{}
+	for _, i := range ad.issues {
+		issues = append(issues, map[string]any{"code": i.Code, "message": i.Message, "resourceIds": []string{}})
+	}
 	out := map[string]any{"addonName": ad.name, "clusterName": c.name, "status": status, "addonVersion": ad.version,
 		"addonArn": ad.arn, "createdAt": epoch(ad.created), "modifiedAt": epoch(ad.created),
-		"health": map[string]any{"issues": []any{}}, "tags": ad.tags, "podIdentityAssociations": []string{}}
+		"health": map[string]any{"issues": issues}, "tags": ad.tags, "podIdentityAssociations": []string{}}
 	if ad.saRoleARN != "" {
 		out["serviceAccountRoleArn"] = ad.saRoleARN
 	}
@@ -278,7 +340,7 @@ func (a *AWS) eks(action string, params []string, q url.Values, body []byte, her
 			delete(c.addons, ad.name)
 			return map[string]any{"addon": a.addonJSON(c, ad, "DELETING")}, nil
 		}
-		return map[string]any{"addon": a.addonJSON(c, ad, "ACTIVE")}, nil
+		return map[string]any{"addon": a.addonJSON(c, ad, a.addonStatus(ad))}, nil
 	case "CreateAddon":
 		var in struct {
 			AddonName             string            `json:"addonName"`

@@ -135,6 +135,16 @@ type ClusterInfo struct {
 	Version  string
 	Endpoint string
 	Status   string
+	// CA is the cluster's certificate authority as EKS gives it
+	// (certificateAuthority.data: a PEM certificate, base64).
+	CA string
+	// AutoMode: EKS Auto Mode runs the cluster's compute
+	// (computeConfig.enabled), with the EKS Pod Identity agent built in.
+	AutoMode bool
+	// AuthMode is how the cluster authenticates IAM principals
+	// (accessConfig.authenticationMode): API (access entries),
+	// API_AND_CONFIG_MAP, or CONFIG_MAP (the aws-auth ConfigMap only).
+	AuthMode string
 }
 
 // IssuerHostPath is the issuer without its scheme, as IAM names it.
@@ -267,6 +277,15 @@ func (e *Env) Cluster(ctx context.Context) (*ClusterInfo, error) {
 	}
 	if c.Identity != nil && c.Identity.Oidc != nil {
 		info.Issuer = aws.ToString(c.Identity.Oidc.Issuer)
+	}
+	if c.CertificateAuthority != nil {
+		info.CA = aws.ToString(c.CertificateAuthority.Data)
+	}
+	if c.ComputeConfig != nil {
+		info.AutoMode = aws.ToBool(c.ComputeConfig.Enabled)
+	}
+	if c.AccessConfig != nil {
+		info.AuthMode = string(c.AccessConfig.AuthenticationMode)
 	}
 	e.mu.Lock()
 	e.cluster = info

@@ -18,7 +18,7 @@ func (Preflight) ID() string { return flow.IDPreflight }
 
 // Info describes the step.
 func (Preflight) Info(env *Env) flow.StepInfo {
-	return flow.StepInfo{
+	in := flow.StepInfo{
 		ID:       flow.IDPreflight,
 		Title:    env.T(i18n.PreflightTitle),
 		Why:      env.T(i18n.PreflightWhy),
@@ -28,6 +28,10 @@ func (Preflight) Info(env *Env) flow.StepInfo {
 			"kubectl config current-context",
 		},
 	}
+	if env.Opts.Identity == IdentityPodIdentity {
+		in.Equivalent = append(in.Equivalent, fmt.Sprintf("aws eks describe-addon --cluster-name %s --addon-name %s --region %s", clusterArg(env), podIdentityAgent, env.Region()))
+	}
+	return in
 }
 
 // Check is never "done": preflight only reads, so it always runs.
@@ -56,8 +60,23 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	if c.Status != "" && c.Status != "ACTIVE" {
 		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrClusterNotActive, c.Name, c.Status), Fix: env.T(i18n.FixClusterNotActive)}
 	}
-	if c.Issuer == "" {
+	if c.Issuer == "" && env.Opts.Identity != IdentityPodIdentity {
 		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoIssuer, c.Name), Fix: env.T(i18n.FixNoIssuer)}
+	}
+	if env.Opts.Identity == IdentityPodIdentity {
+		// Where the identity's agent stands, before any step relies on
+		// it: the iamsa step installs a missing one, waits for a starting
+		// one and stops at a broken one.
+		a, err := ReadAgent(ctx, env)
+		if err != nil {
+			return Outcome{}, err
+		}
+		line := env.T(i18n.MsgAgent, podIdentityAgent, a.Phrase(env.Opts.Lang))
+		if a.Broken() {
+			r.Report(flow.Event{Step: flow.IDPreflight, Kind: flow.Warning, Time: env.Now(), Message: line})
+		} else {
+			progress(env, r, flow.IDPreflight, line)
+		}
 	}
 	if err := env.NeedKube(); err != nil {
 		return Outcome{}, err
