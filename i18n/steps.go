@@ -88,7 +88,6 @@ const (
 	ErrNoKube                 Key = "err.no_kube"
 	FixNoKube                 Key = "fix.no_kube"
 	ErrKubeOtherCluster       Key = "err.kube_other_cluster"
-	FixKubeOtherCluster       Key = "fix.kube_other_cluster"
 	ErrKubeCall               Key = "err.kube_call"
 	ErrKubeForbidden          Key = "err.kube_forbidden"
 	FixKubeForbidden          Key = "fix.kube_forbidden"
@@ -256,8 +255,9 @@ func init() {
 		FixNoIssuer:               {"Use EKS Pod Identity instead: --identity pod-identity.", "代わりに EKS Pod Identity を使ってください: --identity pod-identity"},
 		ErrNoKube:                 {"no Kubernetes access", "Kubernetes に接続できません"},
 		FixNoKube:                 {"Run aws eks update-kubeconfig --name <cluster>, or pass --kubeconfig / --context.", "aws eks update-kubeconfig --name <cluster> を実行するか、--kubeconfig / --context を指定してください。"},
-		ErrKubeOtherCluster:       {"kube context %s points at %s, not at cluster %s", "kubectl のコンテキスト %s は %s を指しており、クラスター %s ではありません"},
-		FixKubeOtherCluster:       {"Run %s, or pass --context.", "%s を実行するか、--context を指定してください。"},
+		ErrKubeOtherCluster: {
+			"kube context %s points at %s, not at cluster %s (%s), and does not trust its certificate authority",
+			"kubectl のコンテキスト %s は %s を指しており、クラスター %s (%s) ではなく、その認証局も信頼していません"},
 		ErrKubeCall:               {"kubectl %s %s failed: %s", "kubectl %s %s に失敗しました: %s"},
 		ErrKubeForbidden:          {"Kubernetes RBAC forbids you to %s %s", "Kubernetes の RBAC により %s %s が禁止されています"},
 		FixKubeForbidden:          {"Use a kube context with admin rights on the cluster (for EKS: an access entry or aws-auth mapping for your IAM identity).", "クラスターの管理者権限を持つコンテキストを使ってください (EKS では IAM の認証情報に対するアクセスエントリまたは aws-auth のマッピング)。"},

@@ -1,7 +1,14 @@
 package sandbox
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/pem"
+	"math/big"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -19,6 +26,7 @@ type eksCluster struct {
 	// autoMode: EKS Auto Mode runs the compute, with the pod identity
 	// agent built in (no add-on).
 	autoMode bool
+	ca       string // its certificate authority, PEM
 }
 
 type eksAddon struct {
@@ -58,7 +66,36 @@ var eksAddonVersions = map[string]string{
 	"adot":                            "v0.131.0-eksbuild.1",
 }
 
-const sandboxCA = "-----BEGIN CERTIFICATE-----\nMIIBsandboxCAnotForUseOutsideThePracticeSandbox\n-----END CERTIFICATE-----\n"
+// clusterCA makes a cluster's certificate authority as EKS gives one: a
+// self-signed CA certificate named "kubernetes", PEM. Its key is thrown
+// away: the sandbox's cluster serves no TLS, the certificate is for
+// matching a kube context's certificate-authority-data against.
+func clusterCA() string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err) // crypto/rand does not fail
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "kubernetes"},
+		NotBefore: now.Add(-48 * time.Hour), NotAfter: now.AddDate(10, 0, 0), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// CA is the certificate authority EKS reports for a cluster, PEM ("" for
+// an unknown cluster).
+func (a *AWS) CA(cluster string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.clusters[cluster]; ok {
+		return c.ca
+	}
+	return ""
+}
 
 func (a *AWS) newCluster(name string) *eksCluster {
 	created := a.o.Now().Add(-48 * time.Hour).Truncate(time.Millisecond)
@@ -72,6 +109,7 @@ func (a *AWS) newCluster(name string) *eksCluster {
 		created:         created,
 		addons:          map[string]*eksAddon{},
 		autoMode:        a.o.AutoMode,
+		ca:              a.cas[name],
 	}
 	if a.o.NoAddons || a.o.AutoMode {
 		// Auto Mode has the pod identity agent built in: no add-on.
@@ -101,7 +139,7 @@ func (c *eksCluster) json(account string) map[string]any {
 		"status":          "ACTIVE",
 		"identity":        map[string]any{"oidc": map[string]any{"issuer": c.issuer}},
 		"certificateAuthority": map[string]any{
-			"data": base64.StdEncoding.EncodeToString([]byte(sandboxCA)),
+			"data": base64.StdEncoding.EncodeToString([]byte(c.ca)),
 		},
 		"resourcesVpcConfig": map[string]any{
 			"subnetIds":              []string{"subnet-0sandbox00000001", "subnet-0sandbox00000002", "subnet-0sandbox00000003"},

@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -551,6 +553,20 @@ func TestAWSEKS(t *testing.T) {
 	}
 	if a.Issuer("c-one") == a.Issuer("c-two") {
 		t.Error("two clusters share an issuer")
+	}
+	// The cluster's certificate authority, as EKS gives it: a CA
+	// certificate, PEM, base64; kept across Reset, and a cluster's own.
+	caPEM, err := base64.StdEncoding.DecodeString(aws.ToString(c.CertificateAuthority.Data))
+	blk, _ := pem.Decode(caPEM)
+	if err != nil || blk == nil || string(caPEM) != a.CA("eksworkshop-eksctl") {
+		t.Fatalf("certificate authority %q: %v", aws.ToString(c.CertificateAuthority.Data), err)
+	}
+	if cert, err := x509.ParseCertificate(blk.Bytes); err != nil || !cert.IsCA || cert.Subject.CommonName != "kubernetes" {
+		t.Errorf("certificate authority: %v %v", cert, err)
+	}
+	a.Reset()
+	if a.CA("eksworkshop-eksctl") != string(caPEM) || a.CA("c-one") == a.CA("c-two") {
+		t.Error("the certificate authority changed with Reset, or two clusters share one")
 	}
 	_, err = ec.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String("nosuch")})
 	var rnf *ekstypes.ResourceNotFoundException

@@ -67,6 +67,10 @@ type Options struct {
 	OverrideExistingSA bool
 	// Force takes ownership of fields another field manager set.
 	Force bool
+	// AcceptContext uses a kube context whose server is not the cluster's
+	// endpoint and which does not trust its certificate authority, as
+	// reaching it another way (a tunnel, a proxy).
+	AcceptContext bool
 	// Timeouts of the waiting steps.
 	PodsTimeout   time.Duration
 	AppTimeout    time.Duration
@@ -91,6 +95,15 @@ type Env struct {
 	KubeContext string
 	KubeCluster string
 	KubeServer  string
+	// KubeRoleARN is the IAM role the kube context's credential plugin
+	// assumes (aws eks get-token --role-arn), "" when it uses the
+	// caller's own credentials.
+	KubeRoleARN string
+	// KubeCA is the certificate authority the kube context trusts (PEM),
+	// and KubeContexts every context of the kubeconfig: preflight matches
+	// the cluster by its endpoint or its certificate authority.
+	KubeCA       []byte
+	KubeContexts []KubeContext
 	// KubeErr is why no clientset could be built, shown by the steps that
 	// need one.
 	KubeErr error

@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -85,11 +84,8 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	if ctxName == "" {
 		ctxName = "-"
 	}
-	if env.KubeServer != "" && c.Endpoint != "" && !sameEndpoint(env.KubeServer, c.Endpoint) {
-		return Outcome{}, &flow.Error{
-			Cause: env.T(i18n.ErrKubeOtherCluster, ctxName, env.KubeServer, c.Name),
-			Fix:   env.T(i18n.FixKubeOtherCluster, fmt.Sprintf("aws eks update-kubeconfig --name %s --region %s", c.Name, env.Region())),
-		}
+	if err := checkContext(env, r, c, ctxName); err != nil {
+		return Outcome{}, err
 	}
 	v, err := env.Kube.Discovery().ServerVersion()
 	if err != nil {
@@ -97,13 +93,4 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgKubeContext, ctxName, v.GitVersion))
 	return Done(env.T(i18n.MsgPreflightDone, c.Name, env.Region(), id.Account)), nil
-}
-
-func sameEndpoint(a, b string) bool {
-	norm := func(s string) string {
-		s = strings.TrimSuffix(strings.ToLower(s), "/")
-		s = strings.TrimPrefix(s, "https://")
-		return strings.TrimSuffix(s, ":443")
-	}
-	return norm(a) == norm(b)
 }
