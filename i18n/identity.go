@@ -103,11 +103,11 @@ func init() {
 			"%s may not %s %s on cluster %s (Kubernetes RBAC)",
 			"%s には %s %s の権限がありません (クラスター %s の Kubernetes RBAC)"},
 		FixAccessEntry: {
-			"Someone allowed to manage the cluster's access gives it an access entry with %s in %s: the wizard creates and changes objects only in those namespaces (the daemon's and the app's), so it needs no rights elsewhere.",
-			"クラスターのアクセスを管理できる人が、アクセスエントリを作成して %s を %s に付与してください: ウィザードが作成・変更するのはこれらの名前空間 (daemon とアプリ) のオブジェクトだけなので、ほかの権限は不要です。"},
+			"Someone allowed to manage the cluster's access gives it an access entry with %s in the namespaces %s: the wizard creates and changes objects only in those namespaces (the daemon's and the app's), so it needs no rights elsewhere.",
+			"クラスターのアクセスを管理できる人が、アクセスエントリを作成して %s を名前空間 %s に付与してください: ウィザードが作成・変更するのはこれらの名前空間 (daemon とアプリ) のオブジェクトだけなので、ほかの権限は不要です。"},
 		FixAccessPolicy: {
-			"Someone allowed to manage the cluster's access gives its access entry %s in %s, the namespaces the wizard works in (the first command is needed only if it has no access entry yet, as when aws-auth let it in; EKS answers ResourceInUseException when it has one).",
-			"クラスターのアクセスを管理できる人が、そのアクセスエントリに %s を %s (ウィザードが使う名前空間) で付与してください (1 つ目のコマンドはアクセスエントリがまだない場合 (aws-auth で入っている場合など) だけ必要です。すでにあれば EKS は ResourceInUseException を返します)。"},
+			"Someone allowed to manage the cluster's access gives its access entry %s in the namespaces the wizard works in, %s (the first command is needed only if it has no access entry yet, as when aws-auth let it in; EKS answers ResourceInUseException when it has one).",
+			"クラスターのアクセスを管理できる人が、そのアクセスエントリに %s をウィザードが使う名前空間 %s で付与してください (1 つ目のコマンドはアクセスエントリがまだない場合 (aws-auth で入っている場合など) だけ必要です。すでにあれば EKS は ResourceInUseException を返します)。"},
 		FixAccessClusterView: {
 			"%s is cluster-wide: reading it needs a cluster-wide policy. %s reads and changes nothing; someone allowed to manage the cluster's access associates it (the first command only if there is no access entry yet).",
 			"%s はクラスター全体のリソースなので、読むにはクラスター全体のポリシーが必要です。%s は読み取り専用で何も変更しません。クラスターのアクセスを管理できる人が関連付けてください (1 つ目のコマンドはアクセスエントリがまだない場合だけ必要です)。"},
@@ -122,8 +122,8 @@ func init() {
 			"aws-auth は %s を権限のないグループにマッピングしています: アクセスできる人が、ウィザードが使う名前空間でその権限を持つロールをバインドするか、system:masters (クラスター管理者) にマッピングしてください。"},
 
 		MsgContextByCA: {
-			"kube context %s reaches it through %s, with the cluster's certificate authority (cluster %s's endpoint is %s)",
-			"kubectl のコンテキスト %s は %s 経由でクラスターの認証局を使って接続します (クラスター %s のエンドポイントは %s)"},
+			"kube context %s reaches cluster %s through %s, with the cluster's certificate authority (its endpoint is %s)",
+			"kubectl のコンテキスト %s はクラスター %s に %s 経由で、クラスターの認証局を使って接続します (エンドポイントは %s)"},
 		MsgContextAccepted: {
 			"kube context %s points at %s, not at cluster %s (%s), nor trusts its certificate authority: used as you said it reaches the cluster",
 			"kubectl のコンテキスト %s は %s を指しており、クラスター %s (%s) でもその認証局でもありませんが、クラスターに接続できるとの指定どおり使います"},

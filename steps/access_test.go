@@ -75,7 +75,7 @@ func TestKubeAccessError(t *testing.T) {
 	}{
 		{"401, access entries", "API_AND_CONFIG_MAP", refusal(false, ""), "cluster lab did not accept your kube credentials: it has no access entry for " + role,
 			[]string{entry, admin}, "only in those namespaces", ""},
-		{"401, authentication mode not described", "", refusal(false, ""), "no access entry for " + role, []string{entry, admin}, "AmazonEKSAdminPolicy in tracing,workshop", ""},
+		{"401, authentication mode not described", "", refusal(false, ""), "no access entry for " + role, []string{entry, admin}, "AmazonEKSAdminPolicy in the namespaces tracing,workshop", ""},
 		{"403 in a namespace", "API", refusal(true, "daemonsets"), role + " may not apply daemonset tracing/xray-daemon on cluster lab",
 			[]string{entry, admin}, "ResourceInUseException", ""},
 		{"403 on nodes", "API", refusal(true, "nodes"), role + " may not apply daemonset tracing/xray-daemon", []string{entry, view}, "cluster-wide", ""},

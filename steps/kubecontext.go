@@ -124,7 +124,7 @@ func checkContext(env *Env, r flow.Reporter, c *ClusterInfo, ctxName string) err
 	case ReachByURL:
 		return nil
 	case ReachByCA:
-		progress(env, r, flow.IDPreflight, env.T(i18n.MsgContextByCA, ctxName, env.KubeServer, c.Name, c.Endpoint))
+		progress(env, r, flow.IDPreflight, env.T(i18n.MsgContextByCA, ctxName, c.Name, env.KubeServer, c.Endpoint))
 		return nil
 	}
 	if env.Opts.AcceptContext {

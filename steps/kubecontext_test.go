@@ -33,7 +33,7 @@ func TestPreflightContext(t *testing.T) {
 		if s.Status != flow.Done {
 			t.Fatalf("preflight: %+v", s)
 		}
-		if got := progressLines(ev, flow.IDPreflight); !strings.Contains(got, "kube context tunnel reaches it through "+tunnel+", with the cluster's certificate authority (cluster "+cluster+"'s endpoint is "+endpoint+")") {
+		if got := progressLines(ev, flow.IDPreflight); !strings.Contains(got, "kube context tunnel reaches cluster "+cluster+" through "+tunnel+", with the cluster's certificate authority (its endpoint is "+endpoint+")") {
 			t.Errorf("lines:\n%s", got)
 		}
 	})
