@@ -16,15 +16,15 @@ import (
 
 // WizardOptions are the wizard's flags.
 type WizardOptions struct {
-	Shared        SharedOptions
-	Sandbox       bool
-	AppNamespace  string
-	StepList      string
-	DryRun        bool
-	Requests      int
-	SamplingRule  string
-	OverrideSA    bool
-	Identity      string
+	Shared       SharedOptions
+	Sandbox      bool
+	AppNamespace string
+	StepList     string
+	DryRun       bool
+	Requests     int
+	SamplingRule string
+	OverrideSA   bool
+	Identity     string
 	// IdentityGiven: --identity was on the command line; otherwise a
 	// person at the terminal is asked.
 	IdentityGiven bool

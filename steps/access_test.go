@@ -24,11 +24,11 @@ import (
 
 func TestPrincipalARN(t *testing.T) {
 	cases := map[string]string{
-		"arn:aws:sts::123456789012:assumed-role/workshop-admin/i-0sandbox":                  "arn:aws:iam::123456789012:role/workshop-admin",
-		"arn:aws-cn:sts::123456789012:assumed-role/Admin/alice@example.com":                 "arn:aws-cn:iam::123456789012:role/Admin",
+		"arn:aws:sts::123456789012:assumed-role/workshop-admin/i-0sandbox":                   "arn:aws:iam::123456789012:role/workshop-admin",
+		"arn:aws-cn:sts::123456789012:assumed-role/Admin/alice@example.com":                  "arn:aws-cn:iam::123456789012:role/Admin",
 		"arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice": "arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_0123456789abcdef",
-		"arn:aws:iam::123456789012:user/alice":                                              "arn:aws:iam::123456789012:user/alice",
-		"arn:aws:sts::123456789012:federated-user/bob":                                      "",
+		"arn:aws:iam::123456789012:user/alice":                                               "arn:aws:iam::123456789012:user/alice",
+		"arn:aws:sts::123456789012:federated-user/bob":                                       "",
 		"not an arn": "",
 	}
 	for in, want := range cases {
