@@ -75,11 +75,16 @@ func askIdentity(ctx context.Context, f *Factory, env *steps.Env) error {
 	if agent.Missing() {
 		phrase = lang.T(i18n.CLIIdentityPodAgent)
 	}
+	c, _ := env.Cluster(ctx) // described already, by ReadAgent
+	short := agent.Phrase(lang)
+	if agent.Ready() && !agent.AutoMode {
+		short = agent.Status
+	}
 	options := []huh.Option[string]{
 		huh.NewOption(lang.T(i18n.CLIIdentityIRSA), steps.IdentityIRSA),
-		huh.NewOption(lang.T(i18n.CLIIdentityPod, phrase), steps.IdentityPodIdentity),
+		huh.NewOption(lang.T(i18n.CLIIdentityPod, short), steps.IdentityPodIdentity),
 	}
-	id, err := chooseOption(ctx, f, lang.T(i18n.CLIPickIdentity), lang.T(i18n.CLIPickIdentityWhy), options)
+	id, err := chooseOption(ctx, f, lang.T(i18n.CLIPickIdentity), lang.T(i18n.CLIPickIdentityWhy, c.Name, phrase), options)
 	if errors.Is(err, context.Canceled) {
 		return err // ctrl+c at the question: interrupted, exit 130
 	}

@@ -84,15 +84,13 @@ func init() {
 
 		CLIPickIdentity: {"How should the X-Ray daemon get its IAM role?", "X-Ray daemon が IAM ロールを得る方法を選んでください"},
 		CLIPickIdentityWhy: {
-			"IRSA is the lab's way. EKS Pod Identity is the newer one: no OIDC provider, but its agent must run on the cluster.",
-			"IRSA はラボの方法です。EKS Pod Identity は新しい方法で、OIDC プロバイダーは不要ですが、クラスターでエージェントが動いている必要があります。"},
-		CLIIdentityIRSA: {
-			"irsa: IAM Roles for Service Accounts, as the lab (the cluster's OIDC provider)",
-			"irsa: IAM Roles for Service Accounts、ラボと同じ (クラスターの OIDC プロバイダー)"},
-		CLIIdentityPod: {"pod-identity: EKS Pod Identity · agent %s", "pod-identity: EKS Pod Identity · エージェント %s"},
+			"IRSA is the lab's way. EKS Pod Identity is the newer one: no OIDC provider, but its agent must run on the cluster. On %s the agent is %s.",
+			"IRSA はラボの方法です。EKS Pod Identity は新しい方法で、OIDC プロバイダーは不要ですが、クラスターでエージェントが動いている必要があります。%s のエージェント: %s。"},
+		CLIIdentityIRSA: {"irsa: IAM Roles for Service Accounts, as the lab", "irsa: IAM Roles for Service Accounts (ラボと同じ)"},
+		CLIIdentityPod:  {"pod-identity: EKS Pod Identity (agent %s)", "pod-identity: EKS Pod Identity (エージェント: %s)"},
 		CLIIdentityPodAgent: {
-			"not installed: the iamsa step installs the add-on, asking first",
-			"未インストール: iamsa ステップが確認のうえアドオンをインストールします"},
+			"not installed: the iamsa step installs it, asking first",
+			"未インストール: iamsa ステップが確認のうえインストールします"},
 
 		AccessPrincipalUnknown: {"your IAM principal", "あなたの IAM プリンシパル"},
 		AccessPrincipalHolder:  {"your IAM role or user ARN", "あなたの IAM ロールまたはユーザーの ARN"},
