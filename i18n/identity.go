@@ -69,18 +69,18 @@ func init() {
 
 		ErrAgentBroken: {"the EKS add-on %s of cluster %s is %s", "EKS アドオン %s (クラスター %s) は %s です"},
 		FixAgentRepair: {
-			"See why: %s — then repair it: %s (or keep to IRSA: --identity irsa).",
-			"原因を確認してください: %s — その後、修復してください: %s (または IRSA を使ってください: --identity irsa)。"},
+			"See why with the first command, then repair it with the second (or keep to IRSA: --identity irsa).",
+			"1 つ目のコマンドで原因を確認し、2 つ目のコマンドで修復してください (または IRSA を使ってください: --identity irsa)。"},
 		FixAgentRecreate: {
-			"See why: %s — then remove it, and run the wizard again to install it afresh: %s (or keep to IRSA: --identity irsa).",
-			"原因を確認してください: %s — その後、削除してからウィザードを再実行すると新しくインストールされます: %s (または IRSA を使ってください: --identity irsa)。"},
+			"See why with the first command, remove it with the second, then run the wizard again: it installs the add-on afresh (or keep to IRSA: --identity irsa).",
+			"1 つ目のコマンドで原因を確認し、2 つ目のコマンドで削除してからウィザードを再実行すると、アドオンが新しくインストールされます (または IRSA を使ってください: --identity irsa)。"},
 		FixAgentDeleting: {
-			"It is being removed: wait until it is gone (%s), then run the wizard again to install it afresh (or keep to IRSA: --identity irsa).",
-			"削除中です: 削除が終わるのを待ってから (%s)、ウィザードを再実行すると新しくインストールされます (または IRSA を使ってください: --identity irsa)。"},
+			"It is being removed: wait until it is gone, then run the wizard again to install it afresh (or keep to IRSA: --identity irsa).",
+			"削除中です: 削除が終わるのを待ってからウィザードを再実行すると、新しくインストールされます (または IRSA を使ってください: --identity irsa)。"},
 		ErrAgentSlow: {"the EKS add-on %s is still %s after %s", "EKS アドオン %s は %s のまま、%s 経ちました"},
 		FixAgentSlow: {
-			"Look at it (%s) and run the wizard again once it is ACTIVE.",
-			"状態を確認し (%s)、ACTIVE になったらウィザードを再実行してください。"},
+			"Look at it, and run the wizard again once it is ACTIVE.",
+			"状態を確認し、ACTIVE になったらウィザードを再実行してください。"},
 
 		CLIPickIdentity: {"How should the X-Ray daemon get its IAM role?", "X-Ray daemon が IAM ロールを得る方法を選んでください"},
 		CLIPickIdentityWhy: {
@@ -99,7 +99,7 @@ func init() {
 			"クラスター %s は kubectl の認証情報を受け付けませんでした: %s のアクセスエントリがありません (または認証情報の期限切れです)"},
 		ErrKubeForbiddenAs: {
 			"%s may not %s %s on cluster %s (Kubernetes RBAC)",
-			"%s には %s %s の権限がありません (クラスター %s の Kubernetes RBAC)"},
+			"%s には %s (%s) の権限がありません (クラスター %s の Kubernetes RBAC)"},
 		FixAccessEntry: {
 			"Someone allowed to manage the cluster's access gives it an access entry with %s in the namespaces %s: the wizard creates and changes objects only in those namespaces (the daemon's and the app's), so it needs no rights elsewhere.",
 			"クラスターのアクセスを管理できる人が、アクセスエントリを作成して %s を名前空間 %s に付与してください: ウィザードが作成・変更するのはこれらの名前空間 (daemon とアプリ) のオブジェクトだけなので、ほかの権限は不要です。"},

@@ -259,7 +259,7 @@ func init() {
 			"kube context %s points at %s, not at cluster %s (%s), and does not trust its certificate authority",
 			"kubectl のコンテキスト %s は %s を指しており、クラスター %s (%s) ではなく、その認証局も信頼していません"},
 		ErrKubeCall:               {"kubectl %s %s failed: %s", "kubectl %s %s に失敗しました: %s"},
-		ErrKubeForbidden:          {"Kubernetes RBAC forbids you to %s %s", "Kubernetes の RBAC により %s %s が禁止されています"},
+		ErrKubeForbidden:          {"Kubernetes RBAC forbids you to %s %s", "Kubernetes の RBAC により %s (%s) が禁止されています"},
 		FixKubeForbidden:          {"Use a kube context with admin rights on the cluster (for EKS: an access entry or aws-auth mapping for your IAM identity).", "クラスターの管理者権限を持つコンテキストを使ってください (EKS では IAM の認証情報に対するアクセスエントリまたは aws-auth のマッピング)。"},
 		ErrKubeUnauthorized:       {"the cluster did not accept your kube credentials", "クラスターが kubectl の認証情報を受け付けませんでした"},
 		FixKubeUnauthorized:       {"Refresh them: aws eks update-kubeconfig --name <cluster>, and check your AWS identity.", "aws eks update-kubeconfig --name <cluster> で更新し、AWS の認証情報を確認してください。"},

@@ -102,7 +102,7 @@ func (e *Env) kubeAccessError(verb, what string, err error) error {
 	}
 	fe := &flow.Error{Err: err}
 	if forbidden {
-		fe.Cause = e.T(i18n.ErrKubeForbiddenAs, shown, verb, what, cluster)
+		fe.Cause = e.T(i18n.ErrKubeForbiddenAs, shown, e.Opts.Lang.KubeVerb(verb), what, cluster)
 	} else {
 		fe.Cause = e.T(i18n.ErrKubeUnknownPrincipal, cluster, shown)
 	}

@@ -116,17 +116,18 @@ func agentError(env *Env, cluster string, a Agent) error {
 			cause += env.T(i18n.AgentMoreIssues, len(a.Issues)-1)
 		}
 	}
-	look := fmt.Sprintf("aws eks describe-addon --cluster-name %s --addon-name %s --query addon.health", cluster, podIdentityAgent)
-	var fix string
+	addon := fmt.Sprintf("--cluster-name %s --addon-name %s", cluster, podIdentityAgent)
+	look := "aws eks describe-addon " + addon + " --query addon.health"
+	fe := &flow.Error{Cause: cause}
 	switch ekstypes.AddonStatus(a.Status) {
 	case ekstypes.AddonStatusDeleting:
-		fix = env.T(i18n.FixAgentDeleting, fmt.Sprintf("aws eks wait addon-deleted --cluster-name %s --addon-name %s", cluster, podIdentityAgent))
+		fe.Fix, fe.Commands = env.T(i18n.FixAgentDeleting), []string{"aws eks wait addon-deleted " + addon}
 	case ekstypes.AddonStatusCreateFailed, ekstypes.AddonStatusDeleteFailed:
-		fix = env.T(i18n.FixAgentRecreate, look, fmt.Sprintf("aws eks delete-addon --cluster-name %s --addon-name %s", cluster, podIdentityAgent))
+		fe.Fix, fe.Commands = env.T(i18n.FixAgentRecreate), []string{look, "aws eks delete-addon " + addon}
 	default: // DEGRADED, UPDATE_FAILED, and any status EKS adds later
-		fix = env.T(i18n.FixAgentRepair, look, fmt.Sprintf("aws eks update-addon --cluster-name %s --addon-name %s --resolve-conflicts OVERWRITE", cluster, podIdentityAgent))
+		fe.Fix, fe.Commands = env.T(i18n.FixAgentRepair), []string{look, "aws eks update-addon " + addon + " --resolve-conflicts OVERWRITE"}
 	}
-	return &flow.Error{Cause: cause, Fix: fix}
+	return fe
 }
 
 // agentWait is how long the iamsa step waits for the agent to become
@@ -163,7 +164,7 @@ func waitAgent(ctx context.Context, env *Env, r flow.Reporter, cluster string) e
 		return agentError(env, cluster, last)
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded:
 		return &flow.Error{Err: err, Cause: env.T(i18n.ErrAgentSlow, podIdentityAgent, last.Status, env.Opts.Lang.Duration(agentWait)),
-			Fix: env.T(i18n.FixAgentSlow, fmt.Sprintf("aws eks describe-addon --cluster-name %s --addon-name %s", cluster, podIdentityAgent))}
+			Fix: env.T(i18n.FixAgentSlow), Commands: []string{fmt.Sprintf("aws eks describe-addon --cluster-name %s --addon-name %s", cluster, podIdentityAgent)}}
 	}
 	return env.AWSError("eks:DescribeAddon", err)
 }

@@ -126,9 +126,10 @@ func TestPodIdentityAgentStates(t *testing.T) {
 				(c.issue.Code != "" && !strings.Contains(s.Detail, c.issue.Code+": "+c.issue.Message)) {
 				t.Errorf("iamsa: %+v", s)
 			}
+			all := s.Fix + "\n" + strings.Join(s.Commands, "\n")
 			for _, f := range c.fix {
-				if !strings.Contains(s.Fix, f) {
-					t.Errorf("fix %q lacks %q", s.Fix, f)
+				if !strings.Contains(all, f) {
+					t.Errorf("fix %q lacks %q", all, f)
 				}
 			}
 			if asked {
