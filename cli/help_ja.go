@@ -209,6 +209,7 @@ var flagJa = map[string]string{
 	"--requests":                          "app ステップが送るリクエスト数",
 	"--identity":                          "daemon が IAM ロールを得る方法: irsa (ラボの IAM Roles for Service Accounts) または pod-identity (EKS Pod Identity)",
 	"--force":                             "他のツールが管理する daemon のオブジェクトのフィールドを引き継ぐ (サーバーサイド apply の競合)",
+	"--accept-context":                    "サーバーがクラスターのエンドポイントでも、その認証局を信頼してもいない kube コンテキストを、別の経路 (トンネル、プロキシ) でクラスターに接続するものとして使う",
 	"--override-existing-serviceaccounts": "他の誰かが作った daemon のサービスアカウントにもアノテーションを付ける",
 	"--pods-timeout":                      "daemon の Pod を待つ時間",
 	"--traces-timeout":                    "トレースが X-Ray に表示されるのを待つ時間",

@@ -11,6 +11,7 @@ const (
 	UsageSteps          Key = "usage.steps"
 	UsageRequests       Key = "usage.requests"
 	UsageNoSteps        Key = "usage.no_steps"
+	UsageAcceptSandbox  Key = "usage.accept_sandbox"
 )
 
 func init() {
@@ -30,5 +31,8 @@ func init() {
 		UsageSteps:    {"--steps: unknown step %q (steps: %s)", "--steps: %q というステップはありません (ステップ: %s)"},
 		UsageNoSteps:  {"--steps: no steps selected (steps: %s)", "--steps: ステップが選ばれていません (ステップ: %s)"},
 		UsageRequests: {"--requests %d: must be between 1 and 100000", "--requests %d: 1 から 100000 の間にしてください"},
+		UsageAcceptSandbox: {
+			"--accept-context: the practice sandbox has no kube context to accept (leave it out, or leave out --sandbox)",
+			"--accept-context: 練習用サンドボックスには受け入れる kube コンテキストがありません (--accept-context か --sandbox を外してください)"},
 	})
 }

@@ -42,6 +42,9 @@ type AWSOptions struct {
 	// NoAddons starts the clusters without add-ons, as `eksctl create
 	// cluster` leaves them: EKS Pod Identity then needs its agent installed.
 	NoAddons bool
+	// AutoMode makes the clusters EKS Auto Mode clusters (computeConfig
+	// enabled), which have the pod identity agent built in and no add-on.
+	AutoMode bool
 	// Latency is added to every request (for benchmarks).
 	Latency time.Duration
 	// XRayReadRate is how many X-Ray read calls (GetTraceSummaries,
@@ -91,6 +94,7 @@ type AWS struct {
 	xray      map[string]*xrayStore      // by region
 	issuers   map[string]string          // cluster → issuer, kept across Reset
 	endpoints map[string]string          // cluster → API endpoint, kept across Reset
+	cas       map[string]string          // cluster → certificate authority (PEM), kept across Reset
 	policies  map[string]*managedPolicy  // the AWS managed policies, by ARN
 	users     map[string]*fixedPrincipal // the long-term access keys
 }
@@ -109,7 +113,7 @@ func NewAWS(o AWSOptions) *AWS {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	a := &AWS{o: o, rng: mrand.New(mrand.NewPCG(1, 2)), issuers: map[string]string{}, endpoints: map[string]string{}}
+	a := &AWS{o: o, rng: mrand.New(mrand.NewPCG(1, 2)), issuers: map[string]string{}, endpoints: map[string]string{}, cas: map[string]string{}}
 	if o.XRayReadRate > 0 {
 		a.readLimit = rate.NewLimiter(rate.Limit(o.XRayReadRate), max(1, int(o.XRayReadRate)))
 	}
@@ -117,6 +121,7 @@ func NewAWS(o AWSOptions) *AWS {
 		id := strings.ToUpper(randHex(32))
 		a.issuers[name] = fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", o.Region, id)
 		a.endpoints[name] = fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", id, o.Region)
+		a.cas[name] = clusterCA()
 	}
 	a.reset()
 	return a

@@ -41,6 +41,9 @@ type Options struct {
 	// and app namespace, whatever Region, Cluster and AppNamespace say.
 	// Nil starts a fresh world, as tests want.
 	World *World
+	// AutoMode makes the cluster an EKS Auto Mode cluster, with the EKS
+	// Pod Identity agent built in (a fresh world only).
+	AutoMode bool
 }
 
 // Sandbox is a running practice sandbox.
@@ -76,7 +79,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	if o.AppNamespace == "" {
 		o.AppNamespace = "workshop"
 	}
-	a := NewAWS(AWSOptions{Region: o.Region, Clusters: []string{o.Cluster}, NoAddons: true})
+	a := NewAWS(AWSOptions{Region: o.Region, Clusters: []string{o.Cluster}, NoAddons: true, AutoMode: o.AutoMode})
 	if o.World != nil {
 		if err := a.Restore(o.World.AWS); err != nil {
 			return nil, fmt.Errorf("the saved world: %w", err)

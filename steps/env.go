@@ -67,6 +67,10 @@ type Options struct {
 	OverrideExistingSA bool
 	// Force takes ownership of fields another field manager set.
 	Force bool
+	// AcceptContext uses a kube context whose server is not the cluster's
+	// endpoint and which does not trust its certificate authority, as
+	// reaching it another way (a tunnel, a proxy).
+	AcceptContext bool
 	// Timeouts of the waiting steps.
 	PodsTimeout   time.Duration
 	AppTimeout    time.Duration
@@ -91,6 +95,15 @@ type Env struct {
 	KubeContext string
 	KubeCluster string
 	KubeServer  string
+	// KubeRoleARN is the IAM role the kube context's credential plugin
+	// assumes (aws eks get-token --role-arn), "" when it uses the
+	// caller's own credentials.
+	KubeRoleARN string
+	// KubeCA is the certificate authority the kube context trusts (PEM),
+	// and KubeContexts every context of the kubeconfig: preflight matches
+	// the cluster by its endpoint or its certificate authority.
+	KubeCA       []byte
+	KubeContexts []KubeContext
 	// KubeErr is why no clientset could be built, shown by the steps that
 	// need one.
 	KubeErr error
@@ -135,6 +148,16 @@ type ClusterInfo struct {
 	Version  string
 	Endpoint string
 	Status   string
+	// CA is the cluster's certificate authority as EKS gives it
+	// (certificateAuthority.data: a PEM certificate, base64).
+	CA string
+	// AutoMode: EKS Auto Mode runs the cluster's compute
+	// (computeConfig.enabled), with the EKS Pod Identity agent built in.
+	AutoMode bool
+	// AuthMode is how the cluster authenticates IAM principals
+	// (accessConfig.authenticationMode): API (access entries),
+	// API_AND_CONFIG_MAP, or CONFIG_MAP (the aws-auth ConfigMap only).
+	AuthMode string
 }
 
 // IssuerHostPath is the issuer without its scheme, as IAM names it.
@@ -267,6 +290,15 @@ func (e *Env) Cluster(ctx context.Context) (*ClusterInfo, error) {
 	}
 	if c.Identity != nil && c.Identity.Oidc != nil {
 		info.Issuer = aws.ToString(c.Identity.Oidc.Issuer)
+	}
+	if c.CertificateAuthority != nil {
+		info.CA = aws.ToString(c.CertificateAuthority.Data)
+	}
+	if c.ComputeConfig != nil {
+		info.AutoMode = aws.ToBool(c.ComputeConfig.Enabled)
+	}
+	if c.AccessConfig != nil {
+		info.AuthMode = string(c.AccessConfig.AuthenticationMode)
 	}
 	e.mu.Lock()
 	e.cluster = info

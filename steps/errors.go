@@ -176,9 +176,15 @@ func (e *Env) KubeError(verb, what string, err error) error {
 	if errors.As(err, &fe) || errors.Is(err, context.Canceled) {
 		return err
 	}
+	refused := apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err)
+	if refused {
+		if ae := e.kubeAccessError(verb, what, err); ae != nil {
+			return ae
+		}
+	}
 	switch {
 	case apierrors.IsForbidden(err):
-		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeForbidden, verb, what), Fix: e.T(i18n.FixKubeForbidden)}
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeForbidden, e.Opts.Lang.KubeVerb(verb), what), Fix: e.T(i18n.FixKubeForbidden)}
 	case apierrors.IsUnauthorized(err):
 		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeUnauthorized), Fix: e.T(i18n.FixKubeUnauthorized)}
 	case isUnreachable(err):
