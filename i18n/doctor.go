@@ -40,8 +40,6 @@ const (
 	DxNoRegion          Key = "dx.no_region"
 	DxNoRegionFix       Key = "dx.no_region_fix"
 	DxRegionFromIMDS    Key = "dx.region_from_imds"
-	DxOtherRegion       Key = "dx.other_region"
-	DxOtherRegionFix    Key = "dx.other_region_fix"
 	DxRegionOK          Key = "dx.region_ok"
 	DxPodIdentityNoOIDC Key = "dx.pod_identity_no_oidc"
 	DxPodIdentityRole   Key = "dx.pod_identity_role"
@@ -124,8 +122,6 @@ func init() {
 		DxNoRegion:          {"the daemon cannot find its region (\"Cannot fetch region variable\")", "daemon がリージョンを見つけられません (\"Cannot fetch region variable\")"},
 		DxNoRegionFix:       {"Write the region into the daemon's config (Region: %s), as the wizard's manifest does; pods often cannot reach the instance metadata (hop limit 1).", "daemon の設定にリージョンを書いてください (Region: %s)。ウィザードのマニフェストはそうしています。Pod からはインスタンスメタデータに届かないことがよくあります (ホップ制限 1)。"},
 		DxRegionFromIMDS:    {"the config names no region: the daemon relies on the instance metadata", "設定にリージョンがありません: daemon はインスタンスメタデータ頼みです"},
-		DxOtherRegion:       {"the daemon sends to %s, but you are looking at %s", "daemon の送信先は %s ですが、見ているのは %s です"},
-		DxOtherRegionFix:    {"Look at the traces in %s (--region), or change the daemon's config.", "%s のトレースを見る (--region) か、daemon の設定を変えてください。"},
 		DxRegionOK:          {"the daemon's config names %s", "daemon の設定は %s を指定しています"},
 		DxPodIdentityNoOIDC: {"EKS Pod Identity needs no OIDC provider", "EKS Pod Identity に OIDC プロバイダーは不要です"},
 		DxPodIdentityRole:   {"EKS Pod Identity gives the role (not checked here)", "ロールは EKS Pod Identity が渡します (ここでは確認しません)"},
