@@ -41,6 +41,10 @@ type Options struct {
 	// and app namespace, whatever Region, Cluster and AppNamespace say.
 	// Nil starts a fresh world, as tests want.
 	World *World
+	// ClientRegion is the region AWSConfig gives the clients, when not the
+	// world's: X-Ray keeps each region's traces apart, so a command that
+	// reads only X-Ray (traces --region) may look in another region.
+	ClientRegion string
 }
 
 // Sandbox is a running practice sandbox.
@@ -50,6 +54,7 @@ type Sandbox struct {
 	Endpoint string
 	name     string
 	region   string
+	client   string // the clients' region (Options.ClientRegion)
 	cancel   context.CancelFunc
 	stopOnce sync.Once
 }
@@ -114,7 +119,11 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		a.Close()
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
-	return &Sandbox{AWS: a, Cluster: c, Endpoint: url, name: o.Cluster, region: o.Region, cancel: cancel}, nil
+	client := o.ClientRegion
+	if client == "" {
+		client = o.Region
+	}
+	return &Sandbox{AWS: a, Cluster: c, Endpoint: url, name: o.Cluster, region: o.Region, client: client, cancel: cancel}, nil
 }
 
 // Stop ends the cluster and the endpoints; what they hold stays, for
@@ -132,7 +141,7 @@ func (s *Sandbox) Stop() {
 // SDK's standard retryer.
 func (s *Sandbox) AWSConfig() aws.Config {
 	return aws.Config{
-		Region:       s.region,
+		Region:       s.client,
 		Credentials:  credentials.NewStaticCredentialsProvider(SandboxAccessKeyID, SandboxSecretAccessKey, ""),
 		BaseEndpoint: aws.String(s.Endpoint),
 		Retryer:      func() aws.Retryer { return retry.NewStandard() },

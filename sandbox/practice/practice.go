@@ -50,6 +50,7 @@ func Modes() []Mode {
 		{"udp-only-service", 7, "service", i18n.BreakUDPOnly, (*breaker).udpOnly},
 		{"no-tcp-address", 7, "service", i18n.BreakNoTCPAddress, (*breaker).noTCPAddress},
 		{"app-pinned-ip", 8, "app-address", i18n.BreakAppPinnedIP, (*breaker).appPinnedIP},
+		{"daemon-other-region", 9, "region", i18n.BreakDaemonOtherRegion, (*breaker).daemonOtherRegion},
 	}
 }
 
