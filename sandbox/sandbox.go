@@ -15,7 +15,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/xray-wizard/xray-wizard/kube"
@@ -137,12 +136,13 @@ func (s *Sandbox) Stop() {
 }
 
 // AWSConfig points the SDK at the sandbox through its own endpoint setting
-// (what AWS_ENDPOINT_URL does), with the sandbox user's credentials and the
-// SDK's standard retryer.
+// (what AWS_ENDPOINT_URL does), with the credentials of the world's
+// terminal (the instance role's, or Cloud9's managed temporary ones while
+// that setting is on: aws_cloud9.go) and the SDK's standard retryer.
 func (s *Sandbox) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:       s.client,
-		Credentials:  credentials.NewStaticCredentialsProvider(SandboxAccessKeyID, SandboxSecretAccessKey, ""),
+		Credentials:  s.AWS.terminalCredentials(),
 		BaseEndpoint: aws.String(s.Endpoint),
 		Retryer:      func() aws.Retryer { return retry.NewStandard() },
 	}
