@@ -128,6 +128,8 @@ func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
 		out.Cluster = d.irsa.Cluster.Name
 	} else if d.oidcAlone != nil {
 		out.Cluster = d.oidcAlone.cluster
+	} else if c, err := env.Cluster(ctx); err == nil && d.idErr == nil {
+		out.Cluster = c.Name // IAM refused, EKS answers
 	}
 	for _, c := range checks {
 		title := env.T(c.Title)
@@ -180,10 +182,9 @@ func (d *dx) credentials(context.Context) flow.Finding {
 	id := d.id
 	ev := []string{"sts:GetCallerIdentity → " + id.ARN}
 	if d.iamErr != nil {
-		cloud9 := d.getenv("C9_HOSTNAME") != "" || d.getenv("C9_PROJECT") != "" || d.getenv("C9_USER") != ""
 		ev = append(ev, "iam:ListOpenIDConnectProviders → "+steps.ErrorMessage(d.iamErr))
-		if steps.IsCode(d.iamErr, "InvalidClientTokenId") && cloud9 {
-			return bad(flow.CheckFail, d.t(i18n.DxCloud9Creds), d.t(i18n.DxCloud9CredsFix), "aws configure", ev...)
+		if c9 := d.cloud9(); c9 != nil && steps.IsCode(d.iamErr, "InvalidClientTokenId") {
+			return d.cloud9Creds(c9, ev) // cloud9.go
 		}
 		return bad(flow.CheckFail, d.t(i18n.DxIAMRefused), d.t(i18n.FixCredentials), "aws iam list-open-id-connect-providers", ev...)
 	}

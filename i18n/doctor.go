@@ -21,7 +21,6 @@ const (
 	DxNotFound          Key = "dx.not_found"
 	DxCredsOK           Key = "dx.creds_ok"
 	DxCloud9Creds       Key = "dx.cloud9_creds"
-	DxCloud9CredsFix    Key = "dx.cloud9_creds_fix"
 	DxIAMRefused        Key = "dx.iam_refused"
 	DxClusterOK         Key = "dx.cluster_ok"
 	DxServerVersion     Key = "dx.server_version"
@@ -103,7 +102,6 @@ func init() {
 		DxNotFound:          {"%s not found", "%s が見つかりません"},
 		DxCredsOK:           {"working as %s; IAM answers", "%s として動作中。IAM も応答します"},
 		DxCloud9Creds:       {"IAM refuses Cloud9's AWS managed temporary credentials (InvalidClientTokenId)", "IAM が Cloud9 の AWS マネージド一時認証情報を拒否しています (InvalidClientTokenId)"},
-		DxCloud9CredsFix:    {"In Cloud9, Preferences → AWS Settings → turn off \"AWS managed temporary credentials\", then use the workshop's role (rm -f ~/.aws/credentials).", "Cloud9 の Preferences → AWS Settings で「AWS managed temporary credentials」をオフにし、ワークショップのロールを使ってください (rm -f ~/.aws/credentials)。"},
 		DxIAMRefused:        {"IAM refuses these credentials", "IAM がこの認証情報を拒否しています"},
 		DxClusterOK:         {"Kubernetes %s answers (context %s)", "Kubernetes %s が応答します (コンテキスト %s)"},
 		DxServerVersion:     {"API server %s", "API サーバー %s"},
