@@ -61,3 +61,43 @@ func TestDaemonOtherRegionTracesAreThere(t *testing.T) {
 		t.Errorf("traces --sandbox counted in %s", r)
 	}
 }
+
+// Lab point 10 in the practice world: Cloud9's managed temporary
+// credentials on. The wizard's own run, not only the doctor, names the
+// cause and the fix (the Cloud9 setting, and in the sandbox the command
+// that is that switch), in English and Japanese; the command works as
+// given, and then the wizard runs through.
+func TestCloud9CredentialsTheWizardSaysSo(t *testing.T) {
+	env := []string{"XRAY_WIZARD_STATE_DIR=" + t.TempDir()}
+	if r := run(t, 5*time.Minute, env, "sandbox", "break", "cloud9-credentials"); r.code != 0 {
+		t.Fatalf("break: exit %d\n%s", r.code, r.stderr)
+	}
+	const switchOff = "xray-wizard sandbox cloud9 --managed-credentials=off"
+	for _, c := range []struct{ lang, cause, fix string }{
+		{"en", "Cloud9's AWS managed temporary credentials cannot call IAM (InvalidClientTokenId)", `turn off "AWS managed temporary credentials"`},
+		{"ja", "Cloud9 の AWS マネージド一時認証情報では IAM を呼べません (InvalidClientTokenId)", "「AWS managed temporary credentials」をオフ"},
+	} {
+		r := run(t, 2*time.Minute, env, "--sandbox", "-y", "--output", "json", "--lang", c.lang)
+		var sum flow.Summary
+		if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil || r.code != 1 {
+			t.Fatalf("%s: exit %d, %v\n%s\n%s", c.lang, r.code, err, r.stdout, r.stderr)
+		}
+		var oidc *flow.StepSummary
+		for i, s := range sum.Steps {
+			if s.ID == "oidc" {
+				oidc = &sum.Steps[i]
+			}
+		}
+		if oidc == nil || oidc.Status != flow.Failed || !strings.Contains(oidc.Detail, c.cause) ||
+			!strings.Contains(oidc.Fix, c.fix) || !strings.HasSuffix(oidc.Fix, switchOff) {
+			t.Fatalf("%s: the oidc step: %+v", c.lang, oidc)
+		}
+	}
+	args := strings.Fields(strings.TrimPrefix(switchOff, "xray-wizard "))
+	if r := run(t, time.Minute, env, args...); r.code != 0 || !strings.Contains(r.stdout, "workshop-admin") {
+		t.Fatalf("%s: exit %d\n%s\n%s", switchOff, r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, 3*time.Minute, env, "--sandbox", "-y"); r.code != 0 {
+		t.Fatalf("the wizard after the switch: exit %d\n%s", r.code, r.stderr)
+	}
+}

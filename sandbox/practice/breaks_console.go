@@ -72,3 +72,24 @@ func waitTracesIn(ctx context.Context, env *steps.Env, region string, start time
 		}
 	}
 }
+
+// cloud9Credentials: the terminal's Cloud9 environment with its AWS
+// managed temporary credentials on — Cloud9's default for a new
+// environment, or turned back on in Preferences → AWS Settings: STS
+// answers, IAM refuses every call (InvalidClientTokenId).
+func (b *breaker) cloud9Credentials(ctx context.Context) error {
+	c9 := b.env.Cloud9
+	if c9 == nil || c9.SetManaged == nil {
+		return fmt.Errorf("the practice world's terminal is no Cloud9 environment to set")
+	}
+	return c9.SetManaged(ctx, true)
+}
+
+// healCloud9 turns the managed temporary credentials off, as the lab has
+// them, before the setup runs: with them on, its IAM calls would fail.
+func (b *breaker) healCloud9(ctx context.Context) error {
+	if c9 := b.env.Cloud9; c9 != nil && c9.SetManaged != nil {
+		return c9.SetManaged(ctx, false)
+	}
+	return nil
+}
