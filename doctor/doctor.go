@@ -128,8 +128,10 @@ func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
 		out.Cluster = d.irsa.Cluster.Name
 	} else if d.oidcAlone != nil {
 		out.Cluster = d.oidcAlone.cluster
-	} else if c, err := env.Cluster(ctx); err == nil && d.idErr == nil {
-		out.Cluster = c.Name // IAM refused, EKS answers
+	} else if d.idErr == nil {
+		if c, err := env.Cluster(ctx); err == nil {
+			out.Cluster = c.Name // IAM refused, EKS answers
+		}
 	}
 	for _, c := range checks {
 		title := env.T(c.Title)
