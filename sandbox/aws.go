@@ -97,6 +97,7 @@ type AWS struct {
 	cas       map[string]string          // cluster → certificate authority (PEM), kept across Reset
 	policies  map[string]*managedPolicy  // the AWS managed policies, by ARN
 	users     map[string]*fixedPrincipal // the long-term access keys
+	cloud9    *cloud9Env                 // the terminal's Cloud9 environment
 }
 
 // NewAWS makes the account with its clusters.
@@ -138,6 +139,7 @@ func (a *AWS) reset() {
 	a.sessions = map[string]*stsSession{}
 	a.xray = map[string]*xrayStore{}
 	a.policies = awsManagedPolicies()
+	a.cloud9 = newCloud9()
 	a.users = map[string]*fixedPrincipal{
 		SandboxAccessKeyID: {
 			arn:    fmt.Sprintf("arn:aws:sts::%s:assumed-role/workshop-admin/i-0sandbox", a.o.AccountID),
@@ -262,6 +264,9 @@ type caller struct {
 	role    string   // for a role session: the role's name
 	known   bool
 	expired bool
+	// cloud9Managed: Cloud9's AWS managed temporary credentials, which IAM
+	// refuses (aws_cloud9.go).
+	cloud9Managed bool
 }
 
 // sigScope is what the SigV4 Authorization header (or a presigned URL)
@@ -306,6 +311,9 @@ func securityToken(r *http.Request) string {
 // callerOf finds the principal behind an access key; a temporary one also
 // needs its session token.
 func (a *AWS) callerOf(key, token string) caller {
+	if key == Cloud9ManagedAccessKeyID {
+		return a.cloud9Caller(token)
+	}
 	if u, ok := a.users[key]; ok {
 		return caller{key: key, arn: u.arn, userID: u.userID, admin: u.admin, allow: u.allow, known: true}
 	}
@@ -587,6 +595,10 @@ func (a *AWS) serveQuery(w http.ResponseWriter, r *http.Request, form url.Values
 			return
 		case c.expired:
 			writeQueryError(w, ns, errf(403, "ExpiredToken", "The security token included in the request is expired"))
+			return
+		}
+		if e := refusedByCloud9(service, c); e != nil {
+			writeQueryError(w, ns, e)
 			return
 		}
 	}

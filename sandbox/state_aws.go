@@ -25,6 +25,8 @@ type AWSState struct {
 	Roles     []RoleState          `json:"roles,omitempty"`
 	Sessions  []SessionState       `json:"sessions,omitempty"`
 	XRay      map[string]XRayState `json:"xray,omitempty"` // by region
+	// Cloud9 is the terminal's Cloud9 environment (aws_cloud9.go).
+	Cloud9 *Cloud9State `json:"cloud9,omitempty"`
 }
 
 // ClusterState is an EKS cluster: its identity (the OIDC issuer the
@@ -147,7 +149,7 @@ func tagsOfState(t []TagState) []xmlTag {
 func (a *AWS) State() AWSState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	s := AWSState{Region: a.o.Region, AccountID: a.o.AccountID}
+	s := AWSState{Region: a.o.Region, AccountID: a.o.AccountID, Cloud9: a.cloud9State()}
 	for _, name := range slices.Sorted(maps.Keys(a.clusters)) {
 		c := a.clusters[name]
 		cs := ClusterState{Name: c.name, ARN: c.arn, Issuer: c.issuer, Endpoint: c.endpoint, Version: c.version,
@@ -264,6 +266,7 @@ func (a *AWS) Restore(s AWSState) error {
 		a.sessions[ss.AccessKeyID] = &stsSession{role: ss.Role, roleID: ss.RoleID, name: ss.Name, arn: ss.ARN,
 			secret: ss.Secret, token: ss.Token, expires: ss.Expires}
 	}
+	a.restoreCloud9(s.Cloud9)
 	for region, xs := range s.XRay {
 		store := a.xrayIn(region)
 		store.search = xraySearch{destination: xs.Destination, switchedAt: xs.SwitchedAt, percent: xs.IndexPercent, modifiedAt: xs.IndexModifiedAt}

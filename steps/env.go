@@ -124,6 +124,9 @@ type Env struct {
 	// DoctorCommand is xray-wizard doctor with the flags of this run, to
 	// point at; empty means plain "xray-wizard doctor".
 	DoctorCommand string
+	// Cloud9 is the Cloud9 environment the terminal runs in, nil outside
+	// one (cloud9.go).
+	Cloud9 *Cloud9
 
 	mu           sync.Mutex
 	identity     *Identity
@@ -203,7 +206,11 @@ func NewEnv(cfg aws.Config, kc kube.Interface, opts Options) *Env {
 }
 
 // UseAWS points the AWS clients at cfg. Call it before the steps run.
+// Who the calls run as is asked again (other credentials, another caller).
 func (e *Env) UseAWS(cfg aws.Config) {
+	e.mu.Lock()
+	e.identity = nil
+	e.mu.Unlock()
 	e.AWS = cfg
 	e.STS = sts.NewFromConfig(cfg)
 	e.IAM = iam.NewFromConfig(cfg)

@@ -57,6 +57,9 @@ func (e *Env) AWSError(action string, err error) error {
 	if noCredentials(err) {
 		return &flow.Error{Err: err, Cause: e.T(i18n.ErrNoCredentials, action), Fix: e.T(i18n.FixNoCredentials)}
 	}
+	if fe := e.cloud9Refused(action, err); fe != nil {
+		return fe // Cloud9's managed temporary credentials (cloud9.go)
+	}
 	var ae smithy.APIError
 	isAPI := errors.As(err, &ae)
 	if isAPI {
