@@ -137,9 +137,10 @@ func ReadCollectorLog(log string) CollectorLog {
 	out.ExportErrors = otelExportErrors(run)
 	// v0.141.0 asks the instance metadata when neither the config nor the
 	// environment names a region, and the pipeline fails to build; when the
-	// metadata answers without one, it says so.
+	// metadata answers without one, it says so. A run that started since
+	// found its region.
 	for _, s := range []string{"ec2imds: GetRegion", "cannot fetch region variable"} {
-		if l := lineWith(log, s); l != "" {
+		if l := lineWith(run, s); l != "" {
 			out.NoRegion = l
 			break
 		}

@@ -38,6 +38,10 @@ func TestReadCollectorLog(t *testing.T) {
 	if cl := ReadCollectorLog(again); !cl.Started || len(cl.ExportErrors) != 0 {
 		t.Errorf("after a restart: %+v", cl)
 	}
+	fixed := read("otelcol-v0.141.0-no-region.log") + read("otelcol-v0.141.0-export-refused.log")
+	if cl := ReadCollectorLog(fixed); !cl.Started || cl.NoRegion != "" {
+		t.Errorf("started with its region after a run without: %+v", cl)
+	}
 }
 
 // A trust policy's actions for EKS Pod Identity, however IAM writes it: a

@@ -19,6 +19,7 @@ import (
 	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/sandbox"
+	"github.com/xray-wizard/xray-wizard/sandbox/practice"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
@@ -200,6 +201,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		waitUntil(t, "the Collector to miss its region", logSays(sb, "ec2imds: GetRegion"))
 		diagnose(t, env, "region", flow.CheckFail, "cannot find its region", "ec2imds: GetRegion", `exporters.awsxray.region: ""`,
 			"region: us-west-2", "--steps daemonset,pods --collector otel")
+		fixedBy(t, sb, env, "region")
 	})
 	t.Run("pods started before the role annotation", func(t *testing.T) {
 		sb, env := setUpWith(t, otel)
@@ -239,6 +241,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		if f := findings(d)["daemon-log"]; f.Status != flow.CheckFail || !strings.Contains(f.Summary, "cannot assume its role") || !strings.Contains(f.Command, "--collector otel") {
 			t.Errorf("daemon-log: %+v", f)
 		}
+		fixedBy(t, sb, env, "role")
 	})
 	t.Run("UDP-only Service", func(t *testing.T) {
 		sb, env := setUpWith(t, otel)
@@ -255,6 +258,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		diagnose(t, env, "service", flow.CheckFail, "UDP only", "through the Collector", "--steps daemonset,pods --collector otel")
+		fixedBy(t, sb, env, "service")
 	})
 	t.Run("sampling proxy on the receiver's default", func(t *testing.T) {
 		sb, env := setUpWith(t, otel)
@@ -263,6 +267,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		if f := findings(d)["collector"]; f.Status != flow.CheckFail || !strings.Contains(f.Summary, "proxy_server.endpoint") {
 			t.Errorf("collector: %+v", f)
 		}
+		fixedBy(t, sb, env, "service")
 	})
 	t.Run("Service sends to the daemon's pods", func(t *testing.T) {
 		sb, env := setUpWith(t, otel)
@@ -271,6 +276,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		diagnose(t, env, "service", flow.CheckFail, "app=xray-daemon", "app=otel-collector", "--collector otel")
+		fixedBy(t, sb, env, "service")
 	})
 	t.Run("traces looked for in another region", func(t *testing.T) {
 		sb, _ := setUpWith(t, otel)
@@ -317,7 +323,7 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 	}
 	roleName := func(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 	t.Run("no association", func(t *testing.T) {
-		_, env := setUpWith(t, pi)
+		sb, env := setUpWith(t, pi)
 		id, _ := association(t, env)
 		if _, err := env.EKS.DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{ClusterName: aws.String(cluster(t, env)), AssociationId: aws.String(id)}); err != nil {
 			t.Fatal(err)
@@ -326,6 +332,7 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 		if f := findings(d)["pods-role"]; f.Status != flow.CheckSkip {
 			t.Errorf("pods-role without an association: %+v", f)
 		}
+		fixedBy(t, sb, env, "role")
 	})
 	t.Run("trust without sts:TagSession, the Collector without credentials", func(t *testing.T) {
 		opts := steps.Options{Identity: steps.IdentityPodIdentity, Collector: steps.CollectorOtel}
@@ -345,9 +352,10 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 		if f := findings(d)["daemon-log"]; f.Status != flow.CheckFail || !strings.Contains(f.Summary, "no AWS credentials") || !strings.Contains(strings.Join(f.Evidence, " "), "get credentials") {
 			t.Errorf("daemon-log: %+v", f)
 		}
+		fixedBy(t, sb, env, "role")
 	})
 	t.Run("no policy that allows PutTraceSegments", func(t *testing.T) {
-		_, env := setUpWith(t, pi)
+		sb, env := setUpWith(t, pi)
 		_, arn := association(t, env)
 		pols, err := env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName(arn))})
 		if err != nil {
@@ -359,13 +367,15 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 			}
 		}
 		diagnose(t, env, "role", flow.CheckFail, "none of which allows PutTraceSegments", "AWSXRayDaemonWriteAccess", "--identity pod-identity")
+		fixedBy(t, sb, env, "role")
 	})
 	t.Run("no eks-pod-identity-agent add-on", func(t *testing.T) {
-		_, env := setUpWith(t, pi)
+		sb, env := setUpWith(t, pi)
 		if _, err := env.EKS.DeleteAddon(ctx, &eks.DeleteAddonInput{ClusterName: aws.String(cluster(t, env)), AddonName: aws.String("eks-pod-identity-agent")}); err != nil {
 			t.Fatal(err)
 		}
 		diagnose(t, env, "role", flow.CheckFail, "eks-pod-identity-agent add-on is not installed", "add-on eks-pod-identity-agent not found", "--steps iamsa,pods --identity pod-identity")
+		fixedBy(t, sb, env, "role")
 	})
 	t.Run("pods started before the association", func(t *testing.T) {
 		sb, env := setUpWith(t, pi)
@@ -382,5 +392,75 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		diagnose(t, env, "pods-role", flow.CheckFail, "daemonset/xray-daemon: 3 pods started before the Pod Identity association", "kubectl rollout restart -n default daemonset/xray-daemon")
+		fixedBy(t, sb, env, "pods-role")
 	})
+}
+
+// yes is a person at the terminal who approves what the wizard asks.
+type yes struct{}
+
+func (yes) Confirm(context.Context, flow.StepInfo, flow.Plan) (flow.Consent, error) { return flow.Approved, nil }
+
+// runFix runs a fix the doctor printed for the sandbox as the command line
+// would: the wizard's steps with the flags it names (without -y, a person
+// approves what it asks), or the sandbox's kubectl. A flag the command
+// line would not take fails the test.
+func runFix(t *testing.T, sb *sandbox.Sandbox, command string) {
+	t.Helper()
+	ctx := context.Background()
+	args := strings.Fields(command)
+	if len(args) < 3 || args[0] != "xray-wizard" {
+		t.Fatalf("not a command the sandbox runs: %q", command)
+	}
+	if args[1] == "sandbox" && args[2] == "kubectl" {
+		if _, err := practice.Kubectl(ctx, sb.Clientset(), args[3:]); err != nil {
+			t.Fatalf("%s: %v", command, err)
+		}
+		return
+	}
+	var opts steps.Options
+	var ids string
+	var confirm flow.Confirmer = yes{}
+	for i := 1; i < len(args); i++ {
+		value := func() string {
+			if i+1 >= len(args) {
+				t.Fatalf("%s: %s without a value", command, args[i])
+			}
+			i++
+			return args[i]
+		}
+		switch args[i] {
+		case "--sandbox":
+		case "-y":
+			confirm = flow.Always{}
+		case "--force":
+			opts.Force = true
+		case "--steps":
+			ids = value()
+		case "--collector":
+			opts.Collector = value()
+		case "--identity":
+			opts.Identity = value()
+		default:
+			t.Fatalf("%s: a flag this test does not know: %s", command, args[i])
+		}
+	}
+	if sum := (&steps.Runner{Env: newEnv(sb, opts), Steps: mustSelect(t, ids), Sandbox: true, Confirm: confirm}).Run(ctx, &events{}); sum.Failed() {
+		t.Fatalf("the fix %q failed: %+v", command, sum.Steps)
+	}
+}
+
+// fixedBy runs the fix the doctor printed for check id on the sandbox and
+// diagnoses again: the check is ok.
+func fixedBy(t *testing.T, sb *sandbox.Sandbox, env *steps.Env, id string) {
+	t.Helper()
+	f := findings(doctor.Diagnose(context.Background(), doctor.Input{Env: env, Sandbox: true}, nil))[id]
+	if f.Status == flow.CheckOK || f.Command == "" {
+		t.Fatalf("%s: nothing to fix: %+v", id, f)
+	}
+	runFix(t, sb, f.Command)
+	d := doctor.Diagnose(context.Background(), doctor.Input{Env: env, Sandbox: true}, nil)
+	if got := findings(d)[id]; got.Status != flow.CheckOK {
+		t.Errorf("%s after %q: %s %s %v", id, f.Command, got.Status, got.Summary, got.Evidence)
+	}
 }
