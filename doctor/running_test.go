@@ -399,7 +399,9 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 // yes is a person at the terminal who approves what the wizard asks.
 type yes struct{}
 
-func (yes) Confirm(context.Context, flow.StepInfo, flow.Plan) (flow.Consent, error) { return flow.Approved, nil }
+func (yes) Confirm(context.Context, flow.StepInfo, flow.Plan) (flow.Consent, error) {
+	return flow.Approved, nil
+}
 
 // runFix runs a fix the doctor printed for the sandbox as the command line
 // would: the wizard's steps with the flags it names (without -y, a person
