@@ -48,8 +48,10 @@ Kubernetes 1.22 以降でのラボのマニフェスト、イメージとその�
 リージョン、IRSA が効いていない (OIDC プロバイダー、アノテーション、信頼関係、
 アノテーション前に起動した Pod)、アプリの AWS_XRAY_DAEMON_ADDRESS、UDP だけの
 Service、再起動が必要なアプリの Pod、表示されないアップロード、Cloud9 の管理された
-認証情報、トレースがまったくないこと。各確認は ok、warn、fail のどれかと、見たもの、
-コマンド付きの対処を示します。
+認証情報、トレースがまったくないこと。動いているコレクター (X-Ray daemon か
+OpenTelemetry Collector (--collector otel)) を読み、--identity pod-identity では
+EKS Pod Identity の関連付け、そのロール、エージェントのアドオンを確認します。
+各確認は ok、warn、fail のどれかと、見たもの、コマンド付きの対処を示します。
 終了コード: 0 失敗なし、1 失敗した確認あり、2 使い方の誤り。`,
 		example: `  xray-wizard doctor
   xray-wizard doctor --output json
