@@ -104,7 +104,9 @@ ctrl+c で止めます。`,
 元に戻ります。そのうえで kubectl、eksctl、コンソールがするのと同じやり方で壊し、保存
 します。練習用の環境以外は何も変えず、取り戻せないものは消さないので、確認はしません
 (-y は受け付けますが何も変わりません)。環境を削除する sandbox reset は確認します。
-daemon にはウィザードと同じく IRSA (ラボの方法) と --namespace を使います。`,
+daemon にはウィザードと同じく IRSA (ラボの方法) と --namespace を使います。EKS Pod
+Identity を練習するモードでは EKS Pod Identity を使います (そのとき doctor には、break が
+示すとおり --identity pod-identity が必要です)。`,
 		example: `  xray-wizard sandbox break --list
   xray-wizard sandbox break ecr-command
   xray-wizard doctor --sandbox`,

@@ -14,6 +14,8 @@ const (
 	DxPIRoleOK       Key = "dx.pi.role_ok"
 	DxPIPodsWithout  Key = "dx.pi.pods_without"
 	DxPIPodsOK       Key = "dx.pi.pods_ok"
+
+	BreakPodIdentityPolicy Key = "break.pod_identity_policy"
 )
 
 func init() {
@@ -37,6 +39,8 @@ func init() {
 			"%s/%s はロール %s に関連付けられています: 信頼ポリシー、ポリシー、エージェントは EKS Pod Identity の条件どおりです"},
 		DxPIPodsWithout: {"%s: %d pods started before the Pod Identity association and run without it",
 			"%s: Pod %d 個が Pod Identity の関連付けより前に起動し、ロールなしで動いています"},
+		BreakPodIdentityPolicy: {"EKS Pod Identity: AWSXRayDaemonWriteAccess detached from the associated role: AccessDenied",
+			"EKS Pod Identity: 関連付けのロールから AWSXRayDaemonWriteAccess を外す: AccessDenied"},
 		DxPIPodsOK: {"%s: all %d pods have the Pod Identity agent's address", "%s: Pod %d 個すべてに Pod Identity エージェントのアドレスがあります"},
 	})
 }

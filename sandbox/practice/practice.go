@@ -43,6 +43,7 @@ func Modes() []Mode {
 		{"sa-not-annotated", 4, "role", i18n.BreakSANotAnnotated, (*breaker).saNotAnnotated},
 		{"pods-before-role", 4, "pods-role", i18n.BreakPodsBeforeRole, (*breaker).podsBeforeRole},
 		{"policy-detached", 4, "role", i18n.BreakPolicyDetached, (*breaker).policyDetached},
+		{"pod-identity-policy", 4, "role", i18n.BreakPodIdentityPolicy, (*breaker).podIdentityPolicy},
 		{"trust-other-sa", 5, "role", i18n.BreakTrustOtherSA, (*breaker).trustOtherSA},
 		{"trust-aud", 5, "role", i18n.BreakTrustAud, (*breaker).trustAud},
 		{"app-no-address", 6, "app-address", i18n.BreakAppNoAddress, (*breaker).appNoAddress},
@@ -67,6 +68,7 @@ func Find(name string) (Mode, bool) {
 // every mode starts from a working setup with fresh traces, whatever an
 // earlier break left; then it breaks it. r gets the setup's events.
 func (m Mode) Break(ctx context.Context, env *steps.Env, r flow.Reporter) error {
+	env.Opts.Identity = m.Identity()
 	b := &breaker{env: env, kc: env.Kube, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace}
 	if err := b.heal(ctx, r); err != nil {
 		return err
@@ -95,7 +97,27 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 	if err := b.healRBAC(ctx); err != nil {
 		return err
 	}
-	rn := &steps.Runner{Env: b.env, Steps: steps.All(), Sandbox: true, Confirm: flow.Always{}}
+	if err := b.toPodIdentity(ctx); err != nil {
+		return err
+	}
+	// The identity's steps first: pods the other identity started are
+	// restarted before the daemon's steps wait for uploads.
+	all := steps.All()
+	i := slices.IndexFunc(all, func(s steps.Step) bool { return s.ID() == flow.IDDaemonSet })
+	if err := b.run(ctx, all[:i], r); err != nil {
+		return err
+	}
+	if err := b.podIdentityPods(ctx); err != nil {
+		return err
+	}
+	return b.run(ctx, all[i:], r)
+}
+
+// run runs the wizard's steps on the world, as a person who says yes to
+// everything would: a role's trust that an earlier break (or the other
+// identity) left is rewritten too, which -y alone refuses.
+func (b *breaker) run(ctx context.Context, ss []steps.Step, r flow.Reporter) error {
+	rn := &steps.Runner{Env: b.env, Steps: ss, Sandbox: true, Confirm: setRight{}}
 	sum := rn.Run(ctx, r)
 	for _, s := range sum.Steps {
 		if s.Status == flow.Failed {
@@ -106,4 +128,12 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 		return context.Canceled
 	}
 	return nil
+}
+
+// setRight approves every change the setup plans: the practice world is
+// set right before each break.
+type setRight struct{}
+
+func (setRight) Confirm(context.Context, flow.StepInfo, flow.Plan) (flow.Consent, error) {
+	return flow.Approved, nil
 }
