@@ -113,9 +113,9 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 	return b.run(ctx, all[i:], r)
 }
 
-// run runs the wizard's steps on the world, as a person who says yes to
-// everything would: a role's trust that an earlier break (or the other
-// identity) left is rewritten too, which -y alone refuses.
+// run runs the wizard's steps on the world, as -y would, and rewrites a
+// role's trust that an earlier break (or the other identity) left, which
+// -y alone refuses.
 func (b *breaker) run(ctx context.Context, ss []steps.Step, r flow.Reporter) error {
 	rn := &steps.Runner{Env: b.env, Steps: ss, Sandbox: true, Confirm: setRight{}}
 	sum := rn.Run(ctx, r)
@@ -130,10 +130,15 @@ func (b *breaker) run(ctx context.Context, ss []steps.Step, r flow.Reporter) err
 	return nil
 }
 
-// setRight approves every change the setup plans: the practice world is
-// set right before each break.
+// setRight answers the setup as -y does, and approves the iamsa step as a
+// person would: its role's trust is set right before each break (an
+// earlier break or the other identity left it); the rest stays as with -y
+// (no workshop sampling rule).
 type setRight struct{}
 
-func (setRight) Confirm(context.Context, flow.StepInfo, flow.Plan) (flow.Consent, error) {
-	return flow.Approved, nil
+func (setRight) Confirm(_ context.Context, s flow.StepInfo, _ flow.Plan) (flow.Consent, error) {
+	if s.ID == flow.IDIAMSA {
+		return flow.Approved, nil
+	}
+	return flow.Assumed, nil
 }
