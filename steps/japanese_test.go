@@ -24,7 +24,8 @@ var englishAllowed = []string{
 	"IAM OIDC provider", "IAM role", "IAM policy", "AWSXRayDaemonWriteAccess", "AWSXrayReadOnlyAccess",
 	"Frontend", "Product-Catalog", "Product-Detail", "client", "daemon", "kube", "kubectl", "eksctl", "aws", "xray-wizard",
 	"ACTIVE", "doctor", "default", "workshop", "ms", "ok", "sandbox", "preflight", "oidc", "iamsa", "daemonset", "pods", "sampling", "app", "traces",
-	"Default", // the account's sampling rule, as X-Ray names it
+	"Default",                                      // the account's sampling rule, as X-Ray names it
+	"OpenTelemetry Collector", "Collector", "otel", // the other collector, its name and its --collector value
 }
 
 // stray finds the English words in text that are not allowed: commands
