@@ -35,8 +35,11 @@ wrong: the lab's manifest on Kubernetes 1.22+, the image and its command, the
 daemon's region, IRSA not in effect (OIDC provider, annotation, trust, pods
 started before the annotation), the apps' AWS_XRAY_DAEMON_ADDRESS, a UDP-only
 Service, app pods that need a restart, uploads that do not show, Cloud9's
-managed credentials, and no traces at all. Each check says ok, warn or fail,
-what it saw, and the fix with a command.
+managed credentials, and no traces at all. It reads whichever collector runs,
+the X-Ray daemon or the OpenTelemetry Collector (--collector otel), and with
+--identity pod-identity the EKS Pod Identity association, its role and the
+agent add-on. Each check says ok, warn or fail, what it saw, and the fix with
+a command.
 Exit codes: 0 nothing failed, 1 a check failed, 2 bad usage.`,
 		Example: `  xray-wizard doctor
   xray-wizard doctor --output json

@@ -14,7 +14,8 @@ import (
 func (s *session) withDoctor() {
 	env := s.env
 	env.Diagnose = func(ctx context.Context) flow.Diagnosis {
-		return doctor.Diagnose(ctx, doctor.Input{Env: env, Getenv: s.f.IOStreams.Getenv}, nil)
+		// In the sandbox its fixes are the sandbox's (--sandbox, -y).
+		return doctor.Diagnose(ctx, doctor.Input{Env: env, Getenv: s.f.IOStreams.Getenv, Sandbox: s.sandbox}, nil)
 	}
 	env.DoctorCommand = doctorCommand(s.sh, s.sandbox, env)
 }

@@ -48,8 +48,10 @@ Kubernetes 1.22 以降でのラボのマニフェスト、イメージとその�
 リージョン、IRSA が効いていない (OIDC プロバイダー、アノテーション、信頼関係、
 アノテーション前に起動した Pod)、アプリの AWS_XRAY_DAEMON_ADDRESS、UDP だけの
 Service、再起動が必要なアプリの Pod、表示されないアップロード、Cloud9 の管理された
-認証情報、トレースがまったくないこと。各確認は ok、warn、fail のどれかと、見たもの、
-コマンド付きの対処を示します。
+認証情報、トレースがまったくないこと。動いているコレクター (X-Ray daemon か
+OpenTelemetry Collector (--collector otel)) を読み、--identity pod-identity では
+EKS Pod Identity の関連付け、そのロール、エージェントのアドオンを確認します。
+各確認は ok、warn、fail のどれかと、見たもの、コマンド付きの対処を示します。
 終了コード: 0 失敗なし、1 失敗した確認あり、2 使い方の誤り。`,
 		example: `  xray-wizard doctor
   xray-wizard doctor --output json
@@ -102,7 +104,9 @@ ctrl+c で止めます。`,
 元に戻ります。そのうえで kubectl、eksctl、コンソールがするのと同じやり方で壊し、保存
 します。練習用の環境以外は何も変えず、取り戻せないものは消さないので、確認はしません
 (-y は受け付けますが何も変わりません)。環境を削除する sandbox reset は確認します。
-daemon にはウィザードと同じく IRSA (ラボの方法) と --namespace を使います。`,
+daemon にはウィザードと同じく IRSA (ラボの方法) と --namespace を使います。EKS Pod
+Identity を練習するモードでは EKS Pod Identity を使います (そのとき doctor には、break が
+示すとおり --identity pod-identity が必要です)。`,
 		example: `  xray-wizard sandbox break --list
   xray-wizard sandbox break ecr-command
   xray-wizard doctor --sandbox`,

@@ -71,7 +71,9 @@ earlier break is undone. Then it breaks it the way kubectl, eksctl or the consol
 would have, and saves it. It changes nothing but the practice world and undoes
 nothing you cannot get back, so it never asks (-y is accepted and changes
 nothing); sandbox reset, which deletes the world, asks.
-It uses IRSA (the lab's way) and --namespace for the daemon, as the wizard does.`,
+It uses IRSA (the lab's way), or EKS Pod Identity for the modes that practise it
+(the doctor then needs --identity pod-identity, as the break says), and
+--namespace for the daemon, as the wizard does.`,
 		Example: `  xray-wizard sandbox break --list
   xray-wizard sandbox break ecr-command
   xray-wizard doctor --sandbox`,
@@ -136,6 +138,9 @@ func runBreak(ctx context.Context, f *Factory, o *BreakOptions) error {
 	}
 	if o.AppNamespace != "workshop" {
 		doctor = append(doctor, "--app-namespace", o.AppNamespace)
+	}
+	if id := o.Mode.Identity(); id != steps.IdentityIRSA {
+		doctor = append(doctor, "--identity", id)
 	}
 	fmt.Fprintln(stderr, lang.T(i18n.BreakNext, strings.Join(doctor, " ")))
 	return nil

@@ -240,7 +240,10 @@ func (d *dx) collector(ctx context.Context) flow.Finding {
 		seen = append(seen, c)
 	}
 	if len(seen) == 0 {
-		return bad(flow.CheckFail, d.t(i18n.DxCollectorNone), d.t(i18n.DxCollectorNoneFix), "xray-wizard --steps daemonset,pods")
+		if f, none := d.needCollector(); none {
+			return f // the daemonset check says so, once
+		}
+		return bad(flow.CheckFail, d.t(i18n.DxCollectorNone), d.t(i18n.DxCollectorNoneFix), d.wizard(flow.IDDaemonSet+","+flow.IDPods, false))
 	}
 	var ev, problems []string
 	for _, c := range seen {

@@ -4,7 +4,9 @@
 // on a current cluster, the image and its command, the daemon's region, IRSA
 // not in effect, the apps' daemon address, a UDP-only Service, apps that
 // need a restart, uploads that do not show, Cloud9's managed credentials,
-// and no traces at all.
+// and no traces at all. The checks read the collector that runs — the
+// X-Ray daemon or the OpenTelemetry Collector (running.go, otel.go) — and
+// the role by IRSA or EKS Pod Identity (podidentity.go).
 //
 // To add a check, write a method of dx that reads what read gathered and
 // add it to checks, with a title key in i18n/doctor.go.
@@ -96,7 +98,7 @@ type dx struct {
 	cm          *corev1.ConfigMap
 	svc         *corev1.Service
 	pods        []corev1.Pod
-	logs        map[string]string // daemon pod → its log, earlier runs included; range over podLogs
+	logs        map[string]string // collector pod → its log, earlier runs included; range over podLogs
 	deps        []appsv1.Deployment
 	appPods     []corev1.Pod
 	irsa        *steps.IRSAView
@@ -108,9 +110,15 @@ type dx struct {
 	// the check says so rather than "not there". Keyed as kubectl names it.
 	readErr map[string]error
 	sandbox bool
-	// force: the daemon's objects have fields another manager owns (see
-	// daemonForce), once forceKnown.
+	// force: the collector's objects have fields another manager owns
+	// (see daemonForce), once forceKnown.
 	force, forceKnown bool
+
+	// coll is the collector the checks look at (ds, cm, pods and logs are
+	// its); none: no collector is deployed (see running.go).
+	coll steps.CollectorNames
+	none bool
+	pi   piAssociation // read once, with --identity pod-identity
 }
 
 // Diagnose runs every check and returns what they found; it changes
@@ -134,7 +142,7 @@ func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
 		}
 	}
 	for _, c := range checks {
-		title := env.T(c.Title)
+		title := env.T(d.title(c))
 		if r != nil {
 			r.Report(flow.Event{Step: "doctor", Kind: flow.Progress, Time: env.Now(), Message: title})
 		}
@@ -236,12 +244,11 @@ func (d *dx) daemonSet(ctx context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
-	if what, err := d.unread("daemonset/"+steps.DaemonSetName, readPods); err != nil {
+	if what, err := d.unread("daemonset/"+d.names().DaemonSet, d.readPods()); err != nil {
 		return d.cannotRead(what, d.ns, err)
 	}
 	if d.ds == nil {
-		return bad(flow.CheckFail, d.t(i18n.DxNoDaemonSet, d.ns, steps.DaemonSetName), d.t(i18n.DxNoDaemonSetFix),
-			d.wizard("daemonset,pods", false), d.t(i18n.DxNotFound, "daemonset/"+steps.DaemonSetName))
+		return d.noCollector()
 	}
 	var ev []string
 	for _, c := range d.ds.Spec.Template.Spec.Containers {
@@ -254,7 +261,7 @@ func (d *dx) daemonSet(ctx context.Context) flow.Finding {
 		}
 	}
 	if crash := d.crashEvidence(); len(crash) > 0 {
-		return bad(flow.CheckFail, d.t(i18n.DxCrashing), d.t(i18n.FixCrashLoop, d.ns, crashPod(d.pods)),
+		return bad(flow.CheckFail, d.t(d.pick(i18n.DxCrashing, i18n.DxOtelCrashing)), d.t(i18n.FixCrashLoop, d.ns, crashPod(d.pods)),
 			fmt.Sprintf("kubectl logs -n %s %s --previous", d.ns, crashPod(d.pods)), append(ev, crash...)...)
 	}
 	ready := 0
@@ -263,12 +270,12 @@ func (d *dx) daemonSet(ctx context.Context) flow.Finding {
 			ready++
 		}
 	}
-	ev = append(ev, d.t(i18n.DxPodsReady, ready, d.ds.Status.DesiredNumberScheduled))
+	ev = append(ev, d.t(d.pick(i18n.DxPodsReady, i18n.DxOtelPodsReady), ready, d.ds.Status.DesiredNumberScheduled))
 	if d.ds.Status.DesiredNumberScheduled > 0 && ready < int(d.ds.Status.DesiredNumberScheduled) {
-		return bad(flow.CheckWarn, d.t(i18n.DxPodsNotReady, ready, d.ds.Status.DesiredNumberScheduled), d.t(i18n.FixPodsNotReady, d.ns),
-			fmt.Sprintf("kubectl get pods -n %s -l %s -o wide", d.ns, steps.DaemonLabel), ev...)
+		return bad(flow.CheckWarn, d.t(d.pick(i18n.DxPodsNotReady, i18n.DxOtelPodsNotReady), ready, d.ds.Status.DesiredNumberScheduled), d.t(i18n.FixPodsNotReady, d.ns),
+			fmt.Sprintf("kubectl get pods -n %s -l %s -o wide", d.ns, d.names().Label()), ev...)
 	}
-	return ok(d.t(i18n.DxDaemonSetOK, ready), ev...)
+	return ok(d.t(d.pick(i18n.DxDaemonSetOK, i18n.DxOtelDaemonSetOK), ready), ev...)
 }
 
 // imageCommand is the daemon's binary in the images people use.
@@ -323,7 +330,13 @@ func (d *dx) region(ctx context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
-	if what, err := d.unread("configmap/"+steps.ConfigMapName, readPods); err != nil {
+	if f, none := d.needCollector(); none {
+		return f
+	}
+	if d.otel() {
+		return d.otelRegionCheck(ctx)
+	}
+	if what, err := d.unread("configmap/"+steps.ConfigMapName, d.readPods()); err != nil {
 		return d.cannotRead(what, d.ns, err)
 	}
 	var ev []string
@@ -388,7 +401,7 @@ func (d *dx) oidc(context.Context) flow.Finding {
 // WebIdentityErr / InvalidIdentityToken), with the write policy.
 func (d *dx) role(ctx context.Context) flow.Finding {
 	if d.env.Opts.Identity == steps.IdentityPodIdentity {
-		return ok(d.t(i18n.DxPodIdentityRole))
+		return d.podIdentityRole(ctx)
 	}
 	if d.irsaErr != nil {
 		if d.idErr != nil || d.iamErr != nil || d.kubeErr != nil {
@@ -439,33 +452,28 @@ func (d *dx) role(ctx context.Context) flow.Finding {
 
 // podsRole: pods started before the annotation run without the role (no
 // AWS_ROLE_ARN), and upload as the node role: AccessDenied.
-func (d *dx) podsRole(context.Context) flow.Finding {
+func (d *dx) podsRole(ctx context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
-	if d.env.Opts.Identity == steps.IdentityPodIdentity {
-		return ok(d.t(i18n.DxPodIdentityRole))
+	if f, none := d.needCollector(); none {
+		return f
 	}
-	if what, err := d.unread(readPods); err != nil {
+	if what, err := d.unread(d.readPods()); err != nil {
 		return d.cannotRead(what, d.ns, err)
 	}
-	var stale []string
-	for _, p := range d.pods {
-		if _, set := envOf(p.Spec.Containers, "AWS_ROLE_ARN"); p.DeletionTimestamp == nil && !set {
-			stale = append(stale, p.Name)
-		}
+	if d.env.Opts.Identity == steps.IdentityPodIdentity {
+		return d.podIdentityPods(ctx)
 	}
+	stale := d.collectorPodsWithout("AWS_ROLE_ARN")
 	if len(d.pods) == 0 {
-		return d.skip(fmt.Errorf("%s", d.t(i18n.DxNoPods, d.ns)))
+		return d.noPods()
 	}
 	if len(stale) > 0 {
-		fix := fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", d.ns, steps.DaemonSetName)
-		if d.sandbox {
-			fix = d.wizard(flow.IDPods, false) // it restarts them, as kubectl would
-		}
-		return bad(flow.CheckFail, d.t(i18n.DxPodsWithoutRole, len(stale)), d.t(i18n.DxRestartDaemonFix), fix, stale...)
+		return bad(flow.CheckFail, d.t(d.pick(i18n.DxPodsWithoutRole, i18n.DxOtelPodsWithout), len(stale)),
+			d.t(d.pick(i18n.DxRestartDaemonFix, i18n.DxOtelRestartFix)), d.restartFix(), stale...)
 	}
-	return ok(d.t(i18n.DxPodsRoleOK, len(d.pods)))
+	return ok(d.t(d.pick(i18n.DxPodsRoleOK, i18n.DxOtelPodsRoleOK), len(d.pods)))
 }
 
 // daemonLog: what the daemon says of its uploads.
@@ -473,11 +481,17 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 	if d.kubeErr != nil {
 		return d.skip(d.kubeErr)
 	}
-	if what, err := d.unread(readPods); err != nil {
+	if f, none := d.needCollector(); none {
+		return f
+	}
+	if what, err := d.unread(d.readPods()); err != nil {
 		return d.cannotRead(what, d.ns, err)
 	}
 	if len(d.logs) == 0 {
-		return d.skip(fmt.Errorf("%s", d.t(i18n.DxNoPods, d.ns)))
+		return d.noPods()
+	}
+	if d.otel() {
+		return d.otelLog()
 	}
 	var denied, identity, sent []string
 	for pod, log := range d.podLogs() {
@@ -498,7 +512,7 @@ func (d *dx) daemonLog(context.Context) flow.Finding {
 	case len(sent) > 0:
 		return ok(d.t(i18n.DxUploads), sent...)
 	}
-	return bad(flow.CheckWarn, d.t(i18n.DxNoUploads), d.t(i18n.DxNoUploadsFix), fmt.Sprintf("kubectl logs -n %s -l %s", d.ns, steps.DaemonLabel))
+	return bad(flow.CheckWarn, d.t(i18n.DxNoUploads), d.t(i18n.DxNoUploadsFix), fmt.Sprintf("kubectl logs -n %s -l %s", d.ns, d.names().Label()))
 }
 
 // service: the daemon's Service must carry TCP 2000 as well as UDP: the
@@ -510,8 +524,11 @@ func (d *dx) service(ctx context.Context) flow.Finding {
 	if what, err := d.unread("service/" + steps.ServiceName); err != nil {
 		return d.cannotRead(what, d.ns, err)
 	}
+	if f, none := d.needCollector(); none && d.svc == nil {
+		return f // the collector and its Service: one fix, said once
+	}
 	if d.svc == nil {
-		return bad(flow.CheckFail, d.t(i18n.DxNoService, d.ns, steps.ServiceName), d.t(i18n.DxNoDaemonSetFix), d.daemonFix(ctx), d.t(i18n.DxNotFound, "service/"+steps.ServiceName))
+		return bad(flow.CheckFail, d.t(d.pick(i18n.DxNoService, i18n.DxOtelNoService), d.ns, steps.ServiceName), d.t(i18n.DxNoDaemonSetFix), d.daemonFix(ctx), d.t(i18n.DxNotFound, "service/"+steps.ServiceName))
 	}
 	udp, tcp := false, false
 	var ev []string
@@ -525,14 +542,17 @@ func (d *dx) service(ctx context.Context) flow.Finding {
 	// never become traces and the counts the lab asks for are wrong.
 	switch {
 	case !udp:
-		return bad(flow.CheckFail, d.t(i18n.DxNoUDP, steps.ServiceName), d.t(i18n.DxServiceFix), d.daemonFix(ctx), ev...)
+		return bad(flow.CheckFail, d.t(d.pick(i18n.DxNoUDP, i18n.DxOtelNoUDP), steps.ServiceName), d.t(i18n.DxServiceFix), d.daemonFix(ctx), ev...)
 	case !tcp:
-		return bad(flow.CheckFail, d.t(i18n.DxUDPOnly, steps.ServiceName), d.t(i18n.DxServiceFix), d.daemonFix(ctx), ev...)
+		return bad(flow.CheckFail, d.t(d.pick(i18n.DxUDPOnly, i18n.DxOtelUDPOnly), steps.ServiceName), d.t(i18n.DxServiceFix), d.daemonFix(ctx), ev...)
+	}
+	if f, other := d.serviceSelectsOther(ctx); other {
+		return f
 	}
 	if addr, where := d.tcpAddress(); addr != "" {
-		ev = append(ev, fmt.Sprintf("%s TCPAddress %s", where, addr))
+		ev = append(ev, fmt.Sprintf("%s %s", where, addr))
 		if host, _, err := net.SplitHostPort(addr); err != nil || host == "127.0.0.1" || host == "localhost" {
-			return bad(flow.CheckFail, d.t(i18n.DxTCPLocal, addr), d.t(i18n.DxTCPLocalFix), d.daemonFix(ctx), ev...)
+			return bad(flow.CheckFail, d.t(d.pick(i18n.DxTCPLocal, i18n.DxOtelTCPLocal), addr), d.t(d.pick(i18n.DxTCPLocalFix, i18n.DxOtelTCPLocalFix)), d.daemonFix(ctx), ev...)
 		}
 	}
 	return ok(d.t(i18n.DxServiceOK), ev...)
@@ -557,7 +577,7 @@ func (d *dx) appAddress(context.Context) flow.Finding {
 	if what, err := d.unread(readDeployments); err != nil {
 		return d.cannotRead(what, d.appNS, err)
 	}
-	if what, err := d.unread("service/"+steps.ServiceName, readPods); err != nil {
+	if what, err := d.unread("service/"+steps.ServiceName, d.readPods()); err != nil {
 		return d.cannotRead(what, d.ns, err)
 	}
 	if len(d.deps) == 0 {
@@ -676,6 +696,9 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 	if ix.Partial() {
 		return bad(flow.CheckWarn, d.t(i18n.DxIndexedNone, pct), d.t(i18n.MsgTransactionSearch, pct, steps.IndexingCommand),
 			steps.IndexingCommand, ev...)
+	}
+	if f, elsewhere := d.otelSentElsewhere(ev); elsewhere {
+		return f
 	}
 	sent := ""
 	for pod, log := range d.podLogs() {

@@ -30,6 +30,10 @@ func (d *dx) wizard(stepIDs string, force bool) string {
 	}
 	args = append(args, "--steps", stepIDs)
 	args = append(args, d.worldFlags(strings.Contains(stepIDs, "app") || strings.Contains(stepIDs, "traces"))...)
+	if d.otel() {
+		// The wizard's steps act on the collector --collector names.
+		args = append(args, "--collector", steps.CollectorOtel)
+	}
 	if force {
 		args = append(args, "--force")
 	}
@@ -92,7 +96,7 @@ func (d *dx) kubectl(args string) string {
 	return "kubectl " + args
 }
 
-// daemonForce reports whether applying the wizard's daemon objects would
+// daemonForce reports whether applying the wizard's collector objects would
 // conflict with fields another manager (kubectl edit, the lab's kubectl
 // apply) owns, so the fix needs --force. It asks the API server with a
 // server-side dry run: nothing changes.
@@ -101,7 +105,7 @@ func (d *dx) daemonForce(ctx context.Context) bool {
 		return d.force
 	}
 	d.forceKnown = true
-	p, err := steps.DaemonSet{}.Plan(ctx, d.env)
+	p, err := steps.DaemonSet{}.Plan(ctx, d.collectorEnv())
 	if err != nil {
 		return false
 	}
@@ -113,8 +117,22 @@ func (d *dx) daemonForce(ctx context.Context) bool {
 	return d.force
 }
 
-// daemonFix is the wizard run that applies the daemon's objects again and
-// waits for its pods.
+// collectorEnv is the doctor's Env for the collector the checks look at:
+// the daemonset step plans the collector its options name.
+func (d *dx) collectorEnv() *steps.Env {
+	e := d.env
+	if steps.CollectorOf(e.Opts.Collector).Kind == d.names().Kind {
+		return e
+	}
+	o := e.Opts
+	o.Collector = d.names().Kind
+	return &steps.Env{Opts: o, AWS: e.AWS, STS: e.STS, IAM: e.IAM, EKS: e.EKS, XRay: e.XRay, Kube: e.Kube,
+		KubeContext: e.KubeContext, KubeCluster: e.KubeCluster, KubeServer: e.KubeServer, KubeErr: e.KubeErr,
+		HTTP: e.HTTP, PollInterval: e.PollInterval, Thumbprint: e.Thumbprint, Now: e.Now, Log: e.Log, PodLog: e.PodLog}
+}
+
+// daemonFix is the wizard run that applies the collector's objects again
+// and waits for its pods.
 func (d *dx) daemonFix(ctx context.Context) string {
 	return d.wizard(flow.IDDaemonSet+","+flow.IDPods, d.daemonForce(ctx))
 }
@@ -130,19 +148,23 @@ func shellQuote(s string) string {
 
 // tcpAddress is where the daemon's TCP proxy (the SDKs' sampling rules)
 // listens, as its command line (-t, --bind-tcp) or its config file's
-// Socket.TCPAddress says, and which of them said it; its default,
+// Socket.TCPAddress says, and which of them said it (the Collector's:
+// otelTCPAddress); its default,
 // 127.0.0.1:2000, when the config names a UDP address but no TCP one. ""
 // when neither the DaemonSet nor the config could be read.
 func (d *dx) tcpAddress() (addr, where string) {
+	if d.otel() {
+		return d.otelTCPAddress()
+	}
 	if d.ds != nil {
 		for _, c := range d.ds.Spec.Template.Spec.Containers {
 			args := append(slices.Clone(c.Command), c.Args...)
 			for i, a := range args {
 				switch {
 				case (a == "-t" || a == "--bind-tcp" || a == "-bind-tcp") && i+1 < len(args):
-					return args[i+1], "daemonset/" + steps.DaemonSetName
+					return args[i+1], "daemonset/" + steps.DaemonSetName + " TCPAddress"
 				case strings.HasPrefix(a, "--bind-tcp="), strings.HasPrefix(a, "-bind-tcp="):
-					return a[strings.Index(a, "=")+1:], "daemonset/" + steps.DaemonSetName
+					return a[strings.Index(a, "=")+1:], "daemonset/" + steps.DaemonSetName + " TCPAddress"
 				}
 			}
 		}
@@ -158,9 +180,9 @@ func (d *dx) tcpAddress() (addr, where string) {
 			continue
 		}
 		if cfg.Socket.TCPAddress == "" {
-			return "127.0.0.1:2000", "configmap/" + steps.ConfigMapName + " (" + d.t(i18n.DxTCPDefault) + ")"
+			return "127.0.0.1:2000", "configmap/" + steps.ConfigMapName + " (" + d.t(i18n.DxTCPDefault) + ") TCPAddress"
 		}
-		return cfg.Socket.TCPAddress, "configmap/" + steps.ConfigMapName
+		return cfg.Socket.TCPAddress, "configmap/" + steps.ConfigMapName + " TCPAddress"
 	}
 	return "", ""
 }

@@ -57,17 +57,15 @@ func (d *dx) read(ctx context.Context) {
 		}
 	}
 	kc := env.Kube
-	if ds, err := kc.AppsV1().DaemonSets(d.ns).Get(ctx, steps.DaemonSetName, metav1.GetOptions{}); d.keep(ctx, "daemonset/"+steps.DaemonSetName, err) {
-		d.ds = ds
-	}
-	if cm, err := kc.CoreV1().ConfigMaps(d.ns).Get(ctx, steps.ConfigMapName, metav1.GetOptions{}); d.keep(ctx, "configmap/"+steps.ConfigMapName, err) {
-		d.cm = cm
-	}
-	if svc, err := kc.CoreV1().Services(d.ns).Get(ctx, steps.ServiceName, metav1.GetOptions{}); d.keep(ctx, "service/"+steps.ServiceName, err) {
-		d.svc = svc
-	}
-	if pods, err := kc.CoreV1().Pods(d.ns).List(ctx, metav1.ListOptions{LabelSelector: steps.DaemonLabel}); d.keep(ctx, readPods, err) {
-		d.pods = byName(pods.Items, func(p corev1.Pod) string { return p.Name })
+	d.readCollector(ctx)
+	if !d.none {
+		c := d.names()
+		if cm, err := kc.CoreV1().ConfigMaps(d.ns).Get(ctx, c.ConfigMap, metav1.GetOptions{}); d.keep(ctx, "configmap/"+c.ConfigMap, err) {
+			d.cm = cm
+		}
+		if pods, err := kc.CoreV1().Pods(d.ns).List(ctx, metav1.ListOptions{LabelSelector: c.Label()}); d.keep(ctx, d.readPods(), err) {
+			d.pods = byName(pods.Items, func(p corev1.Pod) string { return p.Name })
+		}
 	}
 	for _, p := range d.pods {
 		d.logs[p.Name] = d.podLog(ctx, p)
@@ -80,9 +78,9 @@ func (d *dx) read(ctx context.Context) {
 	}
 }
 
-// What the lists read are called in readErr.
+// What the lists read are called in readErr (the collector's pods:
+// readPods).
 const (
-	readPods        = "pods -l " + steps.DaemonLabel
 	readDeployments = "deployments"
 	readAppPods     = "pods"
 )
@@ -165,7 +163,7 @@ func byName[T any](items []T, name func(T) string) []T {
 	return items
 }
 
-// podLogs ranges over the daemon pods' logs in the order of their names.
+// podLogs ranges over the collector pods' logs in the order of their names.
 func (d *dx) podLogs() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
 		for _, pod := range slices.Sorted(maps.Keys(d.logs)) {
@@ -176,7 +174,7 @@ func (d *dx) podLogs() iter.Seq2[string, string] {
 	}
 }
 
-// podLog is a daemon pod's log: the earlier run's, then the current one's.
+// podLog is a collector pod's log: the earlier run's, then the current one's.
 func (d *dx) podLog(ctx context.Context, p corev1.Pod) string {
 	if d.env.PodLog != nil {
 		return d.env.PodLog(ctx, p.Namespace, p.Name)

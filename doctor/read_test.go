@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,8 +26,8 @@ import (
 // read X", never "X is not there".
 func TestDoctorCannotReadIsNotMissing(t *testing.T) {
 	_, env := setUp(t)
-	fail := func(verb, resource string, err error) *kube.Fake {
-		kc := kube.NewFake(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "default"}})
+	fail := func(verb, resource string, err error, objs ...runtime.Object) *kube.Fake {
+		kc := kube.NewFake(append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "default"}})...)
 		kc.PrependReactor(verb, resource, func(k8stesting.Action) (bool, runtime.Object, error) { return true, nil, err })
 		return kc
 	}
@@ -39,8 +40,10 @@ func TestDoctorCannotReadIsNotMissing(t *testing.T) {
 		notThere string
 	}{
 		{"403 on the DaemonSet", fail("get", "daemonsets", forbidden), []string{"daemonset"}, "daemonset/xray-daemon",
-			env.T(i18n.DxNoDaemonSet, "default", steps.DaemonSetName)},
-		{"a timeout listing the daemon pods", fail("list", "pods", apierrors.NewTimeoutError("list pods", 0)),
+			env.T(i18n.DxNoCollector, "default", steps.DaemonSetName, steps.OtelDaemonSetName)},
+		// The daemon is deployed: the doctor reads its pods.
+		{"a timeout listing the daemon pods", fail("list", "pods", apierrors.NewTimeoutError("list pods", 0),
+			&appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: steps.DaemonSetName}}),
 			[]string{"daemonset", "pods-role", "daemon-log"}, "pods -l app=xray-daemon", env.T(i18n.DxNoPods, "default")},
 		{"a deadline listing the apps", fail("list", "deployments", fmt.Errorf("list: %w", context.DeadlineExceeded)),
 			[]string{"app-address", "app-restart"}, "deployments", env.T(i18n.DxNoApp, "workshop")},

@@ -45,7 +45,14 @@ func TestBreakDoctorFix(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("break: exit %d\n%s", r.code, r.stderr)
 			}
-			r = run(t, time.Minute, env, "doctor", "--sandbox", "--output", "json")
+			// The doctor as the break says to run it (a Pod Identity mode's
+			// with --identity pod-identity).
+			next := regexp.MustCompile(`Now find it: xray-wizard (doctor .*)`).FindStringSubmatch(r.stderr)
+			if next == nil {
+				t.Fatalf("the break names no doctor command:\n%s", r.stderr)
+			}
+			doctor := append(strings.Fields(next[1]), "--output", "json")
+			r = run(t, time.Minute, env, doctor...)
 			d := diagnosis(t, r)
 			var named *flow.Finding
 			for i, f := range d.Findings {
@@ -69,7 +76,7 @@ func TestBreakDoctorFix(t *testing.T) {
 				// A change only a person approves: the fix asks at the terminal.
 				t.Fatalf("the fix %q at a terminal: exit %d; last screen:\n%s", named.Command, code, screen)
 			}
-			r = run(t, time.Minute, env, "doctor", "--sandbox", "--output", "json")
+			r = run(t, time.Minute, env, doctor...)
 			if d := diagnosis(t, r); r.code != 0 {
 				t.Fatalf("doctor after %q: exit %d; failing: %v", named.Command, r.code, failing(d))
 			}

@@ -28,7 +28,6 @@ const (
 	DxClusterAdmin      Key = "dx.cluster_admin"
 	DxClusterAdminFix   Key = "dx.cluster_admin_fix"
 	DxRBACOK            Key = "dx.rbac_ok"
-	DxNoDaemonSet       Key = "dx.no_daemonset"
 	DxNoDaemonSetFix    Key = "dx.no_daemonset_fix"
 	DxImageCommand      Key = "dx.image_command"
 	DxImageCommandFix   Key = "dx.image_command_fix"
@@ -41,7 +40,6 @@ const (
 	DxRegionFromIMDS    Key = "dx.region_from_imds"
 	DxRegionOK          Key = "dx.region_ok"
 	DxPodIdentityNoOIDC Key = "dx.pod_identity_no_oidc"
-	DxPodIdentityRole   Key = "dx.pod_identity_role"
 	DxNoOIDC            Key = "dx.no_oidc"
 	DxNoOIDCFix         Key = "dx.no_oidc_fix"
 	DxOIDCOK            Key = "dx.oidc_ok"
@@ -109,7 +107,6 @@ func init() {
 		DxClusterAdmin:      {"ClusterRoleBinding %s gives the daemon cluster-admin, which it never uses", "ClusterRoleBinding %s が daemon に cluster-admin を与えていますが、daemon は使いません"},
 		DxClusterAdminFix:   {"Delete the binding: the daemon never calls the Kubernetes API.", "バインディングを削除してください。daemon は Kubernetes API を呼びません。"},
 		DxRBACOK:            {"the daemon needs no Kubernetes permissions, and has none too many", "daemon に Kubernetes の権限は不要で、余分な権限もありません"},
-		DxNoDaemonSet:       {"the daemon is not deployed: daemonset %s/%s is missing", "daemon がデプロイされていません: DaemonSet %s/%s がありません"},
 		DxNoDaemonSetFix:    {"Deploy it with the wizard (the lab's file stops on its v1beta1 ClusterRoleBinding on Kubernetes 1.22+).", "ウィザードでデプロイしてください (ラボのファイルは Kubernetes 1.22 以降では v1beta1 の ClusterRoleBinding で失敗します)。"},
 		DxImageCommand:      {"image %s has no %s (its daemon is %s): the pods crash with \"no such file\"", "イメージ %s に %s はありません (daemon は %s): Pod は \"no such file\" でクラッシュします"},
 		DxImageCommandFix:   {"Run the image's own binary, %s: apply the wizard's manifest.", "イメージ内のバイナリ %s を実行してください。ウィザードのマニフェストを適用します。"},
@@ -122,7 +119,6 @@ func init() {
 		DxRegionFromIMDS:    {"the config names no region: the daemon relies on the instance metadata", "設定にリージョンがありません: daemon はインスタンスメタデータ頼みです"},
 		DxRegionOK:          {"the daemon's config names %s", "daemon の設定は %s を指定しています"},
 		DxPodIdentityNoOIDC: {"EKS Pod Identity needs no OIDC provider", "EKS Pod Identity に OIDC プロバイダーは不要です"},
-		DxPodIdentityRole:   {"EKS Pod Identity gives the role (not checked here)", "ロールは EKS Pod Identity が渡します (ここでは確認しません)"},
 		DxNoOIDC:            {"the cluster's OIDC issuer is not an IAM identity provider: IRSA cannot work", "クラスターの OIDC 発行者が IAM ID プロバイダーにありません: IRSA は動きません"},
 		DxNoOIDCFix:         {"Associate the OIDC provider (the wizard's oidc step), then restart the daemon pods.", "OIDC プロバイダーを関連付けて (ウィザードの oidc ステップ)、daemon Pod を再起動してください。"},
 		DxOIDCOK:            {"the issuer is an IAM identity provider", "発行者は IAM ID プロバイダーに登録済みです"},

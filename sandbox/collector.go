@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -105,12 +106,16 @@ func (d *daemon) runCollector(p *corev1.Pod, ct corev1.Container) []string {
 	for _, pl := range cfg.Service.Pipelines {
 		inPipeline = inPipeline || slices.Contains(pl.Receivers, "awsxray") && slices.Contains(pl.Exporters, "awsxray")
 	}
-	d.otelLogf(key, "info", "service@v0.141.0/service.go:224", "Starting otelcol-contrib...")
 	if xray == nil || !inPipeline || cfg.Exporters.AWSXRay == nil {
 		// It runs, but nothing of it takes X-Ray segments to X-Ray.
+		d.otelLogf(key, "info", "service@v0.141.0/service.go:224", "Starting otelcol-contrib...")
 		d.otelLogf(key, "info", "service@v0.141.0/service.go:247", "Everything is ready. Begin running and processing data.")
 		return nil
 	}
+	// The exporter finds its region in its config, else AWS_REGION, else
+	// the instance metadata, which a pod reaches only with hostNetwork (the
+	// nodes' IMDS hop limit is 1): building the pipeline then fails, before
+	// the Collector starts, as v0.141.0 logs it.
 	region := cfg.Exporters.AWSXRay.Region
 	if region == "" {
 		region = podEnv(p, "AWS_REGION")
@@ -119,8 +124,11 @@ func (d *daemon) runCollector(p *corev1.Pod, ct corev1.Container) []string {
 		region = d.c.o.Region
 	}
 	if region == "" {
-		return fail(`cannot start pipelines: failed to start "awsxray" exporter: NoAwsRegion: Cannot fetch region variable from config file, environment variables and ec2 metadata.`)
+		msg := `failed to build pipelines: failed to create "awsxray" exporter for data type "traces": operation error ec2imds: GetRegion, request canceled, context deadline exceeded`
+		d.otelLogf(key, "error", "service@v0.141.0/service.go:150", "error found during service initialization\t{\"error\": %s}", jsonString(msg))
+		return fail("%s", msg)
 	}
+	d.otelLogf(key, "info", "service@v0.141.0/service.go:224", "Starting otelcol-contrib...")
 	udp := xray.Endpoint
 	if udp == "" {
 		udp = "localhost:2000"
@@ -135,4 +143,27 @@ func (d *daemon) runCollector(p *corev1.Pod, ct corev1.Container) []string {
 	d.procs[key] = &daemonProc{ns: p.Namespace, pod: p.Name, region: region, client: d.client(p, region, ""), otel: true}
 	d.binds[key] = udp
 	return nil
+}
+
+// otelExportFailed writes what the Collector logs when its awsxray exporter
+// fails a batch (it has no retry or sending queue): the exporter helper's
+// error with the SDK's own message (aws-sdk-go-v2's wording, as the
+// exporter's client is), and the batch processor's warning.
+func (d *daemon) otelExportFailed(pod string, err error, items int) {
+	fields := `"otelcol.component.id": "awsxray", "otelcol.component.kind": "exporter", "otelcol.signal": "traces"`
+	d.otelLogf(pod, "error", "internal/base_exporter.go:114", "Exporting failed. Rejecting data.\t{%s, \"error\": %s, \"rejected_items\": %d}",
+		fields, jsonString(err.Error()), items)
+	d.otelLogf(pod, "warn", "batchprocessor@v0.141.0/batch_processor.go:275",
+		"Sender failed\t{\"otelcol.component.id\": \"batch\", \"otelcol.component.kind\": \"processor\", \"otelcol.pipeline.id\": \"traces\", \"otelcol.signal\": \"traces\", \"error\": %s}",
+		jsonString(err.Error()))
+}
+
+// jsonString is s as a JSON string, as zap writes a field (no HTML
+// escapes).
+func jsonString(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -456,7 +456,7 @@ func (d *daemon) upload(ctx context.Context, p *daemonProc, part []string) {
 		}
 		p.pausedTo = time.Now().Add(time.Duration(wait) * time.Second)
 		if p.otel {
-			d.otelLogf(key, "error", "internal/base_exporter.go:114", "Exporting failed. Rejecting data. Try enabling sending_queue to survive temporary failures.\t{\"error\": %q}", sdkError(err))
+			d.otelExportFailed(key, err, len(part))
 			return
 		}
 		d.logf(key, "Error", "Sending segment batch failed with: %s", sdkError(err))
@@ -468,9 +468,8 @@ func (d *daemon) upload(ctx context.Context, p *daemonProc, part []string) {
 	d.sent += len(part) - bad
 	d.failed += bad
 	if p.otel {
-		if bad > 0 {
-			d.otelLogf(key, "error", "awsxrayexporter@v0.141.0/awsxray.go:95", "Unprocessed segments\t{\"count\": %d}", bad)
-		}
+		// The awsxray exporter logs an export that succeeds, unprocessed
+		// segments included, only at debug level.
 		return
 	}
 	if bad == 0 {

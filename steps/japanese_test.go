@@ -33,6 +33,8 @@ var englishAllowed = []string{
 	"Default", // the account's sampling rule, as X-Ray names it
 	"EKS Pod Identity", "EKS Auto Mode", "IAM Identity Center", "RBAC", "kubeconfig", "irsa",
 	"AmazonEKSAdminPolicy", "AmazonEKSAdminViewPolicy", "ResourceInUseException", "CREATING", "UPDATING", "DEGRADED", "DELETING",
+	"Default",                                      // the account's sampling rule, as X-Ray names it
+	"OpenTelemetry Collector", "Collector", "otel", // the other collector, its name and its --collector value
 }
 
 // stray finds the English words in text that are not allowed: commands

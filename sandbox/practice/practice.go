@@ -43,6 +43,7 @@ func Modes() []Mode {
 		{"sa-not-annotated", 4, "role", i18n.BreakSANotAnnotated, (*breaker).saNotAnnotated},
 		{"pods-before-role", 4, "pods-role", i18n.BreakPodsBeforeRole, (*breaker).podsBeforeRole},
 		{"policy-detached", 4, "role", i18n.BreakPolicyDetached, (*breaker).policyDetached},
+		{"pod-identity-policy", 4, "role", i18n.BreakPodIdentityPolicy, (*breaker).podIdentityPolicy},
 		{"trust-other-sa", 5, "role", i18n.BreakTrustOtherSA, (*breaker).trustOtherSA},
 		{"trust-aud", 5, "role", i18n.BreakTrustAud, (*breaker).trustAud},
 		{"app-no-address", 6, "app-address", i18n.BreakAppNoAddress, (*breaker).appNoAddress},
@@ -69,6 +70,7 @@ func Find(name string) (Mode, bool) {
 // every mode starts from a working setup with fresh traces, whatever an
 // earlier break left; then it breaks it. r gets the setup's events.
 func (m Mode) Break(ctx context.Context, env *steps.Env, r flow.Reporter) error {
+	env.Opts.Identity = m.Identity()
 	b := &breaker{env: env, kc: env.Kube, ns: env.Opts.Namespace, appNS: env.Opts.AppNamespace}
 	if err := b.heal(ctx, r); err != nil {
 		return err
@@ -101,7 +103,27 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 	if err := b.healRBAC(ctx); err != nil {
 		return err
 	}
-	rn := &steps.Runner{Env: b.env, Steps: steps.All(), Sandbox: true, Confirm: flow.Always{}}
+	if err := b.toPodIdentity(ctx); err != nil {
+		return err
+	}
+	// The identity's steps first: pods the other identity started are
+	// restarted before the daemon's steps wait for uploads.
+	all := steps.All()
+	i := slices.IndexFunc(all, func(s steps.Step) bool { return s.ID() == flow.IDDaemonSet })
+	if err := b.run(ctx, all[:i], r); err != nil {
+		return err
+	}
+	if err := b.podIdentityPods(ctx); err != nil {
+		return err
+	}
+	return b.run(ctx, all[i:], r)
+}
+
+// run runs the wizard's steps on the world, as -y would, and rewrites a
+// role's trust that an earlier break (or the other identity) left, which
+// -y alone refuses.
+func (b *breaker) run(ctx context.Context, ss []steps.Step, r flow.Reporter) error {
+	rn := &steps.Runner{Env: b.env, Steps: ss, Sandbox: true, Confirm: setRight{}}
 	sum := rn.Run(ctx, r)
 	for _, s := range sum.Steps {
 		if s.Status == flow.Failed {
@@ -112,4 +134,17 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 		return context.Canceled
 	}
 	return nil
+}
+
+// setRight answers the setup as -y does, and approves the iamsa step as a
+// person would: its role's trust is set right before each break (an
+// earlier break or the other identity left it); the rest stays as with -y
+// (no workshop sampling rule).
+type setRight struct{}
+
+func (setRight) Confirm(_ context.Context, s flow.StepInfo, _ flow.Plan) (flow.Consent, error) {
+	if s.ID == flow.IDIAMSA {
+		return flow.Approved, nil
+	}
+	return flow.Assumed, nil
 }
