@@ -48,6 +48,7 @@ var checks = []check{
 	{"cluster", i18n.DxTitleCluster, (*dx).cluster},
 	{"rbac", i18n.DxTitleRBAC, (*dx).rbac},
 	{"daemonset", i18n.DxTitleDaemonSet, (*dx).daemonSet},
+	{"pods-created", i18n.DxTitlePodsCreated, (*dx).podsCreated},
 	{"region", i18n.DxTitleRegion, (*dx).region},
 	{"oidc", i18n.DxTitleOIDC, (*dx).oidc},
 	{"role", i18n.DxTitleRole, (*dx).role},

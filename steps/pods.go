@@ -179,6 +179,7 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 	tk := time.NewTicker(tick)
 	defer tk.Stop()
 	begun := time.Now()
+	var eventsRead time.Time
 	for {
 		// On a big cluster the pods change hundreds of times a second:
 		// build and send the table at most every reportEvery.
@@ -194,6 +195,14 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		last = PodTableOf(pods, ds)
 		explainStuck(ctx, env, r, last, &told)
 		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
+		if ds != nil && len(last.Rows) < last.Desired && time.Since(begun) >= failedCreateSettle && time.Since(eventsRead) >= time.Second {
+			// Pods missing: if the controller says it cannot create
+			// them, say why now, not at the end of the wait.
+			eventsRead = time.Now()
+			if msg, err := FailedCreate(ctx, env, NotCreatedSince(ds, pods)); err == nil && msg != "" {
+				return Outcome{}, FailedCreateError(env, msg)
+			}
+		}
 		if ds == nil {
 			// Keep waiting a little, the DaemonSet may be on its way; not
 			// the whole wait for something no one is making.

@@ -1,0 +1,45 @@
+package i18n
+
+// Keys of the clusters people run: pods the DaemonSet controller cannot
+// create, and the nodes that get no daemon.
+const (
+	ErrPodsNotCreated     Key = "err.pods_not_created"
+	FixPodSecurity        Key = "fix.pod_security"
+	FixPodQuota           Key = "fix.pod_quota"
+	FixPodServiceAccount  Key = "fix.pod_service_account"
+	FixPodWebhook         Key = "fix.pod_webhook"
+	FixPodsNotCreated     Key = "fix.pods_not_created"
+	DxTitlePodsCreated    Key = "dx.pods_created"
+	DxPodsCreatedOK       Key = "dx.pods_created_ok"
+	MsgNodesWithoutDaemon Key = "msg.nodes_without_daemon"
+	WhyNodeOS             Key = "why.node_os"
+	WhyNodeFargate        Key = "why.node_fargate"
+	WhyNodeTaint          Key = "why.node_taint"
+	WhyNodeSelector       Key = "why.node_selector"
+	MsgTolerateTaints     Key = "msg.tolerate_taints"
+)
+
+func init() {
+	add(map[Key]entry{
+		ErrPodsNotCreated: {"the DaemonSet controller cannot create the daemon's pods: %s",
+			"DaemonSet コントローラーが daemon の Pod を作成できません: %s"},
+		FixPodSecurity: {"Namespace %s enforces Pod Security and the DaemonSet's pod template does not pass it. The wizard's manifest passes \"restricted\": apply it again with xray-wizard --steps daemonset,pods (add --force if another tool owns the fields). Or let the namespace admit it: kubectl label ns %s pod-security.kubernetes.io/enforce=baseline --overwrite",
+			"Namespace %s は Pod Security を強制しており、DaemonSet の Pod テンプレートがそれを満たしていません。ウィザードのマニフェストは \"restricted\" を満たします: xray-wizard --steps daemonset,pods で適用し直してください (他のツールがフィールドを管理している場合は --force を追加)。または Namespace 側で許可します: kubectl label ns %s pod-security.kubernetes.io/enforce=baseline --overwrite"},
+		FixPodQuota: {"a ResourceQuota in %s allows no more pods (or their CPU/memory): see kubectl describe resourcequota -n %s, and raise it or ask the cluster's admins to",
+			"%s の ResourceQuota がこれ以上の Pod (またはその CPU/メモリ) を許可していません: kubectl describe resourcequota -n %s で確認し、上限を上げてください (またはクラスター管理者に依頼してください)"},
+		FixPodServiceAccount: {"the ServiceAccount %s/%s is missing: run xray-wizard --steps iamsa,daemonset,pods, which makes it with its IAM role",
+			"ServiceAccount %s/%s がありません: xray-wizard --steps iamsa,daemonset,pods を実行してください (IAM ロール付きで作成します)"},
+		FixPodWebhook: {"an admission webhook refused the pods (named in the message): see kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations and ask its owners to admit namespace %s",
+			"アドミッション Webhook が Pod を拒否しました (メッセージに名前があります): kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations で確認し、Namespace %s を許可するよう管理者に依頼してください"},
+		FixPodsNotCreated: {"see the DaemonSet's events: kubectl describe daemonset -n %s %s",
+			"DaemonSet のイベントを確認してください: kubectl describe daemonset -n %s %s"},
+		DxTitlePodsCreated:    {"Daemon pods can be created", "daemon Pod を作成できるか"},
+		DxPodsCreatedOK:       {"the DaemonSet controller reports no pod it failed to create", "DaemonSet コントローラーは Pod の作成失敗を報告していません"},
+		MsgNodesWithoutDaemon: {"%d of %d nodes get no daemon: %s", "%d/%d 台のノードには daemon を配置しません: %s"},
+		WhyNodeOS:             {"%s (%s: the daemon's image is Linux-only)", "%s (%s: daemon のイメージは Linux 専用)"},
+		WhyNodeFargate:        {"%s (Fargate runs no DaemonSets: give its pods a sidecar daemon or the Collector)", "%s (Fargate は DaemonSet を実行しません: その Pod にはサイドカーの daemon か Collector を付けてください)"},
+		WhyNodeTaint:          {"%s (taint %s)", "%s (taint %s)"},
+		WhyNodeSelector:       {"%s (not chosen by the DaemonSet's node selector or affinity)", "%s (DaemonSet のノードセレクターまたはアフィニティの対象外)"},
+		MsgTolerateTaints:     {"; to run it on tainted nodes too, run again with --tolerate-all-taints", "。taint のあるノードでも動かすには --tolerate-all-taints を付けて再実行してください"},
+	})
+}
