@@ -180,6 +180,7 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 	defer tk.Stop()
 	begun := time.Now()
 	var eventsRead time.Time
+	nodesTold := false
 	for {
 		// On a big cluster the pods change hundreds of times a second:
 		// build and send the table at most every reportEvery.
@@ -195,6 +196,14 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		last = PodTableOf(pods, ds)
 		explainStuck(ctx, env, r, last, &told)
 		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
+		if ds != nil && !nodesTold {
+			// Once: the nodes that get no daemon, so the count waited
+			// for is not a surprise.
+			nodesTold = true
+			if line := NodesWithoutDaemon(ctx, env, ds); line != "" {
+				warn(env, r, flow.IDPods, line)
+			}
+		}
 		if ds != nil && len(last.Rows) < last.Desired && time.Since(begun) >= failedCreateSettle && time.Since(eventsRead) >= time.Second {
 			// Pods missing: if the controller says it cannot create
 			// them, say why now, not at the end of the wait.

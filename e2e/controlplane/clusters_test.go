@@ -125,3 +125,72 @@ func finding(d flow.Diagnosis, id string) flow.Finding {
 	}
 	return flow.Finding{Summary: "no finding " + id}
 }
+
+// addNode makes a kwok node labelled and tainted as EKS makes one, and
+// waits until it is Ready and rid of the not-ready taint.
+func addNode(t *testing.T, cp *controlplane.ControlPlane, name string, lbls map[string]string, taints ...corev1.Taint) {
+	t.Helper()
+	ctx := context.Background()
+	all := map[string]string{"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"}
+	for k, v := range lbls {
+		all[k] = v
+	}
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: all,
+		Annotations: map[string]string{controlplane.NodeAnnotation: "fake", "node.alpha.kubernetes.io/ttl": "0"}},
+		Spec: corev1.NodeSpec{Taints: taints}}
+	if _, err := cp.Client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		n, err := cp.Client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+		if err == nil && len(n.Spec.Taints) == len(taints) {
+			for _, c := range n.Status.Conditions {
+				if c.Type == corev1.NodeReady && c.Status == corev1.ConditionTrue {
+					return
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node %s not Ready: %+v", name, n)
+		}
+	}
+}
+
+// The nodes of a mixed EKS cluster: Linux amd64 and arm64 nodes get a
+// daemon each; a Windows node, a Fargate node and a node with a taint the
+// daemon does not tolerate get none, and the pods step says which and why
+// in one line, while it waits for only the pods that should be.
+func TestNodeKinds(t *testing.T) {
+	cp := controlplane.Start(t, controlplane.Options{Nodes: 2})
+	addNode(t, cp, "arm-node", map[string]string{"kubernetes.io/arch": "arm64"})
+	addNode(t, cp, "windows-node", map[string]string{"kubernetes.io/os": "windows"})
+	addNode(t, cp, "fargate-ip-10-0-1-2", map[string]string{"eks.amazonaws.com/compute-type": "fargate"},
+		corev1.Taint{Key: "eks.amazonaws.com/compute-type", Value: "fargate", Effect: corev1.TaintEffectNoSchedule})
+	addNode(t, cp, "gpu-node", nil, corev1.Taint{Key: "nvidia.com/gpu", Value: "true", Effect: corev1.TaintEffectNoSchedule})
+	ev := &events{}
+	sum := run(env(cp.Kube, steps.Options{PodsTimeout: 60 * time.Second}), "daemonset,pods", ev)
+	if s := sum.Steps[1]; s.Status != flow.Done {
+		t.Fatalf("pods: %+v", s)
+	}
+	tab := ev.last(flow.Pods).Pods
+	nodes := map[string]bool{}
+	for _, r := range tab.Rows {
+		nodes[r.Node] = true
+	}
+	if tab.Ready != 3 || tab.Desired != 3 || !nodes["arm-node"] || nodes["windows-node"] || nodes["gpu-node"] {
+		t.Errorf("pod table = %+v", tab)
+	}
+	w := ev.last(flow.Warning)
+	if w == nil {
+		t.Fatal("no line on the nodes without a daemon")
+	}
+	for _, want := range []string{"3 of 6 nodes get no daemon", "windows-node (windows", "fargate-ip-10-0-1-2 (Fargate", "sidecar",
+		"gpu-node (taint nvidia.com/gpu=true:NoSchedule)", "toleration"} {
+		if !strings.Contains(w.Message, want) {
+			t.Errorf("nodes line %q lacks %q", w.Message, want)
+		}
+	}
+	if strings.Contains(w.Message, "arm-node") {
+		t.Errorf("nodes line names the arm64 node: %q", w.Message)
+	}
+}
