@@ -35,7 +35,7 @@ func TestDoctorCommand(t *testing.T) {
 			t.Errorf("%s: %s, want %s", id, status[id], want)
 		}
 	}
-	if !d.Sandbox || len(d.Findings) != 13 {
+	if !d.Sandbox || len(d.Findings) != 14 {
 		t.Errorf("sandbox %v, %d findings", d.Sandbox, len(d.Findings))
 	}
 
