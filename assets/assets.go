@@ -8,3 +8,9 @@ import _ "embed"
 //
 //go:embed xray-daemon.yaml
 var DaemonManifest []byte
+
+// CollectorManifest is the OpenTelemetry Collector's ConfigMap, Service and
+// DaemonSet, in place of the daemon's (--collector otel).
+//
+//go:embed otel-collector.yaml
+var CollectorManifest []byte

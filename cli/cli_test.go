@@ -68,11 +68,11 @@ func TestNewCmdRootFlags(t *testing.T) {
 			"--override-existing-serviceaccounts", "--pods-timeout", "1m", "--traces-timeout", "30s", "--since", "1h",
 			"--filter", `service("Frontend")`, "--cluster", "c1", "--region", "eu-west-1", "--profile", "p",
 			"--kubeconfig", "/k", "--context", "ctx", "--namespace", "ns", "--app-namespace", "app", "--output", "json",
-			"--lang", "ja", "--log-file", "/tmp/x.log", "--sampling-rule", "record-all"}, nil, func(t *testing.T, o *WizardOptions) {
+			"--lang", "ja", "--log-file", "/tmp/x.log", "--sampling-rule", "record-all", "--collector", "otel"}, nil, func(t *testing.T, o *WizardOptions) {
 			want := steps.Options{Cluster: "c1", Region: "eu-west-1", Profile: "p", Kubeconfig: "/k", Context: "ctx",
 				Namespace: "ns", AppNamespace: "app", Identity: steps.IdentityPodIdentity, Requests: 7, Since: time.Hour,
 				Filter: `service("Frontend")`, OverrideExistingSA: true, Force: true, PodsTimeout: time.Minute,
-				TracesTimeout: 30 * time.Second, Lang: i18n.Ja, SamplingRule: steps.SamplingRecordAll}
+				TracesTimeout: 30 * time.Second, Lang: i18n.Ja, SamplingRule: steps.SamplingRecordAll, Collector: steps.CollectorOtel}
 			if got := o.stepOptions(); got != want {
 				t.Errorf("step options\n got %+v\nwant %+v", got, want)
 			}

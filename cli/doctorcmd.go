@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"strings"
 
 	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -17,38 +16,16 @@ func (s *session) withDoctor() {
 	env.Diagnose = func(ctx context.Context) flow.Diagnosis {
 		return doctor.Diagnose(ctx, doctor.Input{Env: env, Getenv: s.f.IOStreams.Getenv}, nil)
 	}
-	env.DoctorCommand = doctorCommand(s.sh, s.sandbox, env.Opts)
+	env.DoctorCommand = doctorCommand(s.sh, s.sandbox, env)
 }
 
-// doctorCommand is xray-wizard doctor with the flags of a run that change
-// what it looks at: the sandbox, the AWS and kube target, the namespaces,
-// the identity and the language given on the command line.
-func doctorCommand(sh *SharedOptions, sandbox bool, o steps.Options) string {
-	args := []string{"xray-wizard", "doctor"}
-	if sandbox {
-		args = append(args, "--sandbox")
+// doctorCommand is xray-wizard doctor on the run's world (the doctor's own
+// rule for the flags that reach it), in the language given on the command
+// line.
+func doctorCommand(sh *SharedOptions, sandbox bool, env *steps.Env) string {
+	cmd := doctor.CommandLine(env, sandbox, "doctor")
+	if sh.LangFlag != "" {
+		cmd += " --lang " + sh.LangFlag
 	}
-	flag := func(name, value, def string) {
-		if value != "" && value != def {
-			args = append(args, name, shellQuote(value))
-		}
-	}
-	flag("--cluster", sh.Cluster, "")
-	flag("--region", sh.Region, "")
-	flag("--profile", sh.Profile, "")
-	flag("--kubeconfig", sh.Kubeconfig, "")
-	flag("--context", sh.Context, "")
-	flag("--namespace", o.Namespace, "default")
-	flag("--app-namespace", o.AppNamespace, "workshop")
-	flag("--identity", o.Identity, steps.IdentityIRSA)
-	flag("--lang", sh.LangFlag, "")
-	return strings.Join(args, " ")
-}
-
-// shellQuote quotes a value for a POSIX shell when it needs it.
-func shellQuote(v string) string {
-	if v != "" && strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
-		return v
-	}
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+	return cmd
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"strings"
+
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/iostreams"
 )
@@ -9,6 +11,11 @@ import (
 // make their own) and handed to each NewCmdX.
 type Factory struct {
 	IOStreams *iostreams.IOStreams
+
+	// langArg is a --lang found in the arguments before they are parsed
+	// (see langInArgs), so help and usage errors of a run that fails to
+	// parse still speak it.
+	langArg i18n.Lang
 }
 
 // NewFactory makes the factory for ios.
@@ -17,5 +24,30 @@ func NewFactory(ios *iostreams.IOStreams) *Factory {
 }
 
 // lang is the language the environment asks for (LC_ALL, LC_MESSAGES,
-// LANG), before --lang is read.
-func (f *Factory) lang() i18n.Lang { return i18n.Detect(f.IOStreams.Getenv) }
+// LANG), or a --lang in the arguments, before the flags are parsed.
+func (f *Factory) lang() i18n.Lang {
+	if f.langArg != "" {
+		return f.langArg
+	}
+	return i18n.Detect(f.IOStreams.Getenv)
+}
+
+// langInArgs is the language a --lang in args asks for, or "" (none, or
+// not a language: validation says so later).
+func langInArgs(args []string) i18n.Lang {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		v, ok := strings.CutPrefix(a, "--lang=")
+		if !ok && a == "--lang" && i+1 < len(args) {
+			v, ok = args[i+1], true
+		}
+		if ok {
+			if l, err := i18n.Parse(v); err == nil {
+				return l
+			}
+		}
+	}
+	return ""
+}

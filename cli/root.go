@@ -30,9 +30,6 @@ const (
 	ExitInterrupted = 130
 )
 
-// Version is set at build time.
-var Version = "dev"
-
 // usageError is bad input: exit 2, one line and a hint.
 type usageError struct{ msg string }
 
@@ -48,6 +45,7 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 // Main runs the command line on ios and returns the exit code.
 func Main(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 	f := NewFactory(ios)
+	f.langArg = langInArgs(args)
 	root := NewCmdRoot(f, nil)
 	root.SetArgs(args)
 	return execute(ctx, f, root)
@@ -86,7 +84,8 @@ func execute(ctx context.Context, f *Factory, cmd *cobra.Command) int {
 	}
 	// Everything else is about the command line itself: bad values, unknown
 	// flags, commands and arguments.
-	fmt.Fprintf(ios.ErrOut, "xray-wizard: %s (%s)\n", strings.TrimPrefix(err.Error(), "Error: "), f.lang().T(i18n.CLIUsageHint))
+	l := f.lang()
+	fmt.Fprintf(ios.ErrOut, "xray-wizard: %s (%s)\n", usageText(strings.TrimPrefix(err.Error(), "Error: "), l), l.T(i18n.CLIUsageHint))
 	return ExitUsage
 }
 
@@ -96,12 +95,15 @@ func NewCmdRoot(f *Factory, runF func(context.Context, *WizardOptions) error) *c
 	root, o := newCmdWizard(f, runF)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.AddCommand(
-		NewCmdVersion(f),
+		NewCmdVersion(f, nil),
 		NewCmdSandbox(f),
 		NewCmdTraces(f, &o.Shared, nil),
 		NewCmdDoctor(f, &o.Shared, nil),
 		NewCmdCleanup(f, o, nil),
+		NewCmdManifest(f, &o.Shared, nil),
+		NewCmdMan(f),
 	)
+	finishTree(f, root)
 	return root
 }
 
@@ -119,18 +121,5 @@ func runE[O options](f *Factory, o O, runF func(context.Context, O) error, run f
 			return runF(cmd.Context(), o)
 		}
 		return run(cmd.Context(), f, o)
-	}
-}
-
-// NewCmdVersion prints the version.
-func NewCmdVersion(f *Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(f.IOStreams.Out, "xray-wizard %s\n", Version)
-			return nil
-		},
 	}
 }

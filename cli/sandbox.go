@@ -78,7 +78,7 @@ func NewCmdSandbox(f *Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(NewCmdSandboxServe(f, nil), NewCmdSandboxReset(f, nil), NewCmdSandboxBreak(f, nil), NewCmdSandboxKubectl(f, nil))
-	return cmd
+	return usesShared(cmd, "lang")
 }
 
 // NewCmdSandboxServe serves the sandbox's AWS endpoints alone.
@@ -99,7 +99,7 @@ Stop it with ctrl+c.`,
 	serve.Flags().DurationVar(&o.SeedSpan, "seed-span", defaultSeedSpan, "how long a time the seeded traces spread over (e.g. 6h)")
 	serve.Flags().DurationVar(&o.SeedAgo, "seed-ago", defaultSeedAgo, "how long before now the seeded traces end (e.g. 12h: a bunch in the middle of a 24h window)")
 	serve.Flags().Float64Var(&o.Throttle, "throttle-rate", 0, "X-Ray read calls a second before 429 ThrottledException (0: no limit)")
-	return serve
+	return usesShared(serve, "lang")
 }
 
 func runServe(ctx context.Context, f *Factory, o *ServeOptions) error {
@@ -185,7 +185,7 @@ At a terminal it asks first; without one it needs -y.`,
 	cmd.Flags().BoolVarP(&o.Yes, "non-interactive", "y", false, "do not ask: delete it")
 	cmd.Flags().BoolVar(&o.Yes, "yes", false, "same as -y")
 	_ = cmd.Flags().MarkHidden("yes")
-	return cmd
+	return usesShared(cmd, "lang")
 }
 
 func runReset(ctx context.Context, f *Factory, o *ResetOptions) error {

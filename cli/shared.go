@@ -39,7 +39,7 @@ func (s *SharedOptions) register(cmd *cobra.Command) {
 	f.StringVar(&s.Kubeconfig, "kubeconfig", "", "path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
 	f.StringVar(&s.Context, "context", "", "kube context to use (default: the current context)")
 	f.StringVar(&s.Namespace, "namespace", "default", "namespace of the X-Ray daemon")
-	f.StringVar(&s.Output, "output", "text", "format of the final summary on stdout: text or json")
+	f.StringVarP(&s.Output, "output", "o", "text", "format of the final summary on stdout: text or json")
 	f.StringVar(&s.LangFlag, "lang", "", "language: ja or en (default: from LC_ALL / LC_MESSAGES / LANG)")
 	f.StringVar(&s.LogFile, "log-file", "", "write a debug log to this file")
 	f.BoolVarP(&s.Yes, "yes", "y", false, "approve every change without asking (eksctl's --approve); without a terminal (a pipe, CI) nothing changes unless it is given")
@@ -51,10 +51,8 @@ func (s *SharedOptions) register(cmd *cobra.Command) {
 
 // validate checks the shared flags and settles the language.
 func (s *SharedOptions) validate(f *Factory) error {
-	switch s.Output {
-	case "text", "json":
-	default:
-		return usageT(f.lang(), i18n.UsageOutput, s.Output)
+	if err := checkOutput(f.lang(), s.Output); err != nil {
+		return err
 	}
 	s.Lang = f.lang()
 	if s.LangFlag != "" {
@@ -102,6 +100,14 @@ func (s *SharedOptions) interactive(f *Factory) bool {
 // the environment says draws ambiguous-width symbols wide (iostreams).
 func (s *SharedOptions) ascii(f *Factory) bool {
 	return s.ASCII || f.IOStreams.AmbiguousWide()
+}
+
+func checkOutput(l i18n.Lang, output string) error {
+	switch output {
+	case "text", "json":
+		return nil
+	}
+	return usageT(l, i18n.UsageOutput, output)
 }
 
 func checkSince(l i18n.Lang, d time.Duration) error {

@@ -45,7 +45,8 @@ Product-Detail; "frontend" in lower case finds nothing.`,
 	cmd.Flags().BoolVar(&o.Sandbox, "sandbox", false, "count in the practice sandbox, with traces it makes up")
 	cmd.Flags().DurationVar(&o.Since, "since", 15*time.Minute, "how far back to count (e.g. 1h; at most 720h, X-Ray's retention)")
 	cmd.Flags().StringVar(&o.Filter, "filter", "", "X-Ray filter expression, passed through; service names are case-sensitive (e.g. 'service(\"Frontend\") { fault }')")
-	return cmd
+	// It reads X-Ray only: no cluster, kubeconfig or daemon namespace.
+	return usesShared(cmd, "region", "profile", "output", "lang", "log-file", "yes", "ascii")
 }
 
 func (o *TracesOptions) validate(f *Factory) error {

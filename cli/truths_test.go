@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"strings"
 	"testing"
 
@@ -31,15 +32,19 @@ func TestFilterHelpUsesRealServiceNames(t *testing.T) {
 // The doctor's command carries the flags that reach the same world.
 func TestDoctorCommandCarriesTheRunsFlags(t *testing.T) {
 	sh := &SharedOptions{Region: "eu-west-1", Context: "my ctx", LangFlag: "ja", Lang: i18n.Ja}
-	got := doctorCommand(sh, true, steps.Options{Namespace: "xray", AppNamespace: "workshop", Identity: steps.IdentityIRSA})
-	want := "xray-wizard doctor --sandbox --region eu-west-1 --context 'my ctx' --namespace xray --lang ja"
-	if got != want {
+	o := steps.Options{Region: "eu-west-1", Context: "my ctx", Namespace: "xray", AppNamespace: "shop", Identity: steps.IdentityIRSA}
+	env := steps.NewEnv(aws.Config{Region: "eu-west-1"}, nil, o)
+	// The sandbox has one cluster in one region and no kubeconfig.
+	if got, want := doctorCommand(sh, true, env), "xray-wizard doctor --sandbox --namespace xray --app-namespace shop --lang ja"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got, want := doctorCommand(sh, false, env), "xray-wizard doctor --region eu-west-1 --context 'my ctx' --namespace xray --app-namespace shop --lang ja"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
 
 // Usage errors in a Japanese run are in Japanese.
-func TestUsageErrorsInJapanese(t *testing.T) {
+func TestUsageErrorsInJapaneseFromTheCatalog(t *testing.T) {
 	cases := map[string][]string{
 		`--steps: "nope" というステップはありません`:         {"--steps", "oidc,nope"},
 		"--steps: ステップが選ばれていません":                {"--steps", ","},

@@ -25,6 +25,7 @@ type WizardOptions struct {
 	SamplingRule  string
 	OverrideSA    bool
 	Identity      string
+	Collector     string // daemon or otel: what the daemonset step deploys
 	Force         bool
 	PodsTimeout   time.Duration
 	TracesTimeout time.Duration
@@ -76,6 +77,7 @@ made (no terminal to ask at and no -y), 130 interrupted.`,
 	fl.IntVar(&o.Requests, "requests", 20, "requests the app step sends")
 	fl.StringVar(&o.SamplingRule, "sampling-rule", "", "record-all: create the workshop's X-Ray sampling rule that records every request of the sample app, also with -y; leave: never offer it (default: offer it on a terminal, leave the rules alone otherwise)")
 	fl.StringVar(&o.Identity, "identity", "irsa", "how the daemon gets its IAM role: irsa (the lab's IAM Roles for Service Accounts) or pod-identity (EKS Pod Identity)")
+	fl.StringVar(&o.Collector, "collector", steps.CollectorDaemon, "what collects the traces: daemon (the X-Ray daemon, as the lab) or otel (the OpenTelemetry Collector, same Service and ports)")
 	fl.BoolVar(&o.Force, "force", false, "take over fields of the daemon's objects that another tool manages (server-side apply conflicts)")
 	fl.BoolVar(&o.OverrideSA, "override-existing-serviceaccounts", false, "annotate the daemon's service account even if someone else made it")
 	fl.DurationVar(&o.PodsTimeout, "pods-timeout", 5*time.Minute, "how long to wait for the daemon pods")
@@ -100,6 +102,11 @@ func (o *WizardOptions) validate(f *Factory) error {
 	}
 	if err := checkIdentity(o.Shared.Lang, o.Identity); err != nil {
 		return err
+	}
+	if o.Collector != "" { // "" (cleanup's options): the daemon
+		if err := checkCollector(o.Collector); err != nil {
+			return err
+		}
 	}
 	if o.Requests < 1 || o.Requests > 100000 {
 		return usageT(o.Shared.Lang, i18n.UsageRequests, o.Requests)
@@ -145,6 +152,7 @@ func (o *WizardOptions) stepOptions() steps.Options {
 		Filter:             o.Filter,
 		OverrideExistingSA: o.OverrideSA,
 		Identity:           o.Identity,
+		Collector:          o.Collector,
 		Force:              o.Force,
 		PodsTimeout:        o.PodsTimeout,
 		TracesTimeout:      o.TracesTimeout,

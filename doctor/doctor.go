@@ -49,6 +49,7 @@ var checks = []check{
 	{"rbac", i18n.DxTitleRBAC, (*dx).rbac},
 	{"daemonset", i18n.DxTitleDaemonSet, (*dx).daemonSet},
 	{"pods-created", i18n.DxTitlePodsCreated, (*dx).podsCreated},
+	{"collector", i18n.DxTitleCollector, (*dx).collector},
 	{"region", i18n.DxTitleRegion, (*dx).region},
 	{"oidc", i18n.DxTitleOIDC, (*dx).oidc},
 	{"role", i18n.DxTitleRole, (*dx).role},

@@ -39,6 +39,13 @@ func (d *dx) wizard(stepIDs string, force bool) string {
 	return strings.Join(args, " ")
 }
 
+// CommandLine is xray-wizard's sub command (doctor, traces) on the world
+// env reaches, with the flags that reach it: the sandbox, the AWS and kube
+// target, the namespaces and the identity, where not their defaults.
+func CommandLine(env *steps.Env, sandbox bool, sub string, extra ...string) string {
+	return (&dx{env: env, sandbox: sandbox}).command(sub, extra...)
+}
+
 // command is another xray-wizard command (doctor, traces) on the same world.
 func (d *dx) command(sub string, extra ...string) string {
 	args := []string{"xray-wizard", sub}

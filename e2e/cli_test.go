@@ -207,8 +207,15 @@ func TestVersionAndHelp(t *testing.T) {
 	if !strings.Contains(r.stdout, "Exit codes: 0 success, 1 a step failed, 2 bad usage, 3 changes planned") {
 		t.Errorf("--help does not list exit code 3:\n%s", r.stdout)
 	}
+	// A command's help lists only the root flags it uses.
 	r = run(t, 10*time.Second, nil, "sandbox", "serve", "--help")
-	if !strings.Contains(r.stdout, "--listen") || !strings.Contains(r.stdout, "--region") {
-		t.Errorf("sandbox serve --help lacks --listen or the shared flags:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "--listen") || !strings.Contains(r.stdout, "--lang") {
+		t.Errorf("sandbox serve --help lacks --listen or --lang:\n%s", r.stdout)
+	}
+	for _, cmd := range [][]string{{"sandbox", "serve"}, {"version"}} {
+		r = run(t, 10*time.Second, nil, append(cmd, "--help")...)
+		if strings.Contains(r.stdout, "--cluster") || strings.Contains(r.stdout, "--yes") {
+			t.Errorf("%v --help lists flags it does not use:\n%s", cmd, r.stdout)
+		}
 	}
 }

@@ -108,10 +108,32 @@ func (s *IOStreams) AmbiguousWide() bool {
 	return false
 }
 
-// ColorEnabled is false when NO_COLOR (https://no-color.org) is set to
-// anything. Whether the terminal itself has colours, the UI learns from it.
+// ColorEnabled reports whether output may have colours, by the common
+// conventions, in order:
+//   - NO_COLOR (https://no-color.org) set to anything: no colours;
+//   - CLICOLOR_FORCE set and not "0" (or false): colours, even when stdout
+//     is not a terminal (a pager, a CI log that renders them);
+//   - CLICOLOR=0: no colours;
+//   - else colours when stdout is a terminal.
+//
+// Whether the terminal itself has colours, the UI learns from it.
 func (s *IOStreams) ColorEnabled() bool {
-	return s.Getenv("NO_COLOR") == ""
+	switch {
+	case s.Getenv("NO_COLOR") != "":
+		return false
+	case s.ColorForced():
+		return true
+	case s.Getenv("CLICOLOR") == "0":
+		return false
+	}
+	return s.stdoutTTY
+}
+
+// ColorForced reports whether CLICOLOR_FORCE asks for colours whatever
+// stdout is (NO_COLOR still wins).
+func (s *IOStreams) ColorForced() bool {
+	v := strings.ToLower(s.Getenv("CLICOLOR_FORCE"))
+	return s.Getenv("NO_COLOR") == "" && v != "" && v != "0" && v != "false"
 }
 
 // Accessible reports whether prompts should use their accessible mode

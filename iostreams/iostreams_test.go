@@ -11,13 +11,19 @@ func TestDecisions(t *testing.T) {
 		accessible, ci bool
 	}{
 		{name: "two terminals", stdin: true, stdout: true, prompt: true, colour: true},
-		{name: "piped out", stdin: true, stdout: false, prompt: false, colour: true},
+		{name: "piped out", stdin: true, stdout: false, prompt: false, colour: false},
 		{name: "piped in", stdin: false, stdout: true, prompt: false, colour: true},
 		{name: "CI=true", env: map[string]string{"CI": "true"}, stdin: true, stdout: true, prompt: false, colour: true, ci: true},
 		{name: "CI=1", env: map[string]string{"CI": "1"}, stdin: true, stdout: true, prompt: false, colour: true, ci: true},
 		{name: "CI=false", env: map[string]string{"CI": "false"}, stdin: true, stdout: true, prompt: true, colour: true},
 		{name: "CI=0", env: map[string]string{"CI": "0"}, stdin: true, stdout: true, prompt: true, colour: true},
 		{name: "NO_COLOR", env: map[string]string{"NO_COLOR": "1"}, stdin: true, stdout: true, prompt: true, colour: false},
+		{name: "NO_COLOR empty", env: map[string]string{"NO_COLOR": ""}, stdin: true, stdout: true, prompt: true, colour: true},
+		{name: "CLICOLOR_FORCE into a pipe", env: map[string]string{"CLICOLOR_FORCE": "1"}, stdin: true, stdout: false, prompt: false, colour: true},
+		{name: "CLICOLOR_FORCE=0", env: map[string]string{"CLICOLOR_FORCE": "0"}, stdin: true, stdout: false, prompt: false, colour: false},
+		{name: "NO_COLOR over CLICOLOR_FORCE", env: map[string]string{"CLICOLOR_FORCE": "1", "NO_COLOR": "1"}, stdin: true, stdout: true, prompt: true, colour: false},
+		{name: "CLICOLOR=0", env: map[string]string{"CLICOLOR": "0"}, stdin: true, stdout: true, prompt: true, colour: false},
+		{name: "CLICOLOR=0 and CLICOLOR_FORCE", env: map[string]string{"CLICOLOR": "0", "CLICOLOR_FORCE": "true"}, stdin: true, stdout: true, prompt: true, colour: true},
 		{name: "ACCESSIBLE", env: map[string]string{"ACCESSIBLE": "1"}, stdin: true, stdout: true, prompt: true, colour: true, accessible: true},
 	}
 	for _, c := range cases {

@@ -163,10 +163,15 @@ func (r containers) Start(p *corev1.Pod, ct corev1.Container) *corev1.ContainerS
 	if reason := crashReason(ct); reason != "" {
 		return &corev1.ContainerStateTerminated{ExitCode: 128, Reason: "StartError", Message: reason}
 	}
-	if !isXRayDaemon(ct) {
+	var lines []string
+	switch {
+	case isOtelCollector(ct):
+		lines = r.d.runCollector(p, ct)
+	case isXRayDaemon(ct):
+		lines = r.d.run(p, ct)
+	default:
 		return nil
 	}
-	lines := r.d.run(p, ct)
 	if lines == nil {
 		return nil
 	}

@@ -68,6 +68,7 @@ type daemonProc struct {
 	batch    []string
 	fails    int
 	pausedTo time.Time
+	otel     bool // the OpenTelemetry Collector (its log says so its way)
 }
 
 func startDaemon(ctx context.Context, c *Cluster) (*daemon, error) {
@@ -454,6 +455,10 @@ func (d *daemon) upload(ctx context.Context, p *daemonProc, part []string) {
 			wait = d.rng.IntN(min(1<<(p.fails-10), 30) + 1)
 		}
 		p.pausedTo = time.Now().Add(time.Duration(wait) * time.Second)
+		if p.otel {
+			d.otelLogf(key, "error", "internal/base_exporter.go:114", "Exporting failed. Rejecting data. Try enabling sending_queue to survive temporary failures.\t{\"error\": %q}", sdkError(err))
+			return
+		}
 		d.logf(key, "Error", "Sending segment batch failed with: %s", sdkError(err))
 		d.logf(key, "Warn", "Delaying sending of additional batches by %d seconds", wait)
 		return
@@ -462,6 +467,12 @@ func (d *daemon) upload(ctx context.Context, p *daemonProc, part []string) {
 	bad := len(out.UnprocessedTraceSegments)
 	d.sent += len(part) - bad
 	d.failed += bad
+	if p.otel {
+		if bad > 0 {
+			d.otelLogf(key, "error", "awsxrayexporter@v0.141.0/awsxray.go:95", "Unprocessed segments\t{\"count\": %d}", bad)
+		}
+		return
+	}
 	if bad == 0 {
 		d.logf(key, "Info", "Successfully sent batch of %d segments (%1.3f seconds)", len(part), time.Since(start).Seconds())
 		return

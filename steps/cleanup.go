@@ -87,8 +87,10 @@ type wizardRole struct {
 // their config and account.
 var cleanupKinds = []struct{ kind, name string }{
 	{"DaemonSet", DaemonSetName},
+	{"DaemonSet", OtelDaemonSetName},
 	{"Service", ServiceName},
 	{"ConfigMap", ConfigMapName},
+	{"ConfigMap", OtelConfigMapName},
 	{"ServiceAccount", ServiceAccountName},
 }
 

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -26,12 +27,15 @@ func (DaemonSet) ID() string { return flow.IDDaemonSet }
 
 // Info describes the step.
 func (DaemonSet) Info(env *Env) flow.StepInfo {
+	if env.Collector().Kind == CollectorOtel {
+		return otelInfo(env)
+	}
 	return flow.StepInfo{
 		ID:         flow.IDDaemonSet,
 		Title:      env.T(i18n.DaemonSetTitle),
 		Why:        env.T(i18n.DaemonSetWhy),
 		Commands:   []string{"kubectl apply -f ./manifests/xray-k8s-daemonset.yaml"},
-		Equivalent: []string{"kubectl apply --server-side --field-manager=" + FieldManager + " -f xray-daemon.yaml"},
+		Equivalent: []string{"kubectl apply --server-side --field-manager=" + FieldManager + " -f " + manifestFile(env.Collector())},
 		Manifest:   daemonManifest(env),
 	}
 }
@@ -39,7 +43,7 @@ func (DaemonSet) Info(env *Env) flow.StepInfo {
 // daemonManifest is the manifest the step applies, as YAML, for a person
 // to read; "" if it cannot be rendered (the step itself then says why).
 func daemonManifest(env *Env) string {
-	objs, err := LoadDaemonManifest(env.Opts.Namespace, env.Region())
+	objs, err := LoadManifest(env.Opts.Collector, env.Opts.Namespace, env.Region())
 	if err != nil {
 		return ""
 	}
@@ -50,7 +54,11 @@ func daemonManifest(env *Env) string {
 	// The shipped file's opening comment says what changed from the lab's
 	// manifest, and why: keep it.
 	var head strings.Builder
-	for _, l := range strings.Split(string(assets.DaemonManifest), "\n") {
+	shipped := assets.DaemonManifest
+	if env.Collector().Kind == CollectorOtel {
+		shipped = assets.CollectorManifest
+	}
+	for _, l := range strings.Split(string(shipped), "\n") {
 		if !strings.HasPrefix(l, "#") {
 			break
 		}
@@ -66,6 +74,7 @@ type objectDrift struct {
 	missing    bool
 	diff       string // changed fields, "" when none
 	conflict   string // fields another manager owns, when applying would conflict
+	remove     bool   // the other collector's object, which this one replaces
 }
 
 // readDaemon dry-runs the server-side apply of each object and compares
@@ -76,7 +85,8 @@ func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, e
 		return nil, nil, err
 	}
 	ns := env.Opts.Namespace
-	want, err := LoadDaemonManifest(ns, env.Region())
+	c := env.Collector()
+	want, err := LoadManifest(c.Kind, ns, env.Region())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,14 +98,14 @@ func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, e
 		get        func() (any, error)
 		apply      func() (any, error)
 	}{
-		{"ConfigMap", ConfigMapName, want.ConfigMap,
-			func() (any, error) { return core.ConfigMaps(ns).Get(ctx, ConfigMapName, metav1.GetOptions{}) },
+		{"ConfigMap", c.ConfigMap, want.ConfigMap,
+			func() (any, error) { return core.ConfigMaps(ns).Get(ctx, c.ConfigMap, metav1.GetOptions{}) },
 			func() (any, error) { return core.ConfigMaps(ns).Apply(ctx, want.ConfigMap, dry) }},
 		{"Service", ServiceName, want.Service,
 			func() (any, error) { return core.Services(ns).Get(ctx, ServiceName, metav1.GetOptions{}) },
 			func() (any, error) { return core.Services(ns).Apply(ctx, want.Service, dry) }},
-		{"DaemonSet", DaemonSetName, want.DaemonSet,
-			func() (any, error) { return apps.DaemonSets(ns).Get(ctx, DaemonSetName, metav1.GetOptions{}) },
+		{"DaemonSet", c.DaemonSet, want.DaemonSet,
+			func() (any, error) { return apps.DaemonSets(ns).Get(ctx, c.DaemonSet, metav1.GetOptions{}) },
 			func() (any, error) { return apps.DaemonSets(ns).Apply(ctx, want.DaemonSet, dry) }},
 	}
 	var drift []objectDrift
@@ -127,7 +137,11 @@ func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, e
 		}
 		drift = append(drift, d)
 	}
-	return want, drift, nil
+	other, err := readOther(ctx, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	return want, append(drift, other...), nil
 }
 
 // objectDiff lists the paths whose values differ between two objects,
@@ -198,9 +212,12 @@ func (DaemonSet) Check(ctx context.Context, env *Env) (Status, error) {
 		return Status{}, err
 	}
 	for _, d := range drift {
-		if d.missing || d.diff != "" || d.conflict != "" {
+		if d.missing || d.diff != "" || d.conflict != "" || d.remove {
 			return Status{}, nil
 		}
+	}
+	if env.Collector().Kind == CollectorOtel {
+		return Status{Done: true, Detail: env.T(i18n.MsgCollectorAlready, env.Opts.Namespace)}, nil
 	}
 	return Status{Done: true, Detail: env.T(i18n.MsgDaemonAlready, env.Opts.Namespace)}, nil
 }
@@ -215,6 +232,10 @@ func (st DaemonSet) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 	p := flow.Plan{Commands: in.Commands, Equivalent: in.Equivalent}
 	for _, d := range drift {
 		switch {
+		case d.remove:
+			p.Changes = append(p.Changes, flow.Change{Action: flow.ActDelete, Kind: d.kind, Name: d.name,
+				Detail: env.T(i18n.MsgCollectorReplaced, collectorName(env, env.Collector()))})
+			p.Commands = append(p.Commands, fmt.Sprintf("kubectl delete -n %s %s %s", env.Opts.Namespace, strings.ToLower(d.kind), strings.TrimPrefix(d.name, env.Opts.Namespace+"/")))
 		case d.missing:
 			p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: d.kind, Name: d.name})
 		case d.conflict != "":
@@ -226,17 +247,21 @@ func (st DaemonSet) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 		}
 	}
 	p.Note = env.T(i18n.MsgNoClusterAdmin)
+	if env.Collector().Kind == CollectorOtel {
+		p.Note = env.T(i18n.MsgOtelNote)
+	}
 	return p, nil
 }
 
 // Apply server-side applies the ConfigMap, the Service and the DaemonSet, in
 // that order, so the daemon's pods find their config when they start.
 func (DaemonSet) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (Outcome, error) {
-	want, _, err := readDaemon(ctx, env)
+	want, drift, err := readDaemon(ctx, env)
 	if err != nil {
 		return Outcome{}, err
 	}
 	ns := env.Opts.Namespace
+	c := env.Collector()
 	// Only --force takes fields another manager (kubectl, Helm, a person)
 	// owns; otherwise a conflict is explained and nothing is taken.
 	opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: env.Opts.Force}
@@ -252,17 +277,23 @@ func (DaemonSet) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	} else if err != nil {
 		return Outcome{}, env.KubeError("get", "serviceaccount "+ns+"/"+ServiceAccountName, err)
 	}
-	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "ConfigMap", ns+"/"+ConfigMapName))
+	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "ConfigMap", ns+"/"+c.ConfigMap))
 	if _, err := env.Kube.CoreV1().ConfigMaps(ns).Apply(ctx, want.ConfigMap, opts); err != nil {
-		return Outcome{}, env.applyError("ConfigMap", ns+"/"+ConfigMapName, err)
+		return Outcome{}, env.applyError("ConfigMap", ns+"/"+c.ConfigMap, err)
 	}
 	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "Service", ns+"/"+ServiceName))
 	if _, err := env.Kube.CoreV1().Services(ns).Apply(ctx, want.Service, opts); err != nil {
 		return Outcome{}, env.applyError("Service", ns+"/"+ServiceName, err)
 	}
-	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "DaemonSet", ns+"/"+DaemonSetName))
+	progress(env, r, flow.IDDaemonSet, env.T(i18n.MsgApplying, "DaemonSet", ns+"/"+c.DaemonSet))
 	if _, err := env.Kube.AppsV1().DaemonSets(ns).Apply(ctx, want.DaemonSet, opts); err != nil {
-		return Outcome{}, env.applyError("DaemonSet", ns+"/"+DaemonSetName, err)
+		return Outcome{}, env.applyError("DaemonSet", ns+"/"+c.DaemonSet, err)
+	}
+	if err := removeOther(ctx, env, r, drift); err != nil {
+		return Outcome{}, err
+	}
+	if c.Kind == CollectorOtel {
+		return Done(env.T(i18n.MsgCollectorApplied, ns)), nil
 	}
 	return Done(env.T(i18n.MsgDaemonApplied, ns)), nil
 }

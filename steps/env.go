@@ -51,6 +51,7 @@ type Options struct {
 	Kubeconfig   string
 	Context      string
 	Namespace    string // where the daemon goes
+	Collector    string // daemon ("" too) or otel: what the daemonset step deploys
 	AppNamespace string // where the sample app lives
 	Identity     string // irsa (default) or pod-identity
 	Requests     int    // how many requests the traffic step sends

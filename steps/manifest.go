@@ -7,7 +7,6 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/xray-wizard/xray-wizard/assets"
 	"github.com/xray-wizard/xray-wizard/kube"
 )
 
@@ -22,8 +21,14 @@ type DaemonObjects struct {
 // LoadDaemonManifest reads the shipped manifest and puts the daemon in
 // namespace ns, with the region written into its config.
 func LoadDaemonManifest(ns, region string) (*DaemonObjects, error) {
+	return LoadManifest(CollectorDaemon, ns, region)
+}
+
+// loadManifest reads a ConfigMap, a Service and a DaemonSet from one
+// multi-document YAML and puts them in namespace ns.
+func loadManifest(manifest []byte, ns string) (*DaemonObjects, error) {
 	var out DaemonObjects
-	for _, doc := range bytes.Split(assets.DaemonManifest, []byte("\n---\n")) {
+	for _, doc := range bytes.Split(manifest, []byte("\n---\n")) {
 		obj := &kube.Object{}
 		if err := yaml.Unmarshal(doc, &obj.Map); err != nil {
 			return nil, fmt.Errorf("manifest: %w", err)
@@ -46,11 +51,6 @@ func LoadDaemonManifest(ns, region string) (*DaemonObjects, error) {
 	if out.ConfigMap == nil || out.Service == nil || out.DaemonSet == nil {
 		return nil, fmt.Errorf("manifest: needs a ConfigMap, a Service and a DaemonSet")
 	}
-	cfg, err := withRegion(out.ConfigMap.String("data", "config.yaml"), region)
-	if err != nil {
-		return nil, err
-	}
-	out.ConfigMap.SetString(cfg, "data", "config.yaml")
 	return &out, nil
 }
 

@@ -34,7 +34,7 @@ func (Pods) Info(env *Env) flow.StepInfo {
 		Title:      env.T(i18n.PodsTitle),
 		Why:        env.T(i18n.PodsWhy),
 		Commands:   []string{"kubectl get pods -L app"},
-		Equivalent: []string{fmt.Sprintf("kubectl get pods -n %s -l %s -o wide --watch", env.Opts.Namespace, DaemonLabel)},
+		Equivalent: []string{fmt.Sprintf("kubectl get pods -n %s -l %s -o wide --watch", env.Opts.Namespace, env.Collector().Label())},
 	}
 }
 
@@ -109,7 +109,7 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 	ctx, cancel := context.WithTimeout(ctx, env.Opts.PodsTimeout)
 	defer cancel()
 	var f kube.Informers
-	only := kube.InformerOptions{Tweak: func(o *metav1.ListOptions) { o.LabelSelector = DaemonLabel }, Transform: leanPod}
+	only := kube.InformerOptions{Tweak: func(o *metav1.ListOptions) { o.LabelSelector = env.Collector().Label() }, Transform: leanPod}
 	podInf := f.Add(kube.NewInformer(env.Kube.CoreV1().Pods(ns), &corev1.Pod{}, only))
 	dsInf := f.Add(kube.NewInformer(env.Kube.AppsV1().DaemonSets(ns), &appsv1.DaemonSet{}, kube.InformerOptions{Tweak: only.Tweak}))
 	podLister := kube.Lister[*corev1.Pod](podInf, corev1.Resource("pods"), ns)
@@ -170,7 +170,7 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		}
 		return Outcome{}, ctx.Err()
 	}
-	sel := labels.SelectorFromSet(labels.Set{"app": "xray-daemon"})
+	sel := labels.SelectorFromSet(labels.Set{"app": env.Collector().App})
 	var last flow.PodTable
 	var shown time.Time
 	restarted := false
@@ -192,7 +192,7 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		}
 		shown = time.Now()
 		pods, _ := podLister.List(sel)
-		ds, _ := dsLister.Get(DaemonSetName)
+		ds, _ := dsLister.Get(env.Collector().DaemonSet)
 		last = PodTableOf(pods, ds)
 		explainStuck(ctx, env, r, last, &told)
 		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
@@ -235,7 +235,7 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 					return Outcome{}, err
 				}
 				if !ok {
-					warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, DaemonSetName))
+					warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, env.Collector().DaemonSet))
 					return Done(env.T(i18n.MsgPodsReady, last.Ready, last.Desired)), nil
 				}
 				restarted, restartAt = true, env.Now().Add(-time.Second)
@@ -392,7 +392,7 @@ func isDeadline(ctx context.Context) bool { return ctx.Err() == context.Deadline
 func podsTimeout(env *Env, t flow.PodTable, noDS bool) error {
 	ns := env.Opts.Namespace
 	if noDS {
-		return &flow.Error{Cause: env.T(i18n.ErrNoDaemonSet, ns, DaemonSetName), Fix: env.T(i18n.FixNoDaemonSet)}
+		return &flow.Error{Cause: env.T(i18n.ErrNoDaemonSet, ns, env.Collector().DaemonSet), Fix: env.T(i18n.FixNoDaemonSet)}
 	}
 	var bad []string
 	notReady := 0
@@ -413,7 +413,7 @@ func podsTimeout(env *Env, t flow.PodTable, noDS bool) error {
 		case "CrashLoopBackOff", "Error", "RunContainerError":
 			fix = env.T(i18n.FixCrashLoop, ns, row.Name)
 		case "ImagePullBackOff", "ErrImagePull", "InvalidImageName":
-			fix = env.T(i18n.FixImagePull, ns, DaemonSetName)
+			fix = env.T(i18n.FixImagePull, ns, env.Collector().DaemonSet)
 		}
 	}
 	if notReady > len(bad) {
@@ -446,8 +446,8 @@ func podsWithoutRole(ctx context.Context, env *Env, pods []*corev1.Pod) []string
 func restartDaemon(ctx context.Context, env *Env, ask flow.Confirmer, r flow.Reporter, n int) (bool, error) {
 	ns := env.Opts.Namespace
 	plan := flow.Plan{
-		Changes:  []flow.Change{{Action: flow.ActRestart, Kind: "DaemonSet", Name: ns + "/" + DaemonSetName, Detail: env.T(i18n.MsgPodsWithoutRole, n, ns, DaemonSetName)}},
-		Commands: []string{fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", ns, DaemonSetName)},
+		Changes:  []flow.Change{{Action: flow.ActRestart, Kind: "DaemonSet", Name: ns + "/" + env.Collector().DaemonSet, Detail: env.T(i18n.MsgPodsWithoutRole, n, ns, env.Collector().DaemonSet)}},
+		Commands: []string{fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", ns, env.Collector().DaemonSet)},
 	}
 	if ask == nil {
 		ask = flow.Always{}
@@ -456,10 +456,10 @@ func restartDaemon(ctx context.Context, env *Env, ask flow.Confirmer, r flow.Rep
 	if err != nil || !consent.Yes() {
 		return false, err
 	}
-	progress(env, r, flow.IDPods, env.T(i18n.MsgRestarting, ns, DaemonSetName))
+	progress(env, r, flow.IDPods, env.T(i18n.MsgRestarting, ns, env.Collector().DaemonSet))
 	patch := fmt.Sprintf(`{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":%q}}}}}`, env.Now().Format(time.RFC3339))
-	if _, err := env.Kube.AppsV1().DaemonSets(ns).Patch(ctx, DaemonSetName, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
-		return false, env.KubeError("patch", "daemonset "+ns+"/"+DaemonSetName, err)
+	if _, err := env.Kube.AppsV1().DaemonSets(ns).Patch(ctx, env.Collector().DaemonSet, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+		return false, env.KubeError("patch", "daemonset "+ns+"/"+env.Collector().DaemonSet, err)
 	}
 	return true, nil
 }

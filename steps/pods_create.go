@@ -19,13 +19,13 @@ import (
 const failedCreateSettle = 3 * time.Second
 
 // FailedCreate is the newest reason the DaemonSet controller gave, in a
-// FailedCreate event about the daemon's DaemonSet last seen at or after
+// FailedCreate event about the collector's DaemonSet last seen at or after
 // since, for not creating its pods (Pod Security, a quota, a missing
 // ServiceAccount, a webhook): "" when it gave none.
 func FailedCreate(ctx context.Context, env *Env, since time.Time) (string, error) {
-	ns := env.Opts.Namespace
+	ns, name := env.Opts.Namespace, env.Collector().DaemonSet
 	list, err := env.Kube.CoreV1().Events(ns).List(ctx, metav1.ListOptions{
-		FieldSelector: "involvedObject.kind=DaemonSet,involvedObject.name=" + DaemonSetName + ",reason=FailedCreate"})
+		FieldSelector: "involvedObject.kind=DaemonSet,involvedObject.name=" + name + ",reason=FailedCreate"})
 	if err != nil {
 		return "", err
 	}
@@ -33,7 +33,7 @@ func FailedCreate(ctx context.Context, env *Env, since time.Time) (string, error
 	var newest time.Time
 	for _, e := range list.Items {
 		// Filtered here too, for an API server that ignores the selector.
-		if e.InvolvedObject.Kind != "DaemonSet" || e.InvolvedObject.Name != DaemonSetName || e.Reason != "FailedCreate" {
+		if e.InvolvedObject.Kind != "DaemonSet" || e.InvolvedObject.Name != name || e.Reason != "FailedCreate" {
 			continue
 		}
 		at := eventTime(&e)
@@ -90,7 +90,7 @@ func FailedCreateError(env *Env, msg string) *flow.Error {
 	case strings.Contains(low, "admission webhook"):
 		fix = env.T(i18n.FixPodWebhook, ns)
 	default:
-		fix = env.T(i18n.FixPodsNotCreated, ns, DaemonSetName)
+		fix = env.T(i18n.FixPodsNotCreated, ns, env.Collector().DaemonSet)
 	}
 	return &flow.Error{Cause: env.T(i18n.ErrPodsNotCreated, failedCreateText(msg)), Fix: fix}
 }

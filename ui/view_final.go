@@ -78,6 +78,10 @@ func (m *Model) finalLines(w int) []string {
 		if l := m.chartLine(c.PerMinute, w); l != "" && c.Total > 0 {
 			out = append(out, l)
 		}
+		if c.Partial() {
+			// Transaction Search: the count is X-Ray's indexed share only.
+			out = append(out, paint(m.st.warn, wrap(t(i18n.MsgIndexedShare, c.IndexedPercent, c.EstimatedTotal()), w))...)
+		}
 		if l := report.SamplingLine(m.lang, c); l != "" {
 			out = append(out, paint(m.st.dim, wrap(l, w))...)
 		}

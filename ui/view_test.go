@@ -364,3 +364,16 @@ func TestWrapURL(t *testing.T) {
 		}
 	}
 }
+
+// With Transaction Search on, the final screen never shows X-Ray's indexed
+// share as the whole: it says which share it is, and of about how many.
+func TestFinalScreenSaysTheIndexedShare(t *testing.T) {
+	for _, l := range []i18n.Lang{i18n.En, i18n.Ja} {
+		sum := finalSummary()
+		c := *sum.Traces
+		c.Destination, c.IndexedPercent = "CloudWatchLogs", 1
+		sum.Traces = &c
+		m := feed(newModel(l, 100, 40), append(upTo(flow.IDTraces), doneMsg{sum})...)
+		contains(t, "partial "+string(l), screen(m), l.T(i18n.MsgIndexedShare, 1.0, c.EstimatedTotal()))
+	}
+}
