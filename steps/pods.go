@@ -179,7 +179,12 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 	tk := time.NewTicker(tick)
 	defer tk.Stop()
 	begun := time.Now()
-	var eventsRead time.Time
+	// The pods' count, and when it last changed: pods missing with none
+	// made for failedCreateSettle is when the DaemonSet controller is
+	// asked why (its FailedCreate events), and not before.
+	count, countAt := -1, begun
+	var failed *failedCreates
+	defer func() { failed.close() }()
 	nodesTold := false
 	for {
 		// On a big cluster the pods change hundreds of times a second:
@@ -204,11 +209,17 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 				warn(env, r, flow.IDPods, line)
 			}
 		}
-		if ds != nil && len(last.Rows) < last.Desired && time.Since(begun) >= failedCreateSettle && time.Since(eventsRead) >= time.Second {
-			// Pods missing: if the controller says it cannot create
-			// them, say why now, not at the end of the wait.
-			eventsRead = time.Now()
-			if msg, err := FailedCreate(ctx, env, NotCreatedSince(ds, pods)); err == nil && msg != "" {
+		if len(pods) != count {
+			count, countAt = len(pods), time.Now()
+		}
+		if ds != nil && len(last.Rows) < last.Desired && time.Since(countAt) >= failedCreateSettle {
+			// Pods missing and none made for a while: if the controller
+			// says it cannot create them, say why now, not at the end of
+			// the wait.
+			if failed == nil {
+				failed = watchFailedCreates(env, poke)
+			}
+			if msg := failed.newest(NotCreatedSince(ds, pods)); msg != "" {
 				return Outcome{}, FailedCreateError(env, msg)
 			}
 		}
