@@ -21,14 +21,14 @@ const (
 
 func init() {
 	add(map[Key]entry{
-		ErrPodsNotCreated: {"the DaemonSet controller cannot create the daemon's pods: %s",
-			"DaemonSet コントローラーが daemon の Pod を作成できません: %s"},
-		FixPodSecurity: {"Namespace %s enforces Pod Security and the DaemonSet's pod template does not pass it. The wizard's manifest passes \"restricted\": apply it again with xray-wizard --steps daemonset,pods (add --force if another tool owns the fields). Or let the namespace admit it: kubectl label ns %s pod-security.kubernetes.io/enforce=baseline --overwrite",
-			"Namespace %s は Pod Security を強制しており、DaemonSet の Pod テンプレートがそれを満たしていません。ウィザードのマニフェストは \"restricted\" を満たします: xray-wizard --steps daemonset,pods で適用し直してください (他のツールがフィールドを管理している場合は --force を追加)。または Namespace 側で許可します: kubectl label ns %s pod-security.kubernetes.io/enforce=baseline --overwrite"},
+		ErrPodsNotCreated: {"the DaemonSet controller cannot create the pods of daemonset/%s: %s",
+			"DaemonSet コントローラーが daemonset/%s の Pod を作成できません: %s"},
+		FixPodSecurity: {"namespace %s enforces Pod Security and the DaemonSet's pod template does not pass it. The wizard's manifest passes \"restricted\", the strictest level: apply it with %s (add --force if another tool owns the fields). Lowering the namespace's level (its label pod-security.kubernetes.io/enforce) is for the cluster's admins to decide",
+			"Namespace %s は Pod Security を強制しており、DaemonSet の Pod テンプレートがそれを満たしていません。ウィザードのマニフェストは最も厳しいレベル \"restricted\" を満たします: %s で適用してください (他のツールがフィールドを管理している場合は --force を追加)。Namespace のレベル (ラベル pod-security.kubernetes.io/enforce) を下げるかどうかはクラスター管理者が判断することです"},
 		FixPodQuota: {"a ResourceQuota in %s allows no more pods (or their CPU/memory): see kubectl describe resourcequota -n %s, and raise it or ask the cluster's admins to",
 			"%s の ResourceQuota がこれ以上の Pod (またはその CPU/メモリ) を許可していません: kubectl describe resourcequota -n %s で確認し、上限を上げてください (またはクラスター管理者に依頼してください)"},
-		FixPodServiceAccount: {"the ServiceAccount %s/%s is missing: run xray-wizard --steps iamsa,daemonset,pods, which makes it with its IAM role",
-			"ServiceAccount %s/%s がありません: xray-wizard --steps iamsa,daemonset,pods を実行してください (IAM ロール付きで作成します)"},
+		FixPodServiceAccount: {"the ServiceAccount %s/%s is missing: run %s, which makes it with its IAM role",
+			"ServiceAccount %s/%s がありません: %s を実行してください (IAM ロール付きで作成します)"},
 		FixPodWebhook: {"an admission webhook refused the pods (named in the message): see kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations and ask its owners to admit namespace %s",
 			"アドミッション Webhook が Pod を拒否しました (メッセージに名前があります): kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations で確認し、Namespace %s を許可するよう管理者に依頼してください"},
 		FixPodsNotCreated: {"see the DaemonSet's events: kubectl describe daemonset -n %s %s",

@@ -148,22 +148,22 @@ func eventTime(e *corev1.Event) time.Time {
 // FailedCreateError is a FailedCreate event's message as a failure, with
 // the fix for its kind of refusal.
 func FailedCreateError(env *Env, msg string) *flow.Error {
-	ns := env.Opts.Namespace
+	ns, ds := env.Opts.Namespace, env.Collector().DaemonSet
 	low := strings.ToLower(msg)
 	var fix string
 	switch {
 	case strings.Contains(msg, "PodSecurity"):
-		fix = env.T(i18n.FixPodSecurity, ns, ns)
+		fix = env.T(i18n.FixPodSecurity, ns, env.wizardCommand("daemonset,pods"))
 	case strings.Contains(low, "exceeded quota") || strings.Contains(low, "resourcequota"):
 		fix = env.T(i18n.FixPodQuota, ns, ns)
 	case strings.Contains(low, "serviceaccount") && strings.Contains(low, "not found"):
-		fix = env.T(i18n.FixPodServiceAccount, ns, ServiceAccountName)
+		fix = env.T(i18n.FixPodServiceAccount, ns, ServiceAccountName, env.wizardCommand("iamsa,daemonset,pods"))
 	case strings.Contains(low, "admission webhook"):
 		fix = env.T(i18n.FixPodWebhook, ns)
 	default:
-		fix = env.T(i18n.FixPodsNotCreated, ns, env.Collector().DaemonSet)
+		fix = env.T(i18n.FixPodsNotCreated, ns, ds)
 	}
-	return &flow.Error{Cause: env.T(i18n.ErrPodsNotCreated, failedCreateText(msg)), Fix: fix}
+	return &flow.Error{Cause: env.T(i18n.ErrPodsNotCreated, ds, failedCreateText(msg)), Fix: fix}
 }
 
 // failedCreateText is an event's message without the recorder's words

@@ -8,8 +8,10 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/xray-wizard/xray-wizard/doctor"
 	"github.com/xray-wizard/xray-wizard/e2e/controlplane"
@@ -28,20 +30,57 @@ func restrictedNamespace(t *testing.T, cp *controlplane.ControlPlane, name strin
 	}
 }
 
-// The daemon's pod template passes Pod Security's restricted profile, as
-// the API server itself enforces it: every node gets a Ready daemon pod.
-func TestDaemonPassesRestrictedPodSecurity(t *testing.T) {
+// Both collectors' pod templates pass Pod Security's restricted profile,
+// as the API server itself enforces it: every node gets a Ready pod of
+// the daemon, then of the Collector that replaces it, then of the daemon
+// again. The pods the API server admitted run as the manifests say.
+func TestCollectorsPassRestrictedPodSecurity(t *testing.T) {
 	cp := controlplane.Start(t, controlplane.Options{Nodes: 3})
+	ctx := context.Background()
 	restrictedNamespace(t, cp, "hardened")
-	ev := &events{}
-	sum := run(env(cp.Kube, steps.Options{Namespace: "hardened"}), "daemonset,pods", ev)
-	for i, s := range sum.Steps {
-		if want := []flow.Result{flow.Created, flow.Done}[i]; s.Status != want {
-			t.Fatalf("%s: %s, want %s: %s (%s)", s.ID, s.Status, want, s.Detail, s.Fix)
+	for i, c := range []string{steps.CollectorDaemon, steps.CollectorOtel, steps.CollectorDaemon} {
+		ev := &events{}
+		sum := run(env(cp.Kube, steps.Options{Namespace: "hardened", Collector: c}), "daemonset,pods", ev)
+		for _, s := range sum.Steps {
+			if s.Status == flow.Failed || s.Status == flow.Skipped {
+				t.Fatalf("run %d (%s), %s: %s: %s (%s)", i, c, s.ID, s.Status, s.Detail, s.Fix)
+			}
+		}
+		if tab := ev.last(flow.Pods).Pods; tab.Ready != 3 || tab.Desired != 3 {
+			t.Errorf("run %d (%s): pod table = %+v", i, c, tab)
+		}
+		names := steps.CollectorOf(c)
+		pods, err := cp.Client.CoreV1().Pods("hardened").List(ctx, metav1.ListOptions{LabelSelector: names.Label()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		uid := map[string]int64{steps.CollectorDaemon: 65532, steps.CollectorOtel: 10001}[c]
+		for _, p := range pods.Items {
+			sc, ct := p.Spec.SecurityContext, p.Spec.Containers[0].SecurityContext
+			if p.DeletionTimestamp != nil {
+				continue
+			}
+			if sc == nil || sc.RunAsUser == nil || *sc.RunAsUser != uid || ct == nil || ct.ReadOnlyRootFilesystem == nil || !*ct.ReadOnlyRootFilesystem ||
+				p.Spec.NodeSelector["kubernetes.io/os"] != "linux" {
+				t.Errorf("run %d (%s): pod %s runs with %+v / %+v on %v", i, c, p.Name, sc, ct, p.Spec.NodeSelector)
+			}
 		}
 	}
-	if tab := ev.last(flow.Pods).Pods; tab.Ready != 3 || tab.Desired != 3 {
-		t.Errorf("pod table = %+v", tab)
+	// The namespace does enforce it: the Collector's pod without its
+	// security context is refused (a dry run stores nothing).
+	objs, err := steps.LoadManifest(steps.CollectorOtel, "hardened", "us-west-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds appsv1.DaemonSet
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(objs.DaemonSet.Map, &ds); err != nil {
+		t.Fatal(err)
+	}
+	bare := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{GenerateName: "otel-collector-", Namespace: "hardened"}, Spec: ds.Spec.Template.Spec}
+	bare.Spec.SecurityContext, bare.Spec.Containers[0].SecurityContext = nil, nil
+	_, err = cp.Client.CoreV1().Pods("hardened").Create(ctx, bare, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+	if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `violates PodSecurity "restricted:latest"`) {
+		t.Errorf("the Collector's pod without its security context: %v", err)
 	}
 }
 
