@@ -39,7 +39,7 @@ func init() {
 		WhyNodeOS:             {"%s (%s: the daemon's image is Linux-only)", "%s (%s: daemon のイメージは Linux 専用)"},
 		WhyNodeFargate:        {"%s (Fargate runs no DaemonSets: give its pods a sidecar daemon or the Collector)", "%s (Fargate は DaemonSet を実行しません: その Pod にはサイドカーの daemon か Collector を付けてください)"},
 		WhyNodeTaint:          {"%s (taint %s)", "%s (taint %s)"},
-		WhyNodeSelector:       {"%s (not chosen by the DaemonSet's node selector)", "%s (DaemonSet のノードセレクターの対象外)"},
-		MsgTolerateTaints:     {"; to run it on a tainted node too, give the DaemonSet a toleration for its taint", "。taint のあるノードでも動かすには、その taint の toleration を DaemonSet に追加してください"},
+		WhyNodeSelector:       {"%s (not chosen by the DaemonSet's node selector or affinity)", "%s (DaemonSet のノードセレクターまたはアフィニティの対象外)"},
+		MsgTolerateTaints:     {"; to run it on those nodes too, run again with %s", "。それらのノードでも動かすには %s を付けて再実行してください"},
 	})
 }

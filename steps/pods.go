@@ -185,7 +185,7 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 	count, countAt := -1, begun
 	var failed *failedCreates
 	defer func() { failed.close() }()
-	nodesTold := false
+	var nodes *Nodes
 	for {
 		// On a big cluster the pods change hundreds of times a second:
 		// build and send the table at most every reportEvery.
@@ -198,17 +198,23 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		shown = time.Now()
 		pods, _ := podLister.List(sel)
 		ds, _ := dsLister.Get(env.Collector().DaemonSet)
-		last = PodTableOf(pods, ds)
-		explainStuck(ctx, env, r, last, &told)
-		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
-		if ds != nil && !nodesTold {
-			// Once: the nodes that get no daemon, so the count waited
-			// for is not a surprise.
-			nodesTold = true
-			if line := NodesWithoutDaemon(ctx, env, ds); line != "" {
-				warn(env, r, flow.IDPods, line)
+		if ds != nil && nodes == nil {
+			// Once: the nodes' architectures, and the nodes that get no
+			// pod, so the count waited for is not a surprise.
+			n := ReadNodes(ctx, env, ds)
+			nodes = &n
+			if n.Line != "" {
+				warn(env, r, flow.IDPods, n.Line)
 			}
 		}
+		last = PodTableOf(pods, ds)
+		if nodes != nil {
+			for i := range last.Rows {
+				last.Rows[i].Arch = nodes.Arch[last.Rows[i].Node]
+			}
+		}
+		explainStuck(ctx, env, r, last, &told)
+		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
 		if len(pods) != count {
 			count, countAt = len(pods), time.Now()
 		}

@@ -2,14 +2,15 @@ package steps
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
+	schedv1 "k8s.io/component-helpers/scheduling/corev1"
+	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
 
 	"github.com/xray-wizard/xray-wizard/i18n"
 )
@@ -17,6 +18,7 @@ import (
 // The labels and taint by which EKS marks a node's kind.
 const (
 	OSLabel          = "kubernetes.io/os"
+	ArchLabel        = "kubernetes.io/arch"
 	ComputeTypeLabel = "eks.amazonaws.com/compute-type"
 	FargateType      = "fargate"
 )
@@ -25,76 +27,108 @@ const (
 // it counts.
 const nodesNamed = 5
 
-// NodesWithoutDaemon says in one line which nodes get no daemon pod from
-// the DaemonSet, and why: Fargate, an OS other than Linux, the node
-// selector, a taint the pods do not tolerate. "" when every node gets one,
-// or the nodes cannot be read (the DaemonSet's count is then all there is).
-func NodesWithoutDaemon(ctx context.Context, env *Env, ds *appsv1.DaemonSet) string {
+// NoDaemonWhy is why a node gets no pod of the collector's DaemonSet.
+type NoDaemonWhy int
+
+// The reasons a node gets no collector pod.
+const (
+	NoDaemonFargate  NoDaemonWhy = iota + 1 // Fargate runs no DaemonSet pods
+	NoDaemonOS                              // not Linux: the images are Linux-only
+	NoDaemonSelector                        // left out by the node selector or affinity
+	NoDaemonTaint                           // a taint the pods do not tolerate
+)
+
+// NoDaemon is why a node gets no collector pod: its OS, or the taint.
+type NoDaemon struct {
+	Why   NoDaemonWhy
+	OS    string
+	Taint corev1.Taint
+}
+
+// WhyNoDaemon says why a node gets no pod of a DaemonSet with this pod
+// spec, as the DaemonSet controller decides it (the scheduler's own node
+// affinity and taint rules); false when it gets one.
+func WhyNoDaemon(n *corev1.Node, spec *corev1.PodSpec) (NoDaemon, bool) {
+	if n.Labels[ComputeTypeLabel] == FargateType {
+		return NoDaemon{Why: NoDaemonFargate}, true
+	}
+	if os := n.Labels[OSLabel]; os != "" && os != "linux" {
+		return NoDaemon{Why: NoDaemonOS, OS: os}, true
+	}
+	if ok, err := nodeaffinity.GetRequiredNodeAffinity(&corev1.Pod{Spec: *spec}).Match(n); err == nil && !ok {
+		return NoDaemon{Why: NoDaemonSelector}, true
+	}
+	// The DaemonSet controller tolerates the node conditions' taints
+	// (node.kubernetes.io/...) by itself; PreferNoSchedule only prefers.
+	taint, untolerated := schedv1.FindMatchingUntoleratedTaint(n.Spec.Taints, spec.Tolerations, func(t *corev1.Taint) bool {
+		return t.Effect != corev1.TaintEffectPreferNoSchedule && !strings.HasPrefix(t.Key, "node.kubernetes.io/")
+	})
+	if untolerated {
+		return NoDaemon{Why: NoDaemonTaint, Taint: taint}, true
+	}
+	return NoDaemon{}, false
+}
+
+// Say is why node gets no collector pod, in a few words.
+func (w NoDaemon) Say(env *Env, node string) string {
+	switch w.Why {
+	case NoDaemonFargate:
+		return env.T(i18n.WhyNodeFargate, node)
+	case NoDaemonOS:
+		return env.T(i18n.WhyNodeOS, node, w.OS)
+	case NoDaemonTaint:
+		return env.T(i18n.WhyNodeTaint, node, TaintFlag(&w.Taint))
+	}
+	return env.T(i18n.WhyNodeSelector, node)
+}
+
+// Nodes is what the pods step learned of the cluster's nodes from one
+// list: each node's architecture, for the pod table, and the line that
+// says which nodes get no collector pod and why.
+type Nodes struct {
+	Arch map[string]string // node name → kubernetes.io/arch
+	Line string            // "" when every node gets a pod
+}
+
+// ReadNodes lists the nodes once. The line names the nodes that get no pod
+// from the DaemonSet (Fargate, an OS other than Linux, the node selector
+// or affinity, a taint the pods do not tolerate, with the --tolerate flag
+// that runs them there too). Nodes that cannot be read give nothing: the
+// DaemonSet's count is then all there is.
+func ReadNodes(ctx context.Context, env *Env, ds *appsv1.DaemonSet) Nodes {
 	list, err := env.Kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil || ds == nil {
-		return ""
+		return Nodes{}
 	}
-	var why []string
-	tainted := false
+	out := Nodes{Arch: make(map[string]string, len(list.Items))}
+	var why, flags []string
 	sort.Slice(list.Items, func(i, j int) bool { return list.Items[i].Name < list.Items[j].Name })
 	for i := range list.Items {
 		n := &list.Items[i]
-		reason, taint := nodeWithoutDaemon(env, n, &ds.Spec.Template.Spec)
-		if reason == "" {
+		out.Arch[n.Name] = n.Labels[ArchLabel]
+		w, none := WhyNoDaemon(n, &ds.Spec.Template.Spec)
+		if !none {
 			continue
 		}
-		tainted = tainted || taint
-		why = append(why, reason)
+		why = append(why, w.Say(env, n.Name))
+		if f := TaintFlag(&w.Taint); w.Why == NoDaemonTaint && !slices.Contains(flags, f) {
+			flags = append(flags, f)
+		}
 	}
 	if len(why) == 0 {
-		return ""
+		return out
 	}
 	shown := why[:min(len(why), nodesNamed)]
 	if len(why) > len(shown) {
 		shown = append(shown, env.T(i18n.MsgAndMore, len(why)-len(shown)))
 	}
-	line := env.T(i18n.MsgNodesWithoutDaemon, len(why), len(list.Items), strings.Join(shown, ", "))
-	if tainted {
-		line += env.T(i18n.MsgTolerateTaints)
-	}
-	return line
-}
-
-// nodeWithoutDaemon is why a node gets no daemon pod, "" when it gets one;
-// taint tells that the reason is a taint.
-func nodeWithoutDaemon(env *Env, n *corev1.Node, spec *corev1.PodSpec) (reason string, taint bool) {
-	if n.Labels[ComputeTypeLabel] == FargateType {
-		return env.T(i18n.WhyNodeFargate, n.Name), false
-	}
-	if os := n.Labels[OSLabel]; os != "" && os != "linux" {
-		return env.T(i18n.WhyNodeOS, n.Name, os), false
-	}
-	if !labels.SelectorFromSet(spec.NodeSelector).Matches(labels.Set(n.Labels)) {
-		return env.T(i18n.WhyNodeSelector, n.Name), false
-	}
-	for i := range n.Spec.Taints {
-		t := &n.Spec.Taints[i]
-		// The node conditions' taints come and go, and the DaemonSet
-		// controller tolerates most of them by itself.
-		if strings.HasPrefix(t.Key, "node.kubernetes.io/") || t.Effect == corev1.TaintEffectPreferNoSchedule {
-			continue
+	out.Line = env.T(i18n.MsgNodesWithoutDaemon, len(why), len(list.Items), strings.Join(shown, ", "))
+	if len(flags) > 0 {
+		tolerate := "--tolerate-all"
+		if len(flags) <= 3 {
+			tolerate = "--tolerate " + strings.Join(flags, " --tolerate ")
 		}
-		if !tolerated(spec.Tolerations, t) {
-			s := t.Key
-			if t.Value != "" {
-				s += "=" + t.Value
-			}
-			return env.T(i18n.WhyNodeTaint, n.Name, fmt.Sprintf("%s:%s", s, t.Effect)), true
-		}
+		out.Line += env.T(i18n.MsgTolerateTaints, tolerate)
 	}
-	return "", false
-}
-
-func tolerated(ts []corev1.Toleration, t *corev1.Taint) bool {
-	for i := range ts {
-		if ts[i].ToleratesTaint(t) {
-			return true
-		}
-	}
-	return false
+	return out
 }

@@ -212,11 +212,11 @@ func TestNodeKinds(t *testing.T) {
 		t.Fatalf("pods: %+v", s)
 	}
 	tab := ev.last(flow.Pods).Pods
-	nodes := map[string]bool{}
+	arch := map[string]string{}
 	for _, r := range tab.Rows {
-		nodes[r.Node] = true
+		arch[r.Node] = r.Arch
 	}
-	if tab.Ready != 3 || tab.Desired != 3 || !nodes["arm-node"] || nodes["windows-node"] || nodes["gpu-node"] {
+	if tab.Ready != 3 || tab.Desired != 3 || arch["arm-node"] != "arm64" || arch["windows-node"] != "" || arch["gpu-node"] != "" {
 		t.Errorf("pod table = %+v", tab)
 	}
 	w := ev.last(flow.Warning)
@@ -224,12 +224,38 @@ func TestNodeKinds(t *testing.T) {
 		t.Fatal("no line on the nodes without a daemon")
 	}
 	for _, want := range []string{"3 of 6 nodes get no daemon", "windows-node (windows", "fargate-ip-10-0-1-2 (Fargate", "sidecar",
-		"gpu-node (taint nvidia.com/gpu=true:NoSchedule)", "toleration"} {
+		"gpu-node (taint nvidia.com/gpu=true:NoSchedule)", "run again with --tolerate nvidia.com/gpu=true:NoSchedule"} {
 		if !strings.Contains(w.Message, want) {
 			t.Errorf("nodes line %q lacks %q", w.Message, want)
 		}
 	}
 	if strings.Contains(w.Message, "arm-node") {
 		t.Errorf("nodes line names the arm64 node: %q", w.Message)
+	}
+
+	// The flag the line names puts a daemon on the GPU node too; tolerating
+	// every taint still leaves Fargate (the manifest's node affinity) and
+	// Windows (its node selector) without one.
+	gpu, err := steps.ParseToleration("nvidia.com/gpu=true:NoSchedule")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tol := range [][]corev1.Toleration{{gpu}, {steps.TolerateAll}} {
+		ev := &events{}
+		sum := run(env(cp.Kube, steps.Options{PodsTimeout: 60 * time.Second, Tolerations: tol}), "daemonset,pods", ev)
+		if s := sum.Steps[1]; s.Status != flow.Done {
+			t.Fatalf("tolerating %+v: pods: %+v", tol, s)
+		}
+		tab := ev.last(flow.Pods).Pods
+		on := map[string]bool{}
+		for _, r := range tab.Rows {
+			on[r.Node] = true
+		}
+		if tab.Ready != 4 || tab.Desired != 4 || !on["gpu-node"] || on["fargate-ip-10-0-1-2"] || on["windows-node"] {
+			t.Errorf("tolerating %+v: pod table = %+v", tol, tab)
+		}
+		if w := ev.last(flow.Warning); w == nil || !strings.Contains(w.Message, "2 of 6 nodes get no daemon") || strings.Contains(w.Message, "gpu-node") {
+			t.Errorf("tolerating %+v: nodes line %+v", tol, w)
+		}
 	}
 }
