@@ -58,6 +58,7 @@ var checks = []check{
 	{"service", i18n.DxTitleService, (*dx).service},
 	{"app-address", i18n.DxTitleAppAddress, (*dx).appAddress},
 	{"app-restart", i18n.DxTitleAppRestart, (*dx).appRestart},
+	{"app-nodes", i18n.DxTitleAppNodes, (*dx).appNodes},
 	{"traces", i18n.DxTitleTraces, (*dx).traces},
 }
 

@@ -17,6 +17,13 @@ const (
 	WhyNodeTaint          Key = "why.node_taint"
 	WhyNodeSelector       Key = "why.node_selector"
 	MsgTolerateTaints     Key = "msg.tolerate_taints"
+	DxTitleAppNodes       Key = "dx.app_nodes"
+	DxAppNodesOK          Key = "dx.app_nodes_ok"
+	DxAppNodes            Key = "dx.app_nodes_stranded"
+	DxAppNodesFargateFix  Key = "dx.app_nodes_fargate_fix"
+	DxAppNodesWindowsFix  Key = "dx.app_nodes_windows_fix"
+	DxAppNodesTaintFix    Key = "dx.app_nodes_taint_fix"
+	DxAppNodesMissingFix  Key = "dx.app_nodes_missing_fix"
 )
 
 func init() {
@@ -41,5 +48,17 @@ func init() {
 		WhyNodeTaint:          {"%s (taint %s)", "%s (taint %s)"},
 		WhyNodeSelector:       {"%s (not chosen by the DaemonSet's node selector or affinity)", "%s (DaemonSet のノードセレクターまたはアフィニティの対象外)"},
 		MsgTolerateTaints:     {"; to run it on those nodes too, run again with %s", "。それらのノードでも動かすには %s を付けて再実行してください"},
+		DxTitleAppNodes:       {"App pods on nodes with a collector", "アプリ Pod のノードにコレクターがあるか"},
+		DxAppNodesOK:          {"each of the %d app pods runs on a node with a collector pod", "%d 個のアプリ Pod はどれもコレクター Pod のあるノードで動いています"},
+		DxAppNodes: {"%d app pods in %s run on nodes with no collector pod: xray-service sends only to the collector on the pod's own node (internalTrafficPolicy Local), so their segments go nowhere",
+			"%d 個の %s のアプリ Pod がコレクター Pod のないノードで動いています: xray-service は Pod と同じノードのコレクターにしか送らない (internalTrafficPolicy Local) ため、そのセグメントはどこにも届きません"},
+		DxAppNodesFargateFix: {"Fargate runs no DaemonSets: give those pods the X-Ray daemon or the OpenTelemetry Collector as a sidecar, and set their AWS_XRAY_DAEMON_ADDRESS to 127.0.0.1:2000 (or run them on EC2 nodes).",
+			"Fargate は DaemonSet を実行しません: その Pod には X-Ray daemon か OpenTelemetry Collector をサイドカーとして付け、AWS_XRAY_DAEMON_ADDRESS を 127.0.0.1:2000 にしてください (または EC2 ノードで動かしてください)。"},
+		DxAppNodesWindowsFix: {"the collectors' images are Linux-only: a Windows pod needs a collector that runs on Windows, e.g. the OpenTelemetry Collector, which is released for Windows too, as its sidecar.",
+			"コレクターのイメージは Linux 専用です: Windows の Pod には Windows で動くコレクターが必要です (例: Windows 版もリリースされている OpenTelemetry Collector をサイドカーとして)。"},
+		DxAppNodesTaintFix: {"the collector does not tolerate %s: run the wizard again with the toleration (the command below).",
+			"コレクターは %s を許容していません: toleration を付けてウィザードを再実行してください (下のコマンド)。"},
+		DxAppNodesMissingFix: {"those nodes should run a collector pod and do not yet: see kubectl get pods -n %s -o wide, and the pods-created check.",
+			"そのノードにはコレクター Pod があるはずですが、まだありません: kubectl get pods -n %s -o wide と pods-created のチェックを確認してください。"},
 	})
 }

@@ -259,3 +259,57 @@ func TestNodeKinds(t *testing.T) {
 		}
 	}
 }
+
+// The doctor warns when an app pod runs where no collector pod is: on
+// Fargate, on Windows, on a node with a taint the collector does not
+// tolerate, each with its reason and fix; the --tolerate run it prints
+// takes the tainted node off the list.
+func TestDoctorWarnsAppsWhereNoCollectorIs(t *testing.T) {
+	cp := controlplane.Start(t, controlplane.Options{Nodes: 1})
+	ctx := context.Background()
+	addNode(t, cp, "windows-node", map[string]string{"kubernetes.io/os": "windows"})
+	addNode(t, cp, "fargate-ip-10-0-1-2", map[string]string{"eks.amazonaws.com/compute-type": "fargate"},
+		corev1.Taint{Key: "eks.amazonaws.com/compute-type", Value: "fargate", Effect: corev1.TaintEffectNoSchedule})
+	addNode(t, cp, "gpu-node", nil, corev1.Taint{Key: "nvidia.com/gpu", Value: "true", Effect: corev1.TaintEffectNoSchedule})
+	if s := run(env(cp.Kube, steps.Options{}), "daemonset,pods", &events{}).Steps[1]; s.Status != flow.Done {
+		t.Fatalf("pods: %+v", s)
+	}
+	if _, err := cp.Client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "workshop"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The sample app's pods, placed as Fargate's and the scheduler would
+	// place them (nodeName given: no scheduler in between).
+	for name, node := range map[string]string{"frontend-linux": "kwok-node-0", "frontend-fargate": "fargate-ip-10-0-1-2",
+		"proddetail-windows": "windows-node", "prodcatalog-gpu": "gpu-node"} {
+		p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "workshop", Labels: map[string]string{"app": "sample"}},
+			Spec: corev1.PodSpec{NodeName: node, Containers: []corev1.Container{{Name: "app", Image: "sample"}},
+				Tolerations: []corev1.Toleration{{Operator: corev1.TolerationOpExists}}}}
+		if _, err := cp.Client.CoreV1().Pods("workshop").Create(ctx, p, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := finding(doctor.Diagnose(ctx, doctor.Input{Env: env(cp.Kube, steps.Options{})}, nil), "app-nodes")
+	text := f.Summary + " | " + strings.Join(f.Evidence, " | ") + " | " + f.Fix + " | " + f.Command
+	if f.Status != flow.CheckWarn || !strings.Contains(f.Summary, "3 app pods in workshop") {
+		t.Fatalf("app-nodes: %s", text)
+	}
+	for _, want := range []string{"pod/frontend-fargate → fargate-ip-10-0-1-2 (Fargate", "pod/proddetail-windows → windows-node (windows",
+		"pod/prodcatalog-gpu → gpu-node (taint nvidia.com/gpu=true:NoSchedule)", "sidecar", "Linux-only",
+		"xray-wizard --steps daemonset,pods --tolerate nvidia.com/gpu=true:NoSchedule"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("app-nodes lacks %q: %s", want, text)
+		}
+	}
+	if strings.Contains(text, "frontend-linux") {
+		t.Errorf("app-nodes names the pod on a Linux node with a daemon: %s", text)
+	}
+	// The printed toleration puts a daemon on the GPU node.
+	gpu, _ := steps.ParseToleration("nvidia.com/gpu=true:NoSchedule")
+	if s := run(env(cp.Kube, steps.Options{Tolerations: []corev1.Toleration{gpu}}), "daemonset,pods", &events{}).Steps[1]; s.Status != flow.Done {
+		t.Fatalf("pods with the toleration: %+v", s)
+	}
+	f = finding(doctor.Diagnose(ctx, doctor.Input{Env: env(cp.Kube, steps.Options{Tolerations: []corev1.Toleration{gpu}})}, nil), "app-nodes")
+	if f.Status != flow.CheckWarn || !strings.Contains(f.Summary, "2 app pods") || strings.Contains(strings.Join(f.Evidence, " "), "gpu") {
+		t.Errorf("app-nodes after tolerating the GPU taint: %+v", f)
+	}
+}
