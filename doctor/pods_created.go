@@ -38,6 +38,20 @@ func (d *dx) podsCreated(ctx context.Context) flow.Finding {
 	if msg == "" {
 		return ok(d.t(i18n.DxPodsCreatedOK))
 	}
-	fe := steps.FailedCreateError(d.env, msg)
-	return bad(flow.CheckFail, fe.Cause, fe.Fix, d.kubectl("describe daemonset -n "+d.ns+" "+steps.DaemonSetName), msg)
+	// The fixes the wizard makes are printed as the wizard's command on
+	// this world (the sandbox's included); the others are kubectl's.
+	wizard := func(ids string) string { return d.wizard(ids, d.daemonForce(ctx)) }
+	fe := steps.FailedCreateErrorWith(d.env, msg, wizard)
+	command := "kubectl describe daemonset -n " + d.ns + " " + steps.DaemonSetName
+	switch steps.RefusalOf(msg) {
+	case steps.RefusedPodSecurity:
+		command = wizard(flow.IDDaemonSet + "," + flow.IDPods)
+	case steps.RefusedServiceAccount:
+		command = wizard(flow.IDIAMSA + "," + flow.IDDaemonSet + "," + flow.IDPods)
+	case steps.RefusedQuota:
+		command = "kubectl describe resourcequota -n " + d.ns
+	case steps.RefusedWebhook:
+		command = "kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations"
+	}
+	return bad(flow.CheckFail, fe.Cause, fe.Fix, command, msg)
 }

@@ -18,6 +18,7 @@ const (
 	WhyNodeSelector       Key = "why.node_selector"
 	MsgTolerateTaints     Key = "msg.tolerate_taints"
 	DxTitleAppNodes       Key = "dx.app_nodes"
+	BreakPodSecurity      Key = "break.pod_security"
 	DxAppNodesOK          Key = "dx.app_nodes_ok"
 	DxAppNodes            Key = "dx.app_nodes_stranded"
 	DxAppNodesFargateFix  Key = "dx.app_nodes_fargate_fix"
@@ -60,5 +61,7 @@ func init() {
 			"コレクターは %s を許容していません: toleration を付けてウィザードを再実行してください (下のコマンド)。"},
 		DxAppNodesMissingFix: {"those nodes should run a collector pod and do not yet: see kubectl get pods -n %s -o wide, and the pods-created check.",
 			"そのノードにはコレクター Pod があるはずですが、まだありません: kubectl get pods -n %s -o wide と pods-created のチェックを確認してください。"},
+		BreakPodSecurity: {"the daemon's namespace enforces Pod Security \"restricted\" and the daemon was redeployed with the lab's pod template: every pod refused",
+			"daemon の Namespace が Pod Security \"restricted\" を強制し、daemon がラボの Pod テンプレートで再デプロイされた: Pod はすべて拒否される"},
 	})
 }

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"time"
@@ -117,7 +118,8 @@ func NotCreatedSince(ds *appsv1.DaemonSet, pods []*corev1.Pod) time.Time {
 	// Times have whole seconds: an event in the second something changed
 	// may be from before it.
 	for _, m := range ds.ManagedFields {
-		if m.Subresource == "" && m.Time != nil {
+		// A manager of the spec (not the controller writing the status).
+		if m.Subresource == "" && m.Time != nil && m.FieldsV1 != nil && bytes.Contains(m.FieldsV1.Raw, []byte(`"f:spec"`)) {
 			if t := m.Time.Add(time.Second); t.After(since) {
 				since = t
 			}
@@ -145,20 +147,55 @@ func eventTime(e *corev1.Event) time.Time {
 	return time.Time{}
 }
 
+// Refusal is what refused a DaemonSet's pods, as a FailedCreate event's
+// message tells it (events carry text only: no reason code of the API
+// server's refusal survives in them).
+type Refusal int
+
+// The refusals the pods step and the doctor know a fix for.
+const (
+	RefusedOther          Refusal = iota
+	RefusedPodSecurity            // Pod Security admission
+	RefusedQuota                  // a ResourceQuota
+	RefusedServiceAccount         // the pods' ServiceAccount is missing
+	RefusedWebhook                // an admission webhook
+)
+
+// RefusalOf reads a FailedCreate event's message.
+func RefusalOf(msg string) Refusal {
+	low := strings.ToLower(msg)
+	switch {
+	case strings.Contains(msg, "violates PodSecurity"):
+		return RefusedPodSecurity
+	case strings.Contains(low, "exceeded quota") || strings.Contains(low, "resourcequota"):
+		return RefusedQuota
+	case strings.Contains(low, "serviceaccount") && strings.Contains(low, "not found"):
+		return RefusedServiceAccount
+	case strings.Contains(low, "admission webhook"):
+		return RefusedWebhook
+	}
+	return RefusedOther
+}
+
 // FailedCreateError is a FailedCreate event's message as a failure, with
 // the fix for its kind of refusal.
 func FailedCreateError(env *Env, msg string) *flow.Error {
+	return FailedCreateErrorWith(env, msg, env.wizardCommand)
+}
+
+// FailedCreateErrorWith is FailedCreateError with the wizard's command
+// lines made by wizard (the doctor's, which reach its world).
+func FailedCreateErrorWith(env *Env, msg string, wizard func(ids string) string) *flow.Error {
 	ns, ds := env.Opts.Namespace, env.Collector().DaemonSet
-	low := strings.ToLower(msg)
 	var fix string
-	switch {
-	case strings.Contains(msg, "PodSecurity"):
-		fix = env.T(i18n.FixPodSecurity, ns, env.wizardCommand("daemonset,pods"))
-	case strings.Contains(low, "exceeded quota") || strings.Contains(low, "resourcequota"):
+	switch RefusalOf(msg) {
+	case RefusedPodSecurity:
+		fix = env.T(i18n.FixPodSecurity, ns, wizard("daemonset,pods"))
+	case RefusedQuota:
 		fix = env.T(i18n.FixPodQuota, ns, ns)
-	case strings.Contains(low, "serviceaccount") && strings.Contains(low, "not found"):
-		fix = env.T(i18n.FixPodServiceAccount, ns, ServiceAccountName, env.wizardCommand("iamsa,daemonset,pods"))
-	case strings.Contains(low, "admission webhook"):
+	case RefusedServiceAccount:
+		fix = env.T(i18n.FixPodServiceAccount, ns, ServiceAccountName, wizard("iamsa,daemonset,pods"))
+	case RefusedWebhook:
 		fix = env.T(i18n.FixPodWebhook, ns)
 	default:
 		fix = env.T(i18n.FixPodsNotCreated, ns, ds)

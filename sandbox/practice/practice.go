@@ -50,6 +50,7 @@ func Modes() []Mode {
 		{"udp-only-service", 7, "service", i18n.BreakUDPOnly, (*breaker).udpOnly},
 		{"no-tcp-address", 7, "service", i18n.BreakNoTCPAddress, (*breaker).noTCPAddress},
 		{"app-pinned-ip", 8, "app-address", i18n.BreakAppPinnedIP, (*breaker).appPinnedIP},
+		{"pod-security", 0, "pods-created", i18n.BreakPodSecurity, (*breaker).podSecurity},
 	}
 }
 
@@ -93,6 +94,9 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 		return err
 	}
 	if err := b.healRBAC(ctx); err != nil {
+		return err
+	}
+	if err := b.labelNamespace(ctx, ""); err != nil { // pod-security's
 		return err
 	}
 	rn := &steps.Runner{Env: b.env, Steps: steps.All(), Sandbox: true, Confirm: flow.Always{}}
