@@ -90,39 +90,65 @@ type Nodes struct {
 	Line string            // "" when every node gets a pod
 }
 
-// ReadNodes lists the nodes once. The line names the nodes that get no pod
-// from the DaemonSet (Fargate, an OS other than Linux, the node selector
-// or affinity, a taint the pods do not tolerate, with the --tolerate flag
-// that runs them there too). Nodes that cannot be read give nothing: the
-// DaemonSet's count is then all there is.
+// nodesPage is how many nodes one page of the nodes' list holds: a
+// cluster of thousands of nodes is read a page at a time, so the step
+// never holds them all (only each node's architecture).
+const nodesPage = 500
+
+// ReadNodes lists the nodes once (a page at a time). The line names the
+// nodes that get no pod from the DaemonSet (Fargate, an OS other than
+// Linux, the node selector or affinity, a taint the pods do not tolerate,
+// with the --tolerate flag that runs them there too). Nodes that cannot
+// be read give nothing: the DaemonSet's count is then all there is.
 func ReadNodes(ctx context.Context, env *Env, ds *appsv1.DaemonSet) Nodes {
-	list, err := env.Kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-	if err != nil || ds == nil {
+	if ds == nil {
 		return Nodes{}
 	}
-	out := Nodes{Arch: make(map[string]string, len(list.Items))}
-	var why, flags []string
-	sort.Slice(list.Items, func(i, j int) bool { return list.Items[i].Name < list.Items[j].Name })
-	for i := range list.Items {
-		n := &list.Items[i]
-		out.Arch[n.Name] = n.Labels[ArchLabel]
-		w, none := WhyNoDaemon(n, &ds.Spec.Template.Spec)
-		if !none {
-			continue
+	out := Nodes{Arch: map[string]string{}}
+	type without struct{ node, why string }
+	var none []without
+	var flags []string
+	archs := map[string]string{} // one string per architecture, however many nodes
+	total := 0
+	opts := metav1.ListOptions{Limit: nodesPage}
+	for {
+		list, err := env.Kube.CoreV1().Nodes().List(ctx, opts)
+		if err != nil {
+			return Nodes{}
 		}
-		why = append(why, w.Say(env, n.Name))
-		if f := TaintFlag(&w.Taint); w.Why == NoDaemonTaint && !slices.Contains(flags, f) {
-			flags = append(flags, f)
+		for i := range list.Items {
+			n := &list.Items[i]
+			total++
+			a := n.Labels[ArchLabel]
+			if _, ok := archs[a]; !ok {
+				archs[a] = strings.Clone(a)
+			}
+			out.Arch[strings.Clone(n.Name)] = archs[a]
+			w, no := WhyNoDaemon(n, &ds.Spec.Template.Spec)
+			if !no {
+				continue
+			}
+			none = append(none, without{n.Name, w.Say(env, n.Name)})
+			if f := TaintFlag(&w.Taint); w.Why == NoDaemonTaint && !slices.Contains(flags, f) {
+				flags = append(flags, f)
+			}
+		}
+		if opts.Continue = list.Continue; opts.Continue == "" {
+			break
 		}
 	}
-	if len(why) == 0 {
+	if len(none) == 0 {
 		return out
 	}
-	shown := why[:min(len(why), nodesNamed)]
-	if len(why) > len(shown) {
-		shown = append(shown, env.T(i18n.MsgAndMore, len(why)-len(shown)))
+	sort.Slice(none, func(i, j int) bool { return none[i].node < none[j].node })
+	var shown []string
+	for _, w := range none[:min(len(none), nodesNamed)] {
+		shown = append(shown, w.why)
 	}
-	out.Line = env.T(i18n.MsgNodesWithoutDaemon, len(why), len(list.Items), strings.Join(shown, ", "))
+	if len(none) > len(shown) {
+		shown = append(shown, env.T(i18n.MsgAndMore, len(none)-len(shown)))
+	}
+	out.Line = env.T(i18n.MsgNodesWithoutDaemon, len(none), total, strings.Join(shown, ", "))
 	if len(flags) > 0 {
 		tolerate := "--tolerate-all"
 		if len(flags) <= 3 {
