@@ -57,7 +57,7 @@ func TestNewCmdRootFlags(t *testing.T) {
 			if got := stepIDs(o.Steps); got != strings.Join(flow.AllIDs, ",") {
 				t.Errorf("steps = %s, want all", got)
 			}
-			if o.Shared.Lang != i18n.En || o.Shared.Yes || o.Sandbox || o.DryRun {
+			if o.Shared.Lang != i18n.En || o.Shared.Yes || o.Sandbox || o.DryRun || o.IdentityGiven || o.AcceptContext {
 				t.Errorf("defaults: %+v", o)
 			}
 		}},
@@ -82,13 +82,18 @@ func TestNewCmdRootFlags(t *testing.T) {
 			if got := o.stepOptions(); !reflect.DeepEqual(got, want) {
 				t.Errorf("step options\n got %+v\nwant %+v", got, want)
 			}
-			if !o.Sandbox || !o.DryRun || !o.Shared.Yes || !o.Shared.json() || o.Shared.LogFile != "/tmp/x.log" {
+			if !o.Sandbox || !o.DryRun || !o.Shared.Yes || !o.Shared.json() || o.Shared.LogFile != "/tmp/x.log" || !o.IdentityGiven {
 				t.Errorf("options: %+v", o)
 			}
 		}},
 		{"--tolerate-all tolerates every taint", []string{"--tolerate-all"}, nil, func(t *testing.T, o *WizardOptions) {
 			if got := o.stepOptions().Tolerations; len(got) != 1 || got[0] != steps.TolerateAll || got[0].Key != "" || got[0].Operator != corev1.TolerationOpExists {
 				t.Errorf("tolerations = %+v", got)
+			}
+		}},
+		{"--accept-context", []string{"--accept-context"}, nil, func(t *testing.T, o *WizardOptions) {
+			if !o.AcceptContext || !o.stepOptions().AcceptContext {
+				t.Errorf("--accept-context: %+v", o)
 			}
 		}},
 		{"--non-interactive is -y's old name", []string{"--non-interactive"}, nil, func(t *testing.T, o *WizardOptions) {
@@ -309,6 +314,9 @@ func TestBadInputRunsNothing(t *testing.T) {
 		{[]string{"doctor", "--region", "mars-east-1"}, nil, `--region "mars-east-1"`},
 		{[]string{"cleanup", "--region", "nowhere"}, nil, `--region "nowhere"`},
 		{[]string{"--identity", "kiam"}, nil, `--identity "kiam"`},
+		{[]string{"--sandbox", "--accept-context"}, nil, "--accept-context: the practice sandbox has no kube context to accept"},
+		{[]string{"cleanup", "--accept-context"}, nil, "unknown flag: --accept-context"},
+		{[]string{"doctor", "--accept-context"}, nil, "unknown flag: --accept-context"},
 		{[]string{"--requests", "0"}, nil, "--requests 0"},
 		{[]string{"--sampling-rule", "all"}, nil, `--sampling-rule "all"`},
 		{[]string{"--requests", "100001"}, nil, "--requests 100001"},

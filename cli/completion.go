@@ -43,6 +43,8 @@ func flagCompleters(f *Factory) map[string]cobra.CompletionFunc {
 		"output":   fixed("text", "json"),
 		"identity": fixed(cobra.CompletionWithDesc(steps.IdentityIRSA, "IAM Roles for Service Accounts"), cobra.CompletionWithDesc(steps.IdentityPodIdentity, "EKS Pod Identity")),
 		"region":   fixed(awsregion.All()...),
+		// sandbox cloud9's switch.
+		"managed-credentials": fixed("on", "off"),
 		"context": func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			return kubeContexts(f.IOStreams.Getenv, flagValue(cmd, "kubeconfig")), cobra.ShellCompDirectiveNoFileComp
 		},

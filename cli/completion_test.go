@@ -79,6 +79,7 @@ current-context: workshop
 		{"profile", env, []string{"--profile", ""}, []string{"ci", "default", "workshop"}},
 		{"profile of AWS_CONFIG_FILE", map[string]string{"HOME": t.TempDir(), "AWS_CONFIG_FILE": filepath.Join(home, ".aws", "config")}, []string{"traces", "--profile", ""}, []string{"default", "workshop"}},
 		{"no AWS files", map[string]string{"HOME": t.TempDir()}, []string{"--profile", ""}, nil},
+		{"sandbox cloud9's switch", env, []string{"sandbox", "cloud9", "--managed-credentials", ""}, []string{"on", "off"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,13 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -108,7 +114,12 @@ type kubeTarget struct {
 	context string
 	cluster string
 	server  string
-	err     error
+	ca      []byte // the certificate authority it trusts, PEM
+	role    string // the IAM role its credential plugin assumes
+	// contexts are every context of the kubeconfig, to name the ones
+	// that reach the cluster when this one does not.
+	contexts []steps.KubeContext
+	err      error
 }
 
 // kubeTargetFor loads the kubeconfig as kubectl does: --kubeconfig, else $KUBECONFIG,
@@ -131,10 +142,16 @@ func kubeTargetFor(o steps.Options) kubeTarget {
 	if o.Context != "" {
 		t.context = o.Context
 	}
-	if kc, ok := raw.Contexts[t.context]; ok {
-		t.cluster = kc.Cluster
-		if c, ok := raw.Clusters[kc.Cluster]; ok {
-			t.server = c.Server
+	for _, name := range slices.Sorted(maps.Keys(raw.Contexts)) {
+		kc := raw.Contexts[name]
+		c, ok := raw.Clusters[kc.Cluster]
+		if !ok {
+			continue
+		}
+		t.contexts = append(t.contexts, steps.KubeContext{Name: name, Server: c.Server, CA: clusterCA(c)})
+		if name == t.context {
+			t.cluster, t.server, t.ca = kc.Cluster, c.Server, clusterCA(c)
+			t.role = execRole(raw.AuthInfos[kc.AuthInfo])
 		}
 	}
 	rc, err := cc.ClientConfig()
@@ -172,6 +189,48 @@ func buildEnv(ctx context.Context, useSandbox bool, opts steps.Options, log *slo
 	k := kubeTargetFor(opts)
 	env = steps.NewEnv(cfg, k.client, opts)
 	env.KubeContext, env.KubeCluster, env.KubeServer, env.KubeErr = k.context, k.cluster, k.server, k.err
+	env.KubeCA, env.KubeRoleARN, env.KubeContexts = k.ca, k.role, k.contexts
 	env.Log = log
 	return env, func(context.Context) error { return nil }, func() {}, nil
+}
+
+// clusterCA is the certificate authority a kubeconfig cluster trusts, PEM:
+// its certificate-authority-data, else its certificate-authority file; nil
+// when it has neither (insecure-skip-tls-verify, or the system's roots).
+func clusterCA(c *clientcmdapi.Cluster) []byte {
+	if len(c.CertificateAuthorityData) > 0 {
+		return c.CertificateAuthorityData
+	}
+	if c.CertificateAuthority != "" {
+		if b, err := os.ReadFile(c.CertificateAuthority); err == nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// execRole is the IAM role a kubeconfig user's credential plugin assumes:
+// aws eks get-token --role-arn ROLE (aws eks update-kubeconfig --role-arn
+// writes it), or aws-iam-authenticator token -r ROLE; "" when it uses the
+// caller's own credentials.
+func execRole(ai *clientcmdapi.AuthInfo) string {
+	if ai == nil || ai.Exec == nil {
+		return ""
+	}
+	flags := []string{"--role-arn"}
+	if filepath.Base(ai.Exec.Command) == "aws-iam-authenticator" {
+		flags = append(flags, "-r", "--role")
+	}
+	args := ai.Exec.Args
+	for i, a := range args {
+		for _, fl := range flags {
+			if v, ok := strings.CutPrefix(a, fl+"="); ok {
+				return v
+			}
+			if a == fl && i+1 < len(args) {
+				return args[i+1]
+			}
+		}
+	}
+	return ""
 }

@@ -119,6 +119,21 @@ kubectl と同じように (フィールドマネージャーも含めて) 実�
 		example: `  xray-wizard sandbox kubectl set env -n workshop deployment --all AWS_XRAY_DAEMON_ADDRESS=xray-service.default:2000
   xray-wizard sandbox kubectl rollout restart -n workshop deployment`,
 	},
+	"sandbox cloud9": {
+		short: "練習用の環境の Cloud9 の設定「AWS managed temporary credentials」を表示・切り替えます",
+		long: `練習用の環境の端末は、ワークショップの Cloud9 環境の端末に当たります。Cloud9 は、
+オフにしない限り端末に AWS マネージド一時認証情報を与えます。IAM はこの認証情報での
+呼び出しをすべて拒否しますが (InvalidClientTokenId)、STS は応答します。そのため
+ラボではこれをオフにし (Preferences → AWS Settings → Credentials)、環境の EC2
+インスタンスに IAM ロールを付けます。
+
+--managed-credentials=off は練習用の環境でのこの切り替えで、doctor がそこで示す
+修正です。=on で再びオンにします (sandbox break cloud9-credentials と同じ)。フラグが
+なければ設定を表示します。どちらの場合も、端末の AWS 呼び出しが誰として行われるかを
+示し、環境を保存します。`,
+		example: `  xray-wizard sandbox cloud9
+  xray-wizard sandbox cloud9 --managed-credentials=off`,
+	},
 	"sandbox reset": {
 		short: "保存された練習用の環境を削除し、次の --sandbox の実行を新しい環境で始めます",
 		long: `練習用サンドボックスは実行の間で環境 — IAM ロールと OIDC プロバイダー、クラスターの
@@ -191,6 +206,8 @@ var flagJa = map[string]string{
 	"sandbox break --app-namespace":   "サンプルアプリの namespace",
 	"sandbox serve --seed-ago":        "入れておくトレースが今からどれだけ前に終わるか (例: 12h: 24h の期間の中ほどにまとまる)",
 	"sandbox serve --seed-span":       "入れておくトレースを広げる時間の長さ (例: 6h)",
+
+	"sandbox cloud9 --managed-credentials": "on か off: 練習用の環境で Cloud9 の AWS マネージド一時認証情報をオン・オフする",
 	// The root's flags, shared by the commands that use them.
 	"--cluster":    "EKS クラスター名 (既定: kube コンテキストのクラスター、またはリージョンにある唯一のもの)",
 	"--region":     "AWS リージョン (既定: AWS_REGION またはプロファイルから)",
@@ -213,6 +230,7 @@ var flagJa = map[string]string{
 	"--tolerate":                          "この taint のあるノードでもコレクターを動かす。kubectl taint と同じ書き方 KEY[=VALUE]:EFFECT (繰り返し可。例: nvidia.com/gpu=true:NoSchedule)",
 	"--tolerate-all":                      "どんな taint のあるノードでもコレクターを動かす (Fargate のノードは DaemonSet を実行しないので対象外のまま)",
 	"--force":                             "他のツールが管理する daemon のオブジェクトのフィールドを引き継ぐ (サーバーサイド apply の競合)",
+	"--accept-context":                    "サーバーがクラスターのエンドポイントでも、その認証局を信頼してもいない kube コンテキストを、別の経路 (トンネル、プロキシ) でクラスターに接続するものとして使う",
 	"--override-existing-serviceaccounts": "他の誰かが作った daemon のサービスアカウントにもアノテーションを付ける",
 	"--pods-timeout":                      "daemon の Pod を待つ時間",
 	"--traces-timeout":                    "トレースが X-Ray に表示されるのを待つ時間",

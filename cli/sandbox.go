@@ -77,7 +77,8 @@ func NewCmdSandbox(f *Factory) *cobra.Command {
 		Short: "The practice sandbox's parts, on their own, and its saved world",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(NewCmdSandboxServe(f, nil), NewCmdSandboxReset(f, nil), NewCmdSandboxBreak(f, nil), NewCmdSandboxKubectl(f, nil))
+	cmd.AddCommand(NewCmdSandboxServe(f, nil), NewCmdSandboxReset(f, nil), NewCmdSandboxBreak(f, nil), NewCmdSandboxKubectl(f, nil),
+		NewCmdSandboxCloud9(f, nil))
 	return usesShared(cmd, "lang")
 }
 
@@ -338,6 +339,7 @@ func sandboxEnv(opts steps.Options, log *slog.Logger, sbOpts ...func(*sandbox.Op
 			return fmt.Errorf("sandbox: %w", err)
 		}
 		env.UseAWS(sb.AWSConfig())
+		env.Cloud9 = sandboxCloud9(env, sb)
 		env.Kube = sb.Clientset()
 		env.KubeContext, env.KubeCluster, env.KubeServer = sb.KubeContext(), sb.KubeCluster(), sb.KubeServer()
 		env.Thumbprint = sb.Thumbprint

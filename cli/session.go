@@ -60,6 +60,11 @@ func startSession(ctx context.Context, f *Factory, sh *SharedOptions, opts steps
 		closeLog()
 		return nil, err
 	}
+	if !so.sandbox {
+		// A Cloud9 terminal says so in its variables; the practice world
+		// says so of its own (sandbox_cloud9.go).
+		env.Cloud9 = steps.Cloud9FromEnv(f.IOStreams.Getenv)
+	}
 	s.env, s.prepare, s.stop = env, prepare, stop
 	s.withDoctor()
 	return s, nil

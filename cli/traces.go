@@ -84,7 +84,17 @@ func runTraces(ctx context.Context, f *Factory, o *TracesOptions) error {
 	// The sandbox has no history: it makes up the sample app's last 15
 	// minutes of traces to look at.
 	seed := func(so *sandbox.Options) { so.SeedTraces = 1200 }
-	s, err := startSession(ctx, f, sh, opts, sessionOptions{sandbox: o.Sandbox, sbOpts: []func(*sandbox.Options){seed}})
+	sbOpts := []func(*sandbox.Options){seed}
+	if o.Sandbox && opts.Region != "" {
+		// The practice world has its cluster in one region, but its X-Ray
+		// keeps each region's traces, as AWS does: traces reads only
+		// X-Ray, so it may look in another (where a daemon set to another
+		// region sent them).
+		region := opts.Region
+		opts.Region = ""
+		sbOpts = append(sbOpts, func(so *sandbox.Options) { so.ClientRegion = region })
+	}
+	s, err := startSession(ctx, f, sh, opts, sessionOptions{sandbox: o.Sandbox, sbOpts: sbOpts})
 	if err != nil {
 		return err
 	}

@@ -17,19 +17,24 @@ import (
 
 // WizardOptions are the wizard's flags.
 type WizardOptions struct {
-	Shared        SharedOptions
-	Sandbox       bool
-	AppNamespace  string
-	StepList      string
-	DryRun        bool
-	Requests      int
-	SamplingRule  string
-	OverrideSA    bool
-	Identity      string
+	Shared       SharedOptions
+	Sandbox      bool
+	AppNamespace string
+	StepList     string
+	DryRun       bool
+	Requests     int
+	SamplingRule string
+	OverrideSA   bool
+	Identity     string
+	// IdentityGiven: --identity was on the command line; otherwise a
+	// person at the terminal is asked.
+	IdentityGiven bool
 	Collector     string // daemon or otel: what the daemonset step deploys
 	Tolerate      []string
 	TolerateAll   bool
 	Force         bool
+	// AcceptContext: the kube context reaches the cluster another way.
+	AcceptContext bool
 	PodsTimeout   time.Duration
 	TracesTimeout time.Duration
 	Since         time.Duration
@@ -73,6 +78,7 @@ made (no terminal to ask at and no -y), 130 interrupted.`,
 		Version:       Version,
 		RunE:          runE(f, o, runF, runWizard),
 	}
+	cmd.PreRun = func(cmd *cobra.Command, _ []string) { o.IdentityGiven = cmd.Flags().Changed("identity") }
 	o.Shared.register(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&o.Sandbox, "sandbox", false, "practice mode: simulated AWS, cluster and sample app on this machine")
@@ -87,6 +93,7 @@ made (no terminal to ask at and no -y), 130 interrupted.`,
 	fl.BoolVar(&o.TolerateAll, "tolerate-all", false, "run the collector on nodes with any taint (Fargate nodes still get none: they run no DaemonSets)")
 	fl.BoolVar(&o.Force, "force", false, "take over fields of the daemon's objects that another tool manages (server-side apply conflicts)")
 	fl.BoolVar(&o.OverrideSA, "override-existing-serviceaccounts", false, "annotate the daemon's service account even if someone else made it")
+	fl.BoolVar(&o.AcceptContext, "accept-context", false, "use a kube context whose server is neither the cluster's endpoint nor trusts its certificate authority, as reaching the cluster another way (a tunnel, a proxy)")
 	fl.DurationVar(&o.PodsTimeout, "pods-timeout", 5*time.Minute, "how long to wait for the daemon pods")
 	fl.DurationVar(&o.TracesTimeout, "traces-timeout", 2*time.Minute, "how long to wait for traces to show in X-Ray")
 	fl.DurationVar(&o.Since, "since", 15*time.Minute, "trace window when no traffic was sent (e.g. 1h)")
@@ -142,6 +149,9 @@ func (o *WizardOptions) validate(f *Factory) error {
 		return err
 	}
 	if o.Sandbox {
+		if o.AcceptContext {
+			return usageT(l, i18n.UsageAcceptSandbox)
+		}
 		return nil
 	}
 	return o.Shared.validateKube(f)
@@ -167,6 +177,7 @@ func (o *WizardOptions) stepOptions() steps.Options {
 		Collector:          o.Collector,
 		Force:              o.Force,
 		Tolerations:        o.Tolerations,
+		AcceptContext:      o.AcceptContext,
 		PodsTimeout:        o.PodsTimeout,
 		TracesTimeout:      o.TracesTimeout,
 		Lang:               sh.Lang,
@@ -186,12 +197,23 @@ func runWizard(ctx context.Context, f *Factory, o *WizardOptions) error {
 		return err
 	}
 	defer s.close()
+	cleanup := o.Command == "cleanup"
 	if tty && !o.Sandbox {
 		if err := askCluster(ctx, f, s.env); err != nil {
 			return err
 		}
+		if !o.AcceptContext && !cleanup && runsPreflight(o.Steps) {
+			if err := askContext(ctx, f, s.env); err != nil {
+				return err
+			}
+		}
+		if !o.IdentityGiven && !cleanup && choosesIdentity(o.Steps) {
+			if err := askIdentity(ctx, f, s.env); err != nil {
+				return err
+			}
+		}
+		s.withDoctor() // the doctor's command with what was chosen
 	}
-	cleanup := o.Command == "cleanup"
 	runner := &steps.Runner{Env: s.env, Steps: o.Steps, DryRun: o.DryRun, Sandbox: o.Sandbox}
 	s.log.Info("start", "version", Version, "steps", o.StepList, "sandbox", o.Sandbox, "dryRun", o.DryRun, "region", s.env.Region())
 	sum, err := s.run(ctx, stepRun{runner: runner, failID: flow.IDPreflight, live: !cleanup, banner: true, intro: !cleanup})

@@ -130,6 +130,10 @@ func Diagnose(ctx context.Context, in Input, r flow.Reporter) flow.Diagnosis {
 		out.Cluster = d.irsa.Cluster.Name
 	} else if d.oidcAlone != nil {
 		out.Cluster = d.oidcAlone.cluster
+	} else if d.idErr == nil {
+		if c, err := env.Cluster(ctx); err == nil {
+			out.Cluster = c.Name // IAM refused, EKS answers
+		}
 	}
 	for _, c := range checks {
 		title := env.T(c.Title)
@@ -182,10 +186,9 @@ func (d *dx) credentials(context.Context) flow.Finding {
 	id := d.id
 	ev := []string{"sts:GetCallerIdentity → " + id.ARN}
 	if d.iamErr != nil {
-		cloud9 := d.getenv("C9_HOSTNAME") != "" || d.getenv("C9_PROJECT") != "" || d.getenv("C9_USER") != ""
 		ev = append(ev, "iam:ListOpenIDConnectProviders → "+steps.ErrorMessage(d.iamErr))
-		if steps.IsCode(d.iamErr, "InvalidClientTokenId") && cloud9 {
-			return bad(flow.CheckFail, d.t(i18n.DxCloud9Creds), d.t(i18n.DxCloud9CredsFix), "aws configure", ev...)
+		if c9 := d.cloud9(); c9 != nil && steps.IsCode(d.iamErr, "InvalidClientTokenId") {
+			return d.cloud9Creds(c9, ev) // cloud9.go
 		}
 		return bad(flow.CheckFail, d.t(i18n.DxIAMRefused), d.t(i18n.FixCredentials), "aws iam list-open-id-connect-providers", ev...)
 	}
@@ -352,8 +355,9 @@ func (d *dx) region(ctx context.Context) flow.Finding {
 		return bad(flow.CheckFail, d.t(i18n.DxNoConfigMap, d.ns, steps.ConfigMapName), d.t(i18n.DxNoConfigMapFix), d.daemonFix(ctx), ev...)
 	case cfgRegion == "":
 		return bad(flow.CheckWarn, d.t(i18n.DxRegionFromIMDS), d.t(i18n.DxNoRegionFix, d.env.Region()), d.daemonFix(ctx), ev...)
-	case cfgRegion != d.env.Region():
-		return bad(flow.CheckWarn, d.t(i18n.DxOtherRegion, cfgRegion, d.env.Region()), d.t(i18n.DxOtherRegionFix, cfgRegion), "", ev...)
+	}
+	if f, elsewhere := d.uploadsElsewhere(ctx, cfgRegion, ev); elsewhere {
+		return f // region_elsewhere.go
 	}
 	return ok(d.t(i18n.DxRegionOK, cfgRegion), ev...)
 }
@@ -675,12 +679,23 @@ func (d *dx) traces(ctx context.Context) flow.Finding {
 		return bad(flow.CheckWarn, d.t(i18n.DxIndexedNone, pct), d.t(i18n.MsgTransactionSearch, pct, steps.IndexingCommand),
 			steps.IndexingCommand, ev...)
 	}
+	sent := ""
 	for pod, log := range d.podLogs() {
 		if strings.Contains(log, "Successfully sent batch") {
-			ev = append(ev, pod+": "+lineWith(log, "Successfully sent batch"))
-			return bad(flow.CheckFail, d.t(i18n.DxSentButNone, d.env.Region()), d.t(i18n.DxSentButNoneFix, d.daemonRegion()),
-				d.command("traces", "--since", "1h", "--region", d.daemonRegion()), ev...)
+			sent = pod + ": " + lineWith(log, "Successfully sent batch")
+			break
 		}
+	}
+	// Sent to another region, or before the window (region_elsewhere.go).
+	if f, found := d.tracesElsewhere(ctx, sent, ev); found {
+		return f
+	}
+	if f, found := d.tracesEarlier(ctx, start, end, ev); found {
+		return f
+	}
+	if sent != "" {
+		return bad(flow.CheckFail, d.t(i18n.DxSentButNone, d.env.Region()), d.t(i18n.DxSentButNoneFix, d.daemonRegion()),
+			d.command("traces", "--since", "1h", "--region", d.daemonRegion()), append(ev, sent)...)
 	}
 	if d.sandbox {
 		// The practice world's app gets no traffic unless someone sends

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -351,16 +352,23 @@ type Error struct {
 	Step  string `json:"step,omitempty"`
 	Cause string `json:"cause"`
 	Fix   string `json:"fix,omitempty"`
+	// Commands are the fix's command lines, whole, for a face to show as
+	// commands that can be copied (a fix's sentence says what they do).
+	Commands []string `json:"commands,omitempty"`
 	// Usage marks bad input (exit code 2) rather than a failed step (1).
 	Usage bool  `json:"-"`
 	Err   error `json:"-"`
 }
 
 func (e *Error) Error() string {
-	if e.Fix == "" {
-		return e.Cause
+	s := e.Cause
+	if e.Fix != "" {
+		s += " — " + e.Fix
 	}
-	return e.Cause + " — " + e.Fix
+	if len(e.Commands) > 0 {
+		s += " $ " + strings.Join(e.Commands, " ; ")
+	}
+	return s
 }
 
 // Unwrap returns the underlying error.
@@ -372,7 +380,9 @@ type StepSummary struct {
 	Status Result `json:"status"`
 	Detail string `json:"detail"`
 	Fix    string `json:"fix,omitempty"`
-	Plan   *Plan  `json:"plan,omitempty"`
+	// Commands are the fix's command lines (flow.Error.Commands).
+	Commands []string `json:"commands,omitempty"`
+	Plan     *Plan    `json:"plan,omitempty"`
 }
 
 // Summary is the outcome of a run.

@@ -21,7 +21,6 @@ const (
 	DxNotFound          Key = "dx.not_found"
 	DxCredsOK           Key = "dx.creds_ok"
 	DxCloud9Creds       Key = "dx.cloud9_creds"
-	DxCloud9CredsFix    Key = "dx.cloud9_creds_fix"
 	DxIAMRefused        Key = "dx.iam_refused"
 	DxClusterOK         Key = "dx.cluster_ok"
 	DxServerVersion     Key = "dx.server_version"
@@ -40,8 +39,6 @@ const (
 	DxNoRegion          Key = "dx.no_region"
 	DxNoRegionFix       Key = "dx.no_region_fix"
 	DxRegionFromIMDS    Key = "dx.region_from_imds"
-	DxOtherRegion       Key = "dx.other_region"
-	DxOtherRegionFix    Key = "dx.other_region_fix"
 	DxRegionOK          Key = "dx.region_ok"
 	DxPodIdentityNoOIDC Key = "dx.pod_identity_no_oidc"
 	DxPodIdentityRole   Key = "dx.pod_identity_role"
@@ -105,7 +102,6 @@ func init() {
 		DxNotFound:          {"%s not found", "%s が見つかりません"},
 		DxCredsOK:           {"working as %s; IAM answers", "%s として動作中。IAM も応答します"},
 		DxCloud9Creds:       {"IAM refuses Cloud9's AWS managed temporary credentials (InvalidClientTokenId)", "IAM が Cloud9 の AWS マネージド一時認証情報を拒否しています (InvalidClientTokenId)"},
-		DxCloud9CredsFix:    {"In Cloud9, Preferences → AWS Settings → turn off \"AWS managed temporary credentials\", then use the workshop's role (rm -f ~/.aws/credentials).", "Cloud9 の Preferences → AWS Settings で「AWS managed temporary credentials」をオフにし、ワークショップのロールを使ってください (rm -f ~/.aws/credentials)。"},
 		DxIAMRefused:        {"IAM refuses these credentials", "IAM がこの認証情報を拒否しています"},
 		DxClusterOK:         {"Kubernetes %s answers (context %s)", "Kubernetes %s が応答します (コンテキスト %s)"},
 		DxServerVersion:     {"API server %s", "API サーバー %s"},
@@ -124,8 +120,6 @@ func init() {
 		DxNoRegion:          {"the daemon cannot find its region (\"Cannot fetch region variable\")", "daemon がリージョンを見つけられません (\"Cannot fetch region variable\")"},
 		DxNoRegionFix:       {"Write the region into the daemon's config (Region: %s), as the wizard's manifest does; pods often cannot reach the instance metadata (hop limit 1).", "daemon の設定にリージョンを書いてください (Region: %s)。ウィザードのマニフェストはそうしています。Pod からはインスタンスメタデータに届かないことがよくあります (ホップ制限 1)。"},
 		DxRegionFromIMDS:    {"the config names no region: the daemon relies on the instance metadata", "設定にリージョンがありません: daemon はインスタンスメタデータ頼みです"},
-		DxOtherRegion:       {"the daemon sends to %s, but you are looking at %s", "daemon の送信先は %s ですが、見ているのは %s です"},
-		DxOtherRegionFix:    {"Look at the traces in %s (--region), or change the daemon's config.", "%s のトレースを見る (--region) か、daemon の設定を変えてください。"},
 		DxRegionOK:          {"the daemon's config names %s", "daemon の設定は %s を指定しています"},
 		DxPodIdentityNoOIDC: {"EKS Pod Identity needs no OIDC provider", "EKS Pod Identity に OIDC プロバイダーは不要です"},
 		DxPodIdentityRole:   {"EKS Pod Identity gives the role (not checked here)", "ロールは EKS Pod Identity が渡します (ここでは確認しません)"},

@@ -4,6 +4,7 @@ package i18n
 const (
 	planAction = "plan.action."
 	planKind   = "plan.kind."
+	kubeVerb   = "kube.verb."
 )
 
 // Keys of a plan's words: what a change does and to what kind of thing,
@@ -44,6 +45,14 @@ func init() {
 		Key(planKind + "IAM role trust policy"):        {"IAM role trust policy", "IAM ロールの信頼ポリシー"},
 		Key(planKind + "EKS Pod Identity association"): {"EKS Pod Identity association", "EKS Pod Identity の関連付け"},
 		Key(planKind + "EKS pod identity association"): {"EKS Pod Identity association", "EKS Pod Identity の関連付け"},
+		Key(planKind + "EKS add-on"):                   {"EKS add-on", "EKS アドオン"},
+		// What the wizard asks of the Kubernetes API, in a refusal.
+		Key(kubeVerb + "get"):    {"get", "取得"},
+		Key(kubeVerb + "list"):   {"list", "一覧"},
+		Key(kubeVerb + "watch"):  {"watch", "監視"},
+		Key(kubeVerb + "apply"):  {"apply", "適用"},
+		Key(kubeVerb + "patch"):  {"patch", "変更"},
+		Key(kubeVerb + "delete"): {"delete", "削除"},
 	})
 }
 
@@ -60,3 +69,7 @@ func (l Lang) word(prefix, s string) string {
 	}
 	return s
 }
+
+// KubeVerb is what was asked of the Kubernetes API ("get", "apply", …) in
+// l, for a sentence; the verb itself when the catalog has no word for it.
+func (l Lang) KubeVerb(verb string) string { return l.word(kubeVerb, verb) }

@@ -88,7 +88,6 @@ const (
 	ErrNoKube                 Key = "err.no_kube"
 	FixNoKube                 Key = "fix.no_kube"
 	ErrKubeOtherCluster       Key = "err.kube_other_cluster"
-	FixKubeOtherCluster       Key = "fix.kube_other_cluster"
 	ErrKubeCall               Key = "err.kube_call"
 	ErrKubeForbidden          Key = "err.kube_forbidden"
 	FixKubeForbidden          Key = "fix.kube_forbidden"
@@ -242,24 +241,25 @@ func init() {
 		FixCredentials: {
 			"Refresh your credentials (aws sts get-caller-identity must work). In Cloud9, turn off \"AWS managed temporary credentials\" in Preferences → AWS Settings and use the instance role.",
 			"認証情報を更新してください (aws sts get-caller-identity が成功する必要があります)。Cloud9 では Preferences → AWS Settings で「AWS managed temporary credentials」をオフにし、インスタンスロールを使ってください。"},
-		ErrUnreachable:            {"cannot reach AWS for %s at %s", "%s のために AWS (%s) に接続できません"},
-		FixUnreachable:            {"Check the network, a proxy, and AWS_ENDPOINT_URL if set.", "ネットワーク、プロキシ、設定していれば AWS_ENDPOINT_URL を確認してください。"},
-		ErrNoClusters:             {"no EKS cluster in %s", "%s に EKS クラスターがありません"},
-		FixNoClusters:             {"Create the workshop cluster first, or pick the region with --region.", "先にワークショップのクラスターを作成するか、--region でリージョンを指定してください。"},
-		ErrManyClusters:           {"several EKS clusters in %s: %s", "%s に複数の EKS クラスターがあります: %s"},
-		FixManyClusters:           {"Name one with --cluster.", "--cluster でクラスターを指定してください。"},
-		ErrClusterNotFound:        {"EKS cluster %s not found in %s", "EKS クラスター %s が %s に見つかりません"},
-		FixClusterNotFound:        {"Clusters there: %s. Check --cluster and --region.", "存在するクラスター: %s。--cluster と --region を確認してください。"},
-		ErrClusterNotActive:       {"EKS cluster %s is %s", "EKS クラスター %s の状態は %s です"},
-		FixClusterNotActive:       {"Wait until it is ACTIVE (aws eks describe-cluster), then run again.", "ACTIVE になるまで待ってから (aws eks describe-cluster) 再実行してください。"},
-		ErrNoIssuer:               {"EKS cluster %s has no OIDC issuer", "EKS クラスター %s に OIDC 発行者がありません"},
-		FixNoIssuer:               {"Use EKS Pod Identity instead: --identity pod-identity.", "代わりに EKS Pod Identity を使ってください: --identity pod-identity"},
-		ErrNoKube:                 {"no Kubernetes access", "Kubernetes に接続できません"},
-		FixNoKube:                 {"Run aws eks update-kubeconfig --name <cluster>, or pass --kubeconfig / --context.", "aws eks update-kubeconfig --name <cluster> を実行するか、--kubeconfig / --context を指定してください。"},
-		ErrKubeOtherCluster:       {"kube context %s points at %s, not at cluster %s", "kubectl のコンテキスト %s は %s を指しており、クラスター %s ではありません"},
-		FixKubeOtherCluster:       {"Run %s, or pass --context.", "%s を実行するか、--context を指定してください。"},
+		ErrUnreachable:      {"cannot reach AWS for %s at %s", "%s のために AWS (%s) に接続できません"},
+		FixUnreachable:      {"Check the network, a proxy, and AWS_ENDPOINT_URL if set.", "ネットワーク、プロキシ、設定していれば AWS_ENDPOINT_URL を確認してください。"},
+		ErrNoClusters:       {"no EKS cluster in %s", "%s に EKS クラスターがありません"},
+		FixNoClusters:       {"Create the workshop cluster first, or pick the region with --region.", "先にワークショップのクラスターを作成するか、--region でリージョンを指定してください。"},
+		ErrManyClusters:     {"several EKS clusters in %s: %s", "%s に複数の EKS クラスターがあります: %s"},
+		FixManyClusters:     {"Name one with --cluster.", "--cluster でクラスターを指定してください。"},
+		ErrClusterNotFound:  {"EKS cluster %s not found in %s", "EKS クラスター %s が %s に見つかりません"},
+		FixClusterNotFound:  {"Clusters there: %s. Check --cluster and --region.", "存在するクラスター: %s。--cluster と --region を確認してください。"},
+		ErrClusterNotActive: {"EKS cluster %s is %s", "EKS クラスター %s の状態は %s です"},
+		FixClusterNotActive: {"Wait until it is ACTIVE (aws eks describe-cluster), then run again.", "ACTIVE になるまで待ってから (aws eks describe-cluster) 再実行してください。"},
+		ErrNoIssuer:         {"EKS cluster %s has no OIDC issuer", "EKS クラスター %s に OIDC 発行者がありません"},
+		FixNoIssuer:         {"Use EKS Pod Identity instead: --identity pod-identity.", "代わりに EKS Pod Identity を使ってください: --identity pod-identity"},
+		ErrNoKube:           {"no Kubernetes access", "Kubernetes に接続できません"},
+		FixNoKube:           {"Run aws eks update-kubeconfig --name <cluster>, or pass --kubeconfig / --context.", "aws eks update-kubeconfig --name <cluster> を実行するか、--kubeconfig / --context を指定してください。"},
+		ErrKubeOtherCluster: {
+			"kube context %s points at %s, not at cluster %s (%s), and does not trust its certificate authority",
+			"kubectl のコンテキスト %s は %s を指しており、クラスター %s (%s) ではなく、その認証局も信頼していません"},
 		ErrKubeCall:               {"kubectl %s %s failed: %s", "kubectl %s %s に失敗しました: %s"},
-		ErrKubeForbidden:          {"Kubernetes RBAC forbids you to %s %s", "Kubernetes の RBAC により %s %s が禁止されています"},
+		ErrKubeForbidden:          {"Kubernetes RBAC forbids you to %s %s", "Kubernetes の RBAC により %s (%s) が禁止されています"},
 		FixKubeForbidden:          {"Use a kube context with admin rights on the cluster (for EKS: an access entry or aws-auth mapping for your IAM identity).", "クラスターの管理者権限を持つコンテキストを使ってください (EKS では IAM の認証情報に対するアクセスエントリまたは aws-auth のマッピング)。"},
 		ErrKubeUnauthorized:       {"the cluster did not accept your kube credentials", "クラスターが kubectl の認証情報を受け付けませんでした"},
 		FixKubeUnauthorized:       {"Refresh them: aws eks update-kubeconfig --name <cluster>, and check your AWS identity.", "aws eks update-kubeconfig --name <cluster> で更新し、AWS の認証情報を確認してください。"},

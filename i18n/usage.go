@@ -15,6 +15,7 @@ const (
 	UsageTolerateEffect Key = "usage.tolerate_effect"
 	UsageTolerateKey    Key = "usage.tolerate_key"
 	UsageTolerateValue  Key = "usage.tolerate_value"
+	UsageAcceptSandbox  Key = "usage.accept_sandbox"
 )
 
 func init() {
@@ -42,5 +43,8 @@ func init() {
 			"--tolerate %q: %q は taint のキーになりません (任意の DNS プレフィックスと / のあとに、英数字・'-'・'_'・'.' を 63 文字まで)"},
 		UsageTolerateValue: {"--tolerate %q: %q is not a taint value (up to 63 letters, digits, '-', '_' or '.')",
 			"--tolerate %q: %q は taint の値になりません (英数字・'-'・'_'・'.' を 63 文字まで)"},
+		UsageAcceptSandbox: {
+			"--accept-context: the practice sandbox has no kube context to accept (leave it out, or leave out --sandbox)",
+			"--accept-context: 練習用サンドボックスには受け入れる kube コンテキストがありません (--accept-context か --sandbox を外してください)"},
 	})
 }

@@ -119,6 +119,11 @@ func (l *Lines) Report(e flow.Event) {
 		if e.Result == flow.Failed && e.Err != nil && e.Err.Fix != "" {
 			fmt.Fprintf(l.W, "  %s: %s\n", t(i18n.CLIFix), e.Err.Fix)
 		}
+		if e.Result == flow.Failed && e.Err != nil {
+			for _, c := range e.Err.Commands {
+				fmt.Fprintf(l.W, "    $ %s\n", c)
+			}
+		}
 	}
 }
 
@@ -224,6 +229,9 @@ func Text(w io.Writer, s flow.Summary, lang i18n.Lang) {
 		fmt.Fprintf(w, "  %s %-*s  %s\n", mark, width, st.ID, st.Detail)
 		if st.Fix != "" {
 			fmt.Fprintf(w, "    %s: %s\n", t(i18n.CLIFix), st.Fix)
+		}
+		for _, c := range st.Commands {
+			fmt.Fprintf(w, "      $ %s\n", c)
 		}
 		if st.Plan != nil {
 			for _, c := range st.Plan.Changes {

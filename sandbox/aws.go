@@ -42,6 +42,9 @@ type AWSOptions struct {
 	// NoAddons starts the clusters without add-ons, as `eksctl create
 	// cluster` leaves them: EKS Pod Identity then needs its agent installed.
 	NoAddons bool
+	// AutoMode makes the clusters EKS Auto Mode clusters (computeConfig
+	// enabled), which have the pod identity agent built in and no add-on.
+	AutoMode bool
 	// Latency is added to every request (for benchmarks).
 	Latency time.Duration
 	// XRayReadRate is how many X-Ray read calls (GetTraceSummaries,
@@ -91,8 +94,10 @@ type AWS struct {
 	xray      map[string]*xrayStore      // by region
 	issuers   map[string]string          // cluster → issuer, kept across Reset
 	endpoints map[string]string          // cluster → API endpoint, kept across Reset
+	cas       map[string]string          // cluster → certificate authority (PEM), kept across Reset
 	policies  map[string]*managedPolicy  // the AWS managed policies, by ARN
 	users     map[string]*fixedPrincipal // the long-term access keys
+	cloud9    *cloud9Env                 // the terminal's Cloud9 environment
 }
 
 // NewAWS makes the account with its clusters.
@@ -109,7 +114,7 @@ func NewAWS(o AWSOptions) *AWS {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	a := &AWS{o: o, rng: mrand.New(mrand.NewPCG(1, 2)), issuers: map[string]string{}, endpoints: map[string]string{}}
+	a := &AWS{o: o, rng: mrand.New(mrand.NewPCG(1, 2)), issuers: map[string]string{}, endpoints: map[string]string{}, cas: map[string]string{}}
 	if o.XRayReadRate > 0 {
 		a.readLimit = rate.NewLimiter(rate.Limit(o.XRayReadRate), max(1, int(o.XRayReadRate)))
 	}
@@ -117,6 +122,7 @@ func NewAWS(o AWSOptions) *AWS {
 		id := strings.ToUpper(randHex(32))
 		a.issuers[name] = fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", o.Region, id)
 		a.endpoints[name] = fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", id, o.Region)
+		a.cas[name] = clusterCA()
 	}
 	a.reset()
 	return a
@@ -133,6 +139,7 @@ func (a *AWS) reset() {
 	a.sessions = map[string]*stsSession{}
 	a.xray = map[string]*xrayStore{}
 	a.policies = awsManagedPolicies()
+	a.cloud9 = newCloud9()
 	a.users = map[string]*fixedPrincipal{
 		SandboxAccessKeyID: {
 			arn:    fmt.Sprintf("arn:aws:sts::%s:assumed-role/workshop-admin/i-0sandbox", a.o.AccountID),
@@ -257,6 +264,9 @@ type caller struct {
 	role    string   // for a role session: the role's name
 	known   bool
 	expired bool
+	// cloud9Managed: Cloud9's AWS managed temporary credentials, which IAM
+	// refuses (aws_cloud9.go).
+	cloud9Managed bool
 }
 
 // sigScope is what the SigV4 Authorization header (or a presigned URL)
@@ -301,6 +311,9 @@ func securityToken(r *http.Request) string {
 // callerOf finds the principal behind an access key; a temporary one also
 // needs its session token.
 func (a *AWS) callerOf(key, token string) caller {
+	if key == Cloud9ManagedAccessKeyID {
+		return a.cloud9Caller(token)
+	}
 	if u, ok := a.users[key]; ok {
 		return caller{key: key, arn: u.arn, userID: u.userID, admin: u.admin, allow: u.allow, known: true}
 	}
@@ -582,6 +595,10 @@ func (a *AWS) serveQuery(w http.ResponseWriter, r *http.Request, form url.Values
 			return
 		case c.expired:
 			writeQueryError(w, ns, errf(403, "ExpiredToken", "The security token included in the request is expired"))
+			return
+		}
+		if e := refusedByCloud9(service, c); e != nil {
+			writeQueryError(w, ns, e)
 			return
 		}
 	}

@@ -1,9 +1,16 @@
 package sandbox
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net/http"
 	"net/url"
 	"sort"
@@ -16,6 +23,10 @@ type eksCluster struct {
 	name, arn, issuer, endpoint, version, platformVersion string
 	created                                               time.Time
 	addons                                                map[string]*eksAddon
+	// autoMode: EKS Auto Mode runs the compute, with the pod identity
+	// agent built in (no add-on).
+	autoMode bool
+	ca       string // its certificate authority, PEM
 }
 
 type eksAddon struct {
@@ -23,7 +34,18 @@ type eksAddon struct {
 	created            time.Time
 	tags               map[string]string
 	saRoleARN          string
+	// status, when set, is what EKS says of the add-on whatever its age
+	// (SetAddonStatus); issues are its health issues.
+	status string
+	issues []AddonIssue
 }
+
+// AddonIssue is one of an add-on's health issues, as EKS reports it.
+type AddonIssue struct{ Code, Message string }
+
+// addonSettle is how long a new add-on stays CREATING, as EKS's does
+// while its pods start (a minute or so on AWS; shorter here).
+const addonSettle = 2 * time.Second
 
 type podIdentity struct {
 	id, arn, cluster, namespace, serviceAccount, roleARN string
@@ -44,7 +66,36 @@ var eksAddonVersions = map[string]string{
 	"adot":                            "v0.131.0-eksbuild.1",
 }
 
-const sandboxCA = "-----BEGIN CERTIFICATE-----\nMIIBsandboxCAnotForUseOutsideThePracticeSandbox\n-----END CERTIFICATE-----\n"
+// clusterCA makes a cluster's certificate authority as EKS gives one: a
+// self-signed CA certificate named "kubernetes", PEM. Its key is thrown
+// away: the sandbox's cluster serves no TLS, the certificate is for
+// matching a kube context's certificate-authority-data against.
+func clusterCA() string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err) // crypto/rand does not fail
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "kubernetes"},
+		NotBefore: now.Add(-48 * time.Hour), NotAfter: now.AddDate(10, 0, 0), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// CA is the certificate authority EKS reports for a cluster, PEM ("" for
+// an unknown cluster).
+func (a *AWS) CA(cluster string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.clusters[cluster]; ok {
+		return c.ca
+	}
+	return ""
+}
 
 func (a *AWS) newCluster(name string) *eksCluster {
 	created := a.o.Now().Add(-48 * time.Hour).Truncate(time.Millisecond)
@@ -57,8 +108,11 @@ func (a *AWS) newCluster(name string) *eksCluster {
 		platformVersion: "eks.9",
 		created:         created,
 		addons:          map[string]*eksAddon{},
+		autoMode:        a.o.AutoMode,
+		ca:              a.cas[name],
 	}
-	if a.o.NoAddons {
+	if a.o.NoAddons || a.o.AutoMode {
+		// Auto Mode has the pod identity agent built in: no add-on.
 		return c
 	}
 	const agent = "eks-pod-identity-agent"
@@ -85,7 +139,7 @@ func (c *eksCluster) json(account string) map[string]any {
 		"status":          "ACTIVE",
 		"identity":        map[string]any{"oidc": map[string]any{"issuer": c.issuer}},
 		"certificateAuthority": map[string]any{
-			"data": base64.StdEncoding.EncodeToString([]byte(sandboxCA)),
+			"data": base64.StdEncoding.EncodeToString([]byte(c.ca)),
 		},
 		"resourcesVpcConfig": map[string]any{
 			"subnetIds":              []string{"subnet-0sandbox00000001", "subnet-0sandbox00000002", "subnet-0sandbox00000003"},
@@ -96,7 +150,9 @@ func (c *eksCluster) json(account string) map[string]any {
 			"endpointPrivateAccess":  false,
 			"publicAccessCidrs":      []string{"0.0.0.0/0"},
 		},
-		"kubernetesNetworkConfig": map[string]any{"serviceIpv4Cidr": "10.100.0.0/16", "ipFamily": "ipv4", "elasticLoadBalancing": map[string]any{"enabled": false}},
+		"kubernetesNetworkConfig": map[string]any{"serviceIpv4Cidr": "10.100.0.0/16", "ipFamily": "ipv4", "elasticLoadBalancing": map[string]any{"enabled": c.autoMode}},
+		"computeConfig":           c.computeConfig(account),
+		"storageConfig":           map[string]any{"blockStorage": map[string]any{"enabled": c.autoMode}},
 		"logging": map[string]any{"clusterLogging": []any{
 			map[string]any{"types": []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}, "enabled": false},
 		}},
@@ -111,12 +167,56 @@ func (c *eksCluster) json(account string) map[string]any {
 	}
 }
 
-// addonJSON is an add-on as EKS describes it; status is ACTIVE once
-// created (CreateAddon itself answers CREATING).
+// computeConfig is the cluster's Auto Mode compute, as EKS describes it:
+// disabled, or enabled with its two built-in node pools.
+func (c *eksCluster) computeConfig(account string) map[string]any {
+	if !c.autoMode {
+		return map[string]any{"enabled": false}
+	}
+	return map[string]any{"enabled": true, "nodePools": []string{"general-purpose", "system"},
+		"nodeRoleArn": fmt.Sprintf("arn:aws:iam::%s:role/AmazonEKSAutoNodeRole", account)}
+}
+
+// addonStatus is what EKS says of an add-on now: CREATING for a moment
+// after it was created, then ACTIVE, unless SetAddonStatus said otherwise.
+func (a *AWS) addonStatus(ad *eksAddon) string {
+	switch {
+	case ad.status != "":
+		return ad.status
+	case a.o.Now().Sub(ad.created) < addonSettle:
+		return "CREATING"
+	}
+	return "ACTIVE"
+}
+
+// SetAddonStatus makes EKS report an add-on of a cluster in status (ACTIVE,
+// DEGRADED, CREATE_FAILED, ...) with those health issues, as when its pods
+// fail on AWS; "" goes back to the add-on's own course. It reports whether
+// the add-on exists.
+func (a *AWS) SetAddonStatus(cluster, addon, status string, issues ...AddonIssue) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.clusters[cluster]
+	if !ok {
+		return false
+	}
+	ad, ok := c.addons[addon]
+	if !ok {
+		return false
+	}
+	ad.status, ad.issues = status, issues
+	return true
+}
+
+// addonJSON is an add-on as EKS describes it in status.
 func (a *AWS) addonJSON(c *eksCluster, ad *eksAddon, status string) map[string]any {
+	issues := []any{}
+	for _, i := range ad.issues {
+		issues = append(issues, map[string]any{"code": i.Code, "message": i.Message, "resourceIds": []string{}})
+	}
 	out := map[string]any{"addonName": ad.name, "clusterName": c.name, "status": status, "addonVersion": ad.version,
 		"addonArn": ad.arn, "createdAt": epoch(ad.created), "modifiedAt": epoch(ad.created),
-		"health": map[string]any{"issues": []any{}}, "tags": ad.tags, "podIdentityAssociations": []string{}}
+		"health": map[string]any{"issues": issues}, "tags": ad.tags, "podIdentityAssociations": []string{}}
 	if ad.saRoleARN != "" {
 		out["serviceAccountRoleArn"] = ad.saRoleARN
 	}
@@ -278,7 +378,7 @@ func (a *AWS) eks(action string, params []string, q url.Values, body []byte, her
 			delete(c.addons, ad.name)
 			return map[string]any{"addon": a.addonJSON(c, ad, "DELETING")}, nil
 		}
-		return map[string]any{"addon": a.addonJSON(c, ad, "ACTIVE")}, nil
+		return map[string]any{"addon": a.addonJSON(c, ad, a.addonStatus(ad))}, nil
 	case "CreateAddon":
 		var in struct {
 			AddonName             string            `json:"addonName"`

@@ -2,14 +2,17 @@ package sandbox
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -551,6 +554,20 @@ func TestAWSEKS(t *testing.T) {
 	if a.Issuer("c-one") == a.Issuer("c-two") {
 		t.Error("two clusters share an issuer")
 	}
+	// The cluster's certificate authority, as EKS gives it: a CA
+	// certificate, PEM, base64; kept across Reset, and a cluster's own.
+	caPEM, err := base64.StdEncoding.DecodeString(aws.ToString(c.CertificateAuthority.Data))
+	blk, _ := pem.Decode(caPEM)
+	if err != nil || blk == nil || string(caPEM) != a.CA("eksworkshop-eksctl") {
+		t.Fatalf("certificate authority %q: %v", aws.ToString(c.CertificateAuthority.Data), err)
+	}
+	if cert, err := x509.ParseCertificate(blk.Bytes); err != nil || !cert.IsCA || cert.Subject.CommonName != "kubernetes" {
+		t.Errorf("certificate authority: %v %v", cert, err)
+	}
+	a.Reset()
+	if a.CA("eksworkshop-eksctl") != string(caPEM) || a.CA("c-one") == a.CA("c-two") {
+		t.Error("the certificate authority changed with Reset, or two clusters share one")
+	}
 	_, err = ec.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String("nosuch")})
 	var rnf *ekstypes.ResourceNotFoundException
 	if !errors.As(err, &rnf) || rnf.ErrorMessage() != "No cluster found for name: nosuch." || aws.ToString(rnf.ClusterName) != "nosuch" {
@@ -579,23 +596,55 @@ func TestAWSEKS(t *testing.T) {
 		t.Errorf("add-ons %v %v", la, err)
 	}
 
-	// Without default add-ons, CreateAddon installs the agent.
-	_, cfg2 := awsTStart(t, AWSOptions{NoAddons: true})
+	// Without default add-ons, CreateAddon installs the agent: CREATING
+	// for a moment, as its pods start, then ACTIVE.
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	a2, cfg2 := awsTStart(t, AWSOptions{NoAddons: true, Now: now})
 	ec2 := eks.NewFromConfig(cfg2)
-	if _, err := ec2.DescribeAddon(ctx, &eks.DescribeAddonInput{ClusterName: aws.String("eksworkshop-eksctl"), AddonName: aws.String("eks-pod-identity-agent")}); !errors.As(err, &rnf) {
+	agent := &eks.DescribeAddonInput{ClusterName: aws.String("eksworkshop-eksctl"), AddonName: aws.String("eks-pod-identity-agent")}
+	if _, err := ec2.DescribeAddon(ctx, agent); !errors.As(err, &rnf) {
 		t.Errorf("NoAddons: %v", err)
 	}
 	ca, err := ec2.CreateAddon(ctx, &eks.CreateAddonInput{ClusterName: aws.String("eksworkshop-eksctl"), AddonName: aws.String("eks-pod-identity-agent")})
 	if err != nil || ca.Addon.Status != ekstypes.AddonStatusCreating {
 		t.Fatalf("create add-on: %+v %v", ca, err)
 	}
-	if ad, err := ec2.DescribeAddon(ctx, &eks.DescribeAddonInput{ClusterName: aws.String("eksworkshop-eksctl"), AddonName: aws.String("eks-pod-identity-agent")}); err != nil || ad.Addon.Status != ekstypes.AddonStatusActive {
+	if ad, err := ec2.DescribeAddon(ctx, agent); err != nil || ad.Addon.Status != ekstypes.AddonStatusCreating {
+		t.Errorf("add-on just created: %+v %v", ad, err)
+	}
+	clock.Add(int64(addonSettle))
+	if ad, err := ec2.DescribeAddon(ctx, agent); err != nil || ad.Addon.Status != ekstypes.AddonStatusActive {
 		t.Errorf("created add-on: %+v %v", ad, err)
 	}
 	_, err = ec2.CreateAddon(ctx, &eks.CreateAddonInput{ClusterName: aws.String("eksworkshop-eksctl"), AddonName: aws.String("eks-pod-identity-agent")})
 	var inUse *ekstypes.ResourceInUseException
 	if !errors.As(err, &inUse) {
 		t.Errorf("creating twice: %v", err)
+	}
+	// An add-on whose pods fail: DEGRADED, with its health issues.
+	if !a2.SetAddonStatus("eksworkshop-eksctl", "eks-pod-identity-agent", "DEGRADED", AddonIssue{"InsufficientNumberOfReplicas", "The add-on is unhealthy because it doesn't have the desired number of replicas."}) {
+		t.Fatal("SetAddonStatus found no add-on")
+	}
+	ad, err = ec2.DescribeAddon(ctx, agent)
+	if err != nil || ad.Addon.Status != ekstypes.AddonStatusDegraded || ad.Addon.Health == nil || len(ad.Addon.Health.Issues) != 1 ||
+		ad.Addon.Health.Issues[0].Code != ekstypes.AddonIssueCodeInsufficientNumberOfReplicas {
+		t.Errorf("degraded add-on: %+v %v", ad, err)
+	}
+
+	// An Auto Mode cluster: compute enabled, the agent built in, no add-on.
+	_, cfg3 := awsTStart(t, AWSOptions{AutoMode: true})
+	ec3 := eks.NewFromConfig(cfg3)
+	auto, err := ec3.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String("eksworkshop-eksctl")})
+	if err != nil || auto.Cluster.ComputeConfig == nil || !aws.ToBool(auto.Cluster.ComputeConfig.Enabled) || len(auto.Cluster.ComputeConfig.NodePools) != 2 {
+		t.Errorf("Auto Mode cluster: %+v %v", auto, err)
+	}
+	if _, err := ec3.DescribeAddon(ctx, agent); !errors.As(err, &rnf) {
+		t.Errorf("Auto Mode's agent as an add-on: %v", err)
+	}
+	if c.ComputeConfig == nil || aws.ToBool(c.ComputeConfig.Enabled) {
+		t.Errorf("a cluster without Auto Mode: compute %+v", c.ComputeConfig)
 	}
 
 	// Pod Identity associations.

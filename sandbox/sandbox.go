@@ -15,7 +15,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/xray-wizard/xray-wizard/kube"
@@ -41,6 +40,13 @@ type Options struct {
 	// and app namespace, whatever Region, Cluster and AppNamespace say.
 	// Nil starts a fresh world, as tests want.
 	World *World
+	// AutoMode makes the cluster an EKS Auto Mode cluster, with the EKS
+	// Pod Identity agent built in (a fresh world only).
+	AutoMode bool
+	// ClientRegion is the region AWSConfig gives the clients, when not the
+	// world's: X-Ray keeps each region's traces apart, so a command that
+	// reads only X-Ray (traces --region) may look in another region.
+	ClientRegion string
 }
 
 // Sandbox is a running practice sandbox.
@@ -50,6 +56,7 @@ type Sandbox struct {
 	Endpoint string
 	name     string
 	region   string
+	client   string // the clients' region (Options.ClientRegion)
 	cancel   context.CancelFunc
 	stopOnce sync.Once
 }
@@ -76,7 +83,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	if o.AppNamespace == "" {
 		o.AppNamespace = "workshop"
 	}
-	a := NewAWS(AWSOptions{Region: o.Region, Clusters: []string{o.Cluster}, NoAddons: true})
+	a := NewAWS(AWSOptions{Region: o.Region, Clusters: []string{o.Cluster}, NoAddons: true, AutoMode: o.AutoMode})
 	if o.World != nil {
 		if err := a.Restore(o.World.AWS); err != nil {
 			return nil, fmt.Errorf("the saved world: %w", err)
@@ -114,7 +121,11 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		a.Close()
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
-	return &Sandbox{AWS: a, Cluster: c, Endpoint: url, name: o.Cluster, region: o.Region, cancel: cancel}, nil
+	client := o.ClientRegion
+	if client == "" {
+		client = o.Region
+	}
+	return &Sandbox{AWS: a, Cluster: c, Endpoint: url, name: o.Cluster, region: o.Region, client: client, cancel: cancel}, nil
 }
 
 // Stop ends the cluster and the endpoints; what they hold stays, for
@@ -128,12 +139,13 @@ func (s *Sandbox) Stop() {
 }
 
 // AWSConfig points the SDK at the sandbox through its own endpoint setting
-// (what AWS_ENDPOINT_URL does), with the sandbox user's credentials and the
-// SDK's standard retryer.
+// (what AWS_ENDPOINT_URL does), with the credentials of the world's
+// terminal (the instance role's, or Cloud9's managed temporary ones while
+// that setting is on: aws_cloud9.go) and the SDK's standard retryer.
 func (s *Sandbox) AWSConfig() aws.Config {
 	return aws.Config{
-		Region:       s.region,
-		Credentials:  credentials.NewStaticCredentialsProvider(SandboxAccessKeyID, SandboxSecretAccessKey, ""),
+		Region:       s.client,
+		Credentials:  s.AWS.terminalCredentials(),
 		BaseEndpoint: aws.String(s.Endpoint),
 		Retryer:      func() aws.Retryer { return retry.NewStandard() },
 	}

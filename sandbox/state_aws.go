@@ -25,6 +25,8 @@ type AWSState struct {
 	Roles     []RoleState          `json:"roles,omitempty"`
 	Sessions  []SessionState       `json:"sessions,omitempty"`
 	XRay      map[string]XRayState `json:"xray,omitempty"` // by region
+	// Cloud9 is the terminal's Cloud9 environment (aws_cloud9.go).
+	Cloud9 *Cloud9State `json:"cloud9,omitempty"`
 }
 
 // ClusterState is an EKS cluster: its identity (the OIDC issuer the
@@ -38,6 +40,9 @@ type ClusterState struct {
 	PlatformVersion string       `json:"platformVersion"`
 	Created         time.Time    `json:"created"`
 	Addons          []AddonState `json:"addons,omitempty"`
+	// CA is its certificate authority, PEM (a world saved before it was
+	// kept gets a new one).
+	CA string `json:"ca,omitempty"`
 }
 
 // AddonState is an EKS add-on of a cluster.
@@ -144,11 +149,11 @@ func tagsOfState(t []TagState) []xmlTag {
 func (a *AWS) State() AWSState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	s := AWSState{Region: a.o.Region, AccountID: a.o.AccountID}
+	s := AWSState{Region: a.o.Region, AccountID: a.o.AccountID, Cloud9: a.cloud9State()}
 	for _, name := range slices.Sorted(maps.Keys(a.clusters)) {
 		c := a.clusters[name]
 		cs := ClusterState{Name: c.name, ARN: c.arn, Issuer: c.issuer, Endpoint: c.endpoint, Version: c.version,
-			PlatformVersion: c.platformVersion, Created: c.created}
+			PlatformVersion: c.platformVersion, Created: c.created, CA: c.ca}
 		for _, an := range slices.Sorted(maps.Keys(c.addons)) {
 			ad := c.addons[an]
 			cs.Addons = append(cs.Addons, AddonState{Name: ad.name, Version: ad.version, ARN: ad.arn, Created: ad.created,
@@ -228,10 +233,13 @@ func (a *AWS) Restore(s AWSState) error {
 	defer a.mu.Unlock()
 	a.reset()
 	a.clusters = map[string]*eksCluster{}
-	a.issuers, a.endpoints = map[string]string{}, map[string]string{}
+	a.issuers, a.endpoints, a.cas = map[string]string{}, map[string]string{}, map[string]string{}
 	for _, cs := range s.Clusters {
 		c := &eksCluster{name: cs.Name, arn: cs.ARN, issuer: cs.Issuer, endpoint: cs.Endpoint, version: cs.Version,
-			platformVersion: cs.PlatformVersion, created: cs.Created, addons: map[string]*eksAddon{}}
+			platformVersion: cs.PlatformVersion, created: cs.Created, addons: map[string]*eksAddon{}, ca: cs.CA}
+		if c.ca == "" {
+			c.ca = clusterCA()
+		}
 		for _, ad := range cs.Addons {
 			tags := maps.Clone(ad.Tags)
 			if tags == nil {
@@ -240,7 +248,7 @@ func (a *AWS) Restore(s AWSState) error {
 			c.addons[ad.Name] = &eksAddon{name: ad.Name, version: ad.Version, arn: ad.ARN, created: ad.Created, tags: tags, saRoleARN: ad.SARoleARN}
 		}
 		a.clusters[cs.Name] = c
-		a.issuers[cs.Name], a.endpoints[cs.Name] = cs.Issuer, cs.Endpoint
+		a.issuers[cs.Name], a.endpoints[cs.Name], a.cas[cs.Name] = cs.Issuer, cs.Endpoint, c.ca
 	}
 	for _, p := range s.Assocs {
 		a.assocs[p.ID] = &podIdentity{id: p.ID, arn: p.ARN, cluster: p.Cluster, namespace: p.Namespace, serviceAccount: p.ServiceAccount,
@@ -258,6 +266,7 @@ func (a *AWS) Restore(s AWSState) error {
 		a.sessions[ss.AccessKeyID] = &stsSession{role: ss.Role, roleID: ss.RoleID, name: ss.Name, arn: ss.ARN,
 			secret: ss.Secret, token: ss.Token, expires: ss.Expires}
 	}
+	a.restoreCloud9(s.Cloud9)
 	for region, xs := range s.XRay {
 		store := a.xrayIn(region)
 		store.search = xraySearch{destination: xs.Destination, switchedAt: xs.SwitchedAt, percent: xs.IndexPercent, modifiedAt: xs.IndexModifiedAt}

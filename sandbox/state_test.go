@@ -150,6 +150,9 @@ func TestWorldRoundTrip(t *testing.T) {
 	if got := sb2.AWS.Issuer("eksworkshop-eksctl"); got != issuer {
 		t.Errorf("issuer %s, was %s", got, issuer)
 	}
+	if got := sb2.AWS.CA("eksworkshop-eksctl"); got == "" || got != sb.AWS.CA("eksworkshop-eksctl") {
+		t.Error("the cluster's certificate authority changed with the saved world")
+	}
 	role2, err := ic2.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("xray-daemon-role")})
 	if err != nil {
 		t.Fatal(err)

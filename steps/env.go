@@ -71,6 +71,10 @@ type Options struct {
 	// Tolerations are added to the collector's pods (--tolerate,
 	// --tolerate-all), for nodes with taints.
 	Tolerations []corev1.Toleration
+	// AcceptContext uses a kube context whose server is not the cluster's
+	// endpoint and which does not trust its certificate authority, as
+	// reaching it another way (a tunnel, a proxy).
+	AcceptContext bool
 	// Timeouts of the waiting steps.
 	PodsTimeout   time.Duration
 	AppTimeout    time.Duration
@@ -95,6 +99,15 @@ type Env struct {
 	KubeContext string
 	KubeCluster string
 	KubeServer  string
+	// KubeRoleARN is the IAM role the kube context's credential plugin
+	// assumes (aws eks get-token --role-arn), "" when it uses the
+	// caller's own credentials.
+	KubeRoleARN string
+	// KubeCA is the certificate authority the kube context trusts (PEM),
+	// and KubeContexts every context of the kubeconfig: preflight matches
+	// the cluster by its endpoint or its certificate authority.
+	KubeCA       []byte
+	KubeContexts []KubeContext
 	// KubeErr is why no clientset could be built, shown by the steps that
 	// need one.
 	KubeErr error
@@ -115,6 +128,9 @@ type Env struct {
 	// DoctorCommand is xray-wizard doctor with the flags of this run, to
 	// point at; empty means plain "xray-wizard doctor".
 	DoctorCommand string
+	// Cloud9 is the Cloud9 environment the terminal runs in, nil outside
+	// one (cloud9.go).
+	Cloud9 *Cloud9
 
 	mu           sync.Mutex
 	identity     *Identity
@@ -139,6 +155,16 @@ type ClusterInfo struct {
 	Version  string
 	Endpoint string
 	Status   string
+	// CA is the cluster's certificate authority as EKS gives it
+	// (certificateAuthority.data: a PEM certificate, base64).
+	CA string
+	// AutoMode: EKS Auto Mode runs the cluster's compute
+	// (computeConfig.enabled), with the EKS Pod Identity agent built in.
+	AutoMode bool
+	// AuthMode is how the cluster authenticates IAM principals
+	// (accessConfig.authenticationMode): API (access entries),
+	// API_AND_CONFIG_MAP, or CONFIG_MAP (the aws-auth ConfigMap only).
+	AuthMode string
 }
 
 // IssuerHostPath is the issuer without its scheme, as IAM names it.
@@ -184,7 +210,11 @@ func NewEnv(cfg aws.Config, kc kube.Interface, opts Options) *Env {
 }
 
 // UseAWS points the AWS clients at cfg. Call it before the steps run.
+// Who the calls run as is asked again (other credentials, another caller).
 func (e *Env) UseAWS(cfg aws.Config) {
+	e.mu.Lock()
+	e.identity = nil
+	e.mu.Unlock()
 	e.AWS = cfg
 	e.STS = sts.NewFromConfig(cfg)
 	e.IAM = iam.NewFromConfig(cfg)
@@ -271,6 +301,15 @@ func (e *Env) Cluster(ctx context.Context) (*ClusterInfo, error) {
 	}
 	if c.Identity != nil && c.Identity.Oidc != nil {
 		info.Issuer = aws.ToString(c.Identity.Oidc.Issuer)
+	}
+	if c.CertificateAuthority != nil {
+		info.CA = aws.ToString(c.CertificateAuthority.Data)
+	}
+	if c.ComputeConfig != nil {
+		info.AutoMode = aws.ToBool(c.ComputeConfig.Enabled)
+	}
+	if c.AccessConfig != nil {
+		info.AuthMode = string(c.AccessConfig.AuthenticationMode)
 	}
 	e.mu.Lock()
 	e.cluster = info

@@ -57,6 +57,9 @@ func (e *Env) AWSError(action string, err error) error {
 	if noCredentials(err) {
 		return &flow.Error{Err: err, Cause: e.T(i18n.ErrNoCredentials, action), Fix: e.T(i18n.FixNoCredentials)}
 	}
+	if fe := e.cloud9Refused(action, err); fe != nil {
+		return fe // Cloud9's managed temporary credentials (cloud9.go)
+	}
 	var ae smithy.APIError
 	isAPI := errors.As(err, &ae)
 	if isAPI {
@@ -176,9 +179,15 @@ func (e *Env) KubeError(verb, what string, err error) error {
 	if errors.As(err, &fe) || errors.Is(err, context.Canceled) {
 		return err
 	}
+	refused := apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err)
+	if refused {
+		if ae := e.kubeAccessError(verb, what, err); ae != nil {
+			return ae
+		}
+	}
 	switch {
 	case apierrors.IsForbidden(err):
-		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeForbidden, verb, what), Fix: e.T(i18n.FixKubeForbidden)}
+		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeForbidden, e.Opts.Lang.KubeVerb(verb), what), Fix: e.T(i18n.FixKubeForbidden)}
 	case apierrors.IsUnauthorized(err):
 		return &flow.Error{Err: err, Cause: e.T(i18n.ErrKubeUnauthorized), Fix: e.T(i18n.FixKubeUnauthorized)}
 	case isUnreachable(err):

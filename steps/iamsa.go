@@ -260,7 +260,7 @@ func (st IAMServiceAccount) Plan(ctx context.Context, env *Env) (flow.Plan, erro
 		if err != nil {
 			return flow.Plan{}, err
 		}
-		return s.plan(env), nil
+		return s.plan(env)
 	}
 	s, err := readIRSA(ctx, env)
 	if err != nil {

@@ -41,7 +41,7 @@ type piState struct {
 	id         *Identity
 	roleName   string
 	roleARN    string
-	addon      string // status, "" when missing
+	agent      Agent
 	roleExists bool
 	trustOK    bool
 	attached   bool
@@ -62,13 +62,8 @@ func readPodIdentity(ctx context.Context, env *Env) (*piState, error) {
 	ns := env.Opts.Namespace
 	s := &piState{cluster: c, id: id, roleName: RoleName(c.Name, ns, ServiceAccountName)}
 	s.roleARN = fmt.Sprintf("arn:%s:iam::%s:role/%s", id.Partition, id.Account, s.roleName)
-	ad, err := env.EKS.DescribeAddon(ctx, &eks.DescribeAddonInput{ClusterName: aws.String(c.Name), AddonName: aws.String(podIdentityAgent)})
-	switch {
-	case err == nil:
-		s.addon = string(ad.Addon.Status)
-	case IsCode(err, "ResourceNotFoundException"):
-	default:
-		return nil, env.AWSError("eks:DescribeAddon", err)
+	if s.agent, err = ReadAgent(ctx, env); err != nil {
+		return nil, err
 	}
 	role, err := env.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(s.roleName)})
 	switch {
@@ -118,10 +113,15 @@ func readPodIdentity(ctx context.Context, env *Env) (*piState, error) {
 }
 
 func (s *piState) done() bool {
-	return s.addon == "ACTIVE" && s.roleExists && s.trustOK && s.attached && s.assocRole == s.roleARN && s.saExists
+	return s.agent.Ready() && s.roleExists && s.trustOK && s.attached && s.assocRole == s.roleARN && s.saExists
 }
 
-func (s *piState) plan(env *Env) flow.Plan {
+// plan says what the step would change. An agent that cannot serve stops
+// it here, before anything is asked or made: its error says what to do.
+func (s *piState) plan(env *Env) (flow.Plan, error) {
+	if s.agent.Broken() {
+		return flow.Plan{}, agentError(env, s.cluster.Name, s.agent)
+	}
 	ns := env.Opts.Namespace
 	p := flow.Plan{Commands: []string{
 		fmt.Sprintf("eksctl create podidentityassociation --cluster %s --region %s --namespace %s --service-account-name %s --permission-policy-arns %s",
@@ -129,8 +129,12 @@ func (s *piState) plan(env *Env) flow.Plan {
 	}, Equivalent: []string{
 		fmt.Sprintf("aws eks create-pod-identity-association --cluster-name %s --namespace %s --service-account %s --role-arn %s", s.cluster.Name, ns, ServiceAccountName, s.roleARN),
 	}}
-	if s.addon == "" {
-		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "EKS add-on", Name: podIdentityAgent})
+	switch {
+	case s.agent.Missing():
+		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "EKS add-on", Name: podIdentityAgent, Detail: env.T(i18n.PlanAgentDetail)})
+		p.Equivalent = append([]string{createAgentCommand(s.cluster.Name)}, p.Equivalent...)
+	case s.agent.Starting():
+		p.Note = env.T(i18n.PlanAgentWait, podIdentityAgent, s.agent.Status)
 	}
 	trust, _ := json.Marshal(podIdentityTrust)
 	switch {
@@ -153,16 +157,23 @@ func (s *piState) plan(env *Env) flow.Plan {
 	if !s.saExists {
 		p.Changes = append(p.Changes, flow.Change{Action: flow.ActCreate, Kind: "ServiceAccount", Name: ns + "/" + ServiceAccountName})
 	}
-	return p
+	return p, nil
 }
 
 func (s *piState) apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (string, error) {
 	ns := env.Opts.Namespace
 	cl := aws.String(s.cluster.Name)
-	if s.addon == "" {
+	if s.agent.Missing() {
 		progress(env, r, flow.IDIAMSA, env.T(i18n.MsgCreatingAddon, podIdentityAgent))
 		if _, err := env.EKS.CreateAddon(ctx, &eks.CreateAddonInput{ClusterName: cl, AddonName: aws.String(podIdentityAgent)}); err != nil && !IsCode(err, "ResourceInUseException") {
 			return "", env.AWSError("eks:CreateAddon", err)
+		}
+	}
+	if !s.agent.Ready() {
+		// Pods started before the agent runs get no credentials: the
+		// daemon's must come after it.
+		if err := waitAgent(ctx, env, r, s.cluster.Name); err != nil {
+			return "", err
 		}
 	}
 	trust, _ := json.Marshal(podIdentityTrust)

@@ -3,15 +3,21 @@ package steps_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/report"
+	"github.com/xray-wizard/xray-wizard/sandbox"
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
@@ -25,6 +31,8 @@ var englishAllowed = []string{
 	"Frontend", "Product-Catalog", "Product-Detail", "client", "daemon", "kube", "kubectl", "eksctl", "aws", "xray-wizard",
 	"ACTIVE", "doctor", "default", "workshop", "ms", "ok", "sandbox", "preflight", "oidc", "iamsa", "daemonset", "pods", "sampling", "app", "traces",
 	"Default", // the account's sampling rule, as X-Ray names it
+	"EKS Pod Identity", "EKS Auto Mode", "IAM Identity Center", "RBAC", "kubeconfig", "irsa",
+	"AmazonEKSAdminPolicy", "AmazonEKSAdminViewPolicy", "ResourceInUseException", "CREATING", "UPDATING", "DEGRADED", "DELETING",
 }
 
 // stray finds the English words in text that are not allowed: commands
@@ -108,6 +116,48 @@ func TestJapaneseDiagnosisHasNoEnglish(t *testing.T) {
 	env := withDoctor(newEnv(sb, steps.Options{Lang: i18n.Ja, Requests: 5}))
 	sum := (&steps.Runner{Env: env, Steps: mustSelect(t, "preflight,app,traces"), Sandbox: true}).Run(context.Background(), &report.Lines{W: &out, Lang: i18n.Ja})
 	report.Text(&out, sum, i18n.Ja)
+	if words := stray(out.String()); len(words) > 0 {
+		t.Errorf("English in a Japanese run: %q\n%s", words, out.String())
+	}
+}
+
+// Who the daemon and the wizard are on the cluster, in Japanese: a Pod
+// Identity run (the agent installed and waited for), a broken agent, a
+// kube context that does not reach the cluster, and the API's refusals
+// with the access-entry commands.
+func TestJapaneseIdentityHasNoEnglish(t *testing.T) {
+	sb := startSandbox(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	lines := &report.Lines{W: &out, Lang: i18n.Ja}
+	env := newEnv(sb, steps.Options{Lang: i18n.Ja, Identity: steps.IdentityPodIdentity})
+	(&steps.Runner{Env: env, Steps: mustSelect(t, "preflight,oidc,iamsa"), DryRun: true}).Run(ctx, lines)
+	report.Text(&out, (&steps.Runner{Env: env, Steps: mustSelect(t, "preflight,oidc,iamsa")}).Run(ctx, lines), i18n.Ja)
+	sb.AWS.SetAddonStatus("eksworkshop-eksctl", "eks-pod-identity-agent", "DEGRADED", sandbox.AddonIssue{Code: "InsufficientNumberOfReplicas", Message: "x"})
+	report.Text(&out, (&steps.Runner{Env: env, Steps: mustSelect(t, "preflight,iamsa")}).Run(ctx, lines), i18n.Ja)
+
+	other := newEnv(sb, steps.Options{Lang: i18n.Ja})
+	other.KubeContext, other.KubeServer = "my-tunnel", "https://127.0.0.1:8443"
+	report.Text(&out, (&steps.Runner{Env: other, Steps: mustSelect(t, "preflight")}).Run(ctx, lines), i18n.Ja)
+	other.KubeContexts = []steps.KubeContext{{Name: "eks-admin", Server: sb.AWS.Endpoint("eksworkshop-eksctl")}}
+	report.Text(&out, (&steps.Runner{Env: other, Steps: mustSelect(t, "preflight")}).Run(ctx, lines), i18n.Ja)
+	other.Opts.AcceptContext = true
+	(&steps.Runner{Env: other, Steps: mustSelect(t, "preflight")}).Run(ctx, lines)
+	other.KubeCA = []byte(sb.AWS.CA("eksworkshop-eksctl"))
+	other.Opts.AcceptContext = false
+	(&steps.Runner{Env: other, Steps: mustSelect(t, "preflight")}).Run(ctx, lines)
+
+	for _, e := range []error{
+		apierrors.NewUnauthorized("Unauthorized"),
+		apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "daemonsets"}, "xray-daemon", errors.New("x")),
+		apierrors.NewForbidden(schema.GroupResource{Resource: "nodes"}, "", errors.New("x")),
+	} {
+		var fe *flow.Error
+		if !errors.As(other.KubeError("apply", "daemonset default/xray-daemon", e), &fe) || len(fe.Commands) == 0 {
+			t.Fatalf("no access commands for %v", e)
+		}
+		fmt.Fprintf(&out, "%s\n%s\n$ %s\n", fe.Cause, fe.Fix, strings.Join(fe.Commands, "\n$ "))
+	}
 	if words := stray(out.String()); len(words) > 0 {
 		t.Errorf("English in a Japanese run: %q\n%s", words, out.String())
 	}

@@ -237,7 +237,11 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 			}
 		} else if last.Desired > 0 && last.Ready >= last.Desired && len(last.Rows) == last.Desired {
 			stale := podsWithoutRole(ctx, env, pods)
-			if len(stale) == 0 {
+			var old []string // started before their config changed (pods_config.go)
+			if !restarted {
+				old = podsBeforeConfig(ctx, env, pods)
+			}
+			if len(stale) == 0 && len(old) == 0 {
 				out := Done(env.T(i18n.MsgPodsReady, last.Ready, last.Desired))
 				if restarted {
 					out.Result = flow.Changed
@@ -246,17 +250,20 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 			}
 			if !restarted {
 				// Pods that started before the role annotation run without
-				// it: offer the rollout restart that gives it to them.
-				ok, err := restartDaemon(ctx, env, in.Ask, r, len(stale))
+				// it, and pods that started before their config changed
+				// run with the old one: offer the rollout restart that
+				// gives them both.
+				detail, doing := restartReason(env, stale, old)
+				ok, err := restartDaemon(ctx, env, in.Ask, r, detail, doing)
 				if err != nil {
 					return Outcome{}, err
 				}
 				if !ok {
-					warn(env, r, flow.IDPods, env.T(i18n.MsgPodsWithoutRole, len(stale), ns, env.Collector().DaemonSet))
+					warn(env, r, flow.IDPods, detail)
 					return Done(env.T(i18n.MsgPodsReady, last.Ready, last.Desired)), nil
 				}
 				restarted, restartAt = true, env.Now().Add(-time.Second)
-			} else if allNewer(pods, restartAt) {
+			} else if len(stale) > 0 && allNewer(pods, restartAt) {
 				// Pods started after the annotation and still without the
 				// role: nothing injects it (EKS's pod identity webhook).
 				return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoRoleInjected, len(stale), ServiceAccountName),
@@ -460,10 +467,10 @@ func podsWithoutRole(ctx context.Context, env *Env, pods []*corev1.Pod) []string
 
 // restartDaemon asks, then restarts the DaemonSet's pods as
 // `kubectl rollout restart` does: a new template annotation.
-func restartDaemon(ctx context.Context, env *Env, ask flow.Confirmer, r flow.Reporter, n int) (bool, error) {
+func restartDaemon(ctx context.Context, env *Env, ask flow.Confirmer, r flow.Reporter, detail, doing string) (bool, error) {
 	ns := env.Opts.Namespace
 	plan := flow.Plan{
-		Changes:  []flow.Change{{Action: flow.ActRestart, Kind: "DaemonSet", Name: ns + "/" + env.Collector().DaemonSet, Detail: env.T(i18n.MsgPodsWithoutRole, n, ns, env.Collector().DaemonSet)}},
+		Changes:  []flow.Change{{Action: flow.ActRestart, Kind: "DaemonSet", Name: ns + "/" + env.Collector().DaemonSet, Detail: detail}},
 		Commands: []string{fmt.Sprintf("kubectl rollout restart -n %s daemonset/%s", ns, env.Collector().DaemonSet)},
 	}
 	if ask == nil {
@@ -473,7 +480,7 @@ func restartDaemon(ctx context.Context, env *Env, ask flow.Confirmer, r flow.Rep
 	if err != nil || !consent.Yes() {
 		return false, err
 	}
-	progress(env, r, flow.IDPods, env.T(i18n.MsgRestarting, ns, env.Collector().DaemonSet))
+	progress(env, r, flow.IDPods, doing)
 	patch := fmt.Sprintf(`{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":%q}}}}}`, env.Now().Format(time.RFC3339))
 	if _, err := env.Kube.AppsV1().DaemonSets(ns).Patch(ctx, env.Collector().DaemonSet, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
 		return false, env.KubeError("patch", "daemonset "+ns+"/"+env.Collector().DaemonSet, err)

@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -18,7 +17,7 @@ func (Preflight) ID() string { return flow.IDPreflight }
 
 // Info describes the step.
 func (Preflight) Info(env *Env) flow.StepInfo {
-	return flow.StepInfo{
+	in := flow.StepInfo{
 		ID:       flow.IDPreflight,
 		Title:    env.T(i18n.PreflightTitle),
 		Why:      env.T(i18n.PreflightWhy),
@@ -28,6 +27,10 @@ func (Preflight) Info(env *Env) flow.StepInfo {
 			"kubectl config current-context",
 		},
 	}
+	if env.Opts.Identity == IdentityPodIdentity {
+		in.Equivalent = append(in.Equivalent, fmt.Sprintf("aws eks describe-addon --cluster-name %s --addon-name %s --region %s", clusterArg(env), podIdentityAgent, env.Region()))
+	}
+	return in
 }
 
 // Check is never "done": preflight only reads, so it always runs.
@@ -56,8 +59,23 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	if c.Status != "" && c.Status != "ACTIVE" {
 		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrClusterNotActive, c.Name, c.Status), Fix: env.T(i18n.FixClusterNotActive)}
 	}
-	if c.Issuer == "" {
+	if c.Issuer == "" && env.Opts.Identity != IdentityPodIdentity {
 		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrNoIssuer, c.Name), Fix: env.T(i18n.FixNoIssuer)}
+	}
+	if env.Opts.Identity == IdentityPodIdentity {
+		// Where the identity's agent stands, before any step relies on
+		// it: the iamsa step installs a missing one, waits for a starting
+		// one and stops at a broken one.
+		a, err := ReadAgent(ctx, env)
+		if err != nil {
+			return Outcome{}, err
+		}
+		line := env.T(i18n.MsgAgent, podIdentityAgent, a.Phrase(env.Opts.Lang))
+		if a.Broken() {
+			r.Report(flow.Event{Step: flow.IDPreflight, Kind: flow.Warning, Time: env.Now(), Message: line})
+		} else {
+			progress(env, r, flow.IDPreflight, line)
+		}
 	}
 	if err := env.NeedKube(); err != nil {
 		return Outcome{}, err
@@ -66,11 +84,8 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	if ctxName == "" {
 		ctxName = "-"
 	}
-	if env.KubeServer != "" && c.Endpoint != "" && !sameEndpoint(env.KubeServer, c.Endpoint) {
-		return Outcome{}, &flow.Error{
-			Cause: env.T(i18n.ErrKubeOtherCluster, ctxName, env.KubeServer, c.Name),
-			Fix:   env.T(i18n.FixKubeOtherCluster, fmt.Sprintf("aws eks update-kubeconfig --name %s --region %s", c.Name, env.Region())),
-		}
+	if err := checkContext(env, r, c, ctxName); err != nil {
+		return Outcome{}, err
 	}
 	v, err := env.Kube.Discovery().ServerVersion()
 	if err != nil {
@@ -78,13 +93,4 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	}
 	progress(env, r, flow.IDPreflight, env.T(i18n.MsgKubeContext, ctxName, v.GitVersion))
 	return Done(env.T(i18n.MsgPreflightDone, c.Name, env.Region(), id.Account)), nil
-}
-
-func sameEndpoint(a, b string) bool {
-	norm := func(s string) string {
-		s = strings.TrimSuffix(strings.ToLower(s), "/")
-		s = strings.TrimPrefix(s, "https://")
-		return strings.TrimSuffix(s, ":443")
-	}
-	return norm(a) == norm(b)
 }

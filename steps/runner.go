@@ -119,7 +119,7 @@ func (rn *Runner) runOne(ctx context.Context, s Step, rep flow.Reporter) flow.St
 			fe := asFlowError(env, id, err)
 			ev.Err = fe
 			ev.Message = fe.Cause
-			ss.Detail, ss.Fix = fe.Cause, fe.Fix
+			ss.Detail, ss.Fix, ss.Commands = fe.Cause, fe.Fix, fe.Commands
 		}
 		env.Log.Info("finished", "step", id, "result", res, "detail", ev.Message)
 		rep.Report(ev)

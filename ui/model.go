@@ -696,7 +696,7 @@ func (m *Model) merge(sum flow.Summary) {
 			s.detail = ss.Detail
 		}
 		if s.status == stFailed && s.err == nil && (ss.Detail != "" || ss.Fix != "") {
-			s.err = &flow.Error{Step: ss.ID, Cause: ss.Detail, Fix: ss.Fix}
+			s.err = &flow.Error{Step: ss.ID, Cause: ss.Detail, Fix: ss.Fix, Commands: ss.Commands}
 		}
 		if ss.Plan != nil && s.plan == nil {
 			s.plan = ss.Plan
@@ -737,7 +737,7 @@ func (m *Model) partialSummary() flow.Summary {
 		}
 		ss := flow.StepSummary{ID: s.info.ID, Status: r, Detail: detail}
 		if s.err != nil {
-			ss.Detail, ss.Fix = s.err.Cause, s.err.Fix
+			ss.Detail, ss.Fix, ss.Commands = s.err.Cause, s.err.Fix, s.err.Commands
 		}
 		sum.Steps = append(sum.Steps, ss)
 	}

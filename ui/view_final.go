@@ -54,7 +54,7 @@ func (m *Model) finalLines(w int) []string {
 		} else {
 			for _, s := range sum.Steps {
 				if s.ID == failed {
-					out = append(out, m.failureLines(&flow.Error{Cause: s.Detail, Fix: s.Fix}, "", w)...)
+					out = append(out, m.failureLines(&flow.Error{Cause: s.Detail, Fix: s.Fix, Commands: s.Commands}, "", w)...)
 				}
 			}
 		}

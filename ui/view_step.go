@@ -240,13 +240,18 @@ func (m *Model) progressLines(s *stepState, w, n int) []string {
 func (m *Model) failureLines(err *flow.Error, detail string, w int) []string {
 	t := m.lang.T
 	cause, fix := detail, ""
+	var cmds []string
 	if err != nil {
-		cause, fix = err.Cause, err.Fix
+		cause, fix, cmds = err.Cause, err.Fix, err.Commands
 	}
 	head := "✗ " + t(i18n.UIFailed)
 	out := labelled(m.st.bad, m.st.bad, head, cause, w)
 	if fix != "" {
 		out = append(out, labelled(m.st.head, m.st.text, t(i18n.UIFix), fix, w)...)
+	}
+	// The fix's commands whole, each wrapped so it can be copied.
+	for _, c := range wrapCommands(cmds, w) {
+		out = append(out, paint(m.st.code, c)...)
 	}
 	return out
 }

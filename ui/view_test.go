@@ -204,6 +204,48 @@ func TestFailureView(t *testing.T) {
 	}
 }
 
+// A fix's commands are drawn whole below it, each cut only at a space
+// with " \\" and never inside an ARN, so they can be copied from an 80×24
+// screen as they are.
+func TestFailureCommands(t *testing.T) {
+	const entry = "aws eks create-access-entry --cluster-name eksworkshop-eksctl --principal-arn arn:aws:iam::123456789012:role/workshop-admin"
+	fe := &flow.Error{Cause: "cluster eksworkshop-eksctl did not accept your kube credentials", Fix: "Give it an access entry.",
+		Commands: []string{entry, "aws eks associate-access-policy --cluster-name eksworkshop-eksctl --principal-arn arn:aws:iam::123456789012:role/workshop-admin --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy --access-scope type=namespace,namespaces=default,workshop"}}
+	m := New(context.Background(), Config{Lang: i18n.En, Steps: infos(i18n.En), Now: func() time.Time { return clock }})
+	m = feed(m, append(upTo(flow.IDPreflight), ev(flow.IDPreflight, flow.Finished, func(e *flow.Event) {
+		e.Result, e.Err = flow.Failed, fe
+	}))...)
+	lines := m.failureLines(fe, "", 80)
+	var joined []string
+	var cur string
+	for _, l := range lines {
+		l = strings.TrimRight(ansi.Strip(l), " ")
+		switch {
+		case strings.HasPrefix(l, "$ "):
+			cur = strings.TrimPrefix(l, "$ ")
+		case cur != "" && strings.HasPrefix(l, "  "):
+			cur += " " + strings.TrimSpace(l)
+		default:
+			continue
+		}
+		if strings.HasSuffix(cur, " \\") {
+			cur = strings.TrimSuffix(cur, " \\")
+			continue
+		}
+		joined = append(joined, cur)
+		cur = ""
+	}
+	if len(joined) != 2 || joined[0] != entry || joined[1] != fe.Commands[1] {
+		t.Errorf("the commands as copied from the screen:\n%q\nscreen lines:\n%s", joined, strings.Join(lines, "\n"))
+	}
+	for _, l := range lines {
+		if w := lipgloss.Width(l); w > 80 && !strings.Contains(l, "arn:") {
+			t.Errorf("a line of %d cells: %q", w, l)
+		}
+	}
+	contains(t, "failure with commands", screen(m), "Fix: Give it an access entry.", "$ aws eks create-access-entry")
+}
+
 func TestAppView(t *testing.T) {
 	s := screen(phases(i18n.En, 80, 24)["app"])
 	contains(t, "app", s, "App URL", "requests 12/20", "200 ×9", "404 ×1", "429 ×1", "500 ×1")

@@ -50,6 +50,8 @@ func Modes() []Mode {
 		{"udp-only-service", 7, "service", i18n.BreakUDPOnly, (*breaker).udpOnly},
 		{"no-tcp-address", 7, "service", i18n.BreakNoTCPAddress, (*breaker).noTCPAddress},
 		{"app-pinned-ip", 8, "app-address", i18n.BreakAppPinnedIP, (*breaker).appPinnedIP},
+		{"daemon-other-region", 9, "region", i18n.BreakDaemonOtherRegion, (*breaker).daemonOtherRegion},
+		{"cloud9-credentials", 10, "credentials", i18n.BreakCloud9Credentials, (*breaker).cloud9Credentials},
 		{"pod-security", 0, "pods-created", i18n.BreakPodSecurity, (*breaker).podSecurity},
 	}
 }
@@ -87,9 +89,13 @@ func Options(namespace, appNamespace string, lang i18n.Lang) steps.Options {
 		Requests: 20, Since: 15 * time.Minute, PodsTimeout: 2 * time.Minute, TracesTimeout: time.Minute, Lang: lang}
 }
 
-// heal runs the wizard's setup on the world, after giving the app back
-// its daemon address and taking the lab's binding away.
+// heal runs the wizard's setup on the world, after turning Cloud9's
+// managed temporary credentials off, giving the app back its daemon
+// address and taking the lab's binding away.
 func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
+	if err := b.healCloud9(ctx); err != nil {
+		return err
+	}
 	if err := b.healApp(ctx); err != nil {
 		return err
 	}
