@@ -13,8 +13,9 @@ import (
 // command (xray-wizard traces). Two more come with the practice sandbox's
 // Pod Security admission, which runs Kubernetes' own checks
 // (k8s.io/pod-security-admission): their API takes admission requests,
-// which carry authentication's user info. They cost about a megabyte of
-// a short command's memory (xray-wizard version: 26 → 27 MB).
+// which carry authentication's user info. With the checks they cost about
+// half a megabyte of a short command's memory (xray-wizard version, peak
+// RSS: 26.4 → 26.9 MB) and 0.4 MB of binary.
 func TestWizardLinksOnlyTheAPIGroupsItUses(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "github.com/xray-wizard/xray-wizard").CombinedOutput()
 	if err != nil {
