@@ -48,7 +48,7 @@ func init() {
 		WhyNodeFargate:        {"%s (Fargate runs no DaemonSets: give its pods a sidecar daemon or the Collector)", "%s (Fargate は DaemonSet を実行しません: その Pod にはサイドカーの daemon か Collector を付けてください)"},
 		WhyNodeTaint:          {"%s (taint %s)", "%s (taint %s)"},
 		WhyNodeSelector:       {"%s (not chosen by the DaemonSet's node selector or affinity)", "%s (DaemonSet のノードセレクターまたはアフィニティの対象外)"},
-		MsgTolerateTaints:     {"; to run it on those nodes too, run again with %s", "。それらのノードでも動かすには %s を付けて再実行してください"},
+		MsgTolerateTaints:     {"to run it on the tainted nodes too, run again with %s", "taint のあるノードでも動かすには %s を付けて再実行してください"},
 		DxTitleAppNodes:       {"App pods on nodes with a collector", "アプリ Pod のノードにコレクターがあるか"},
 		DxAppNodesOK:          {"each of the %d app pods runs on a node with a collector pod", "%d 個のアプリ Pod はどれもコレクター Pod のあるノードで動いています"},
 		DxAppNodes: {"%d app pods in %s run on nodes with no collector pod: xray-service sends only to the collector on the pod's own node (internalTrafficPolicy Local), so their segments go nowhere",

@@ -203,8 +203,8 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 			// pod, so the count waited for is not a surprise.
 			n := ReadNodes(ctx, env, ds)
 			nodes = &n
-			if n.Line != "" {
-				warn(env, r, flow.IDPods, n.Line)
+			for _, line := range n.Lines {
+				warn(env, r, flow.IDPods, line)
 			}
 		}
 		last = PodTableOf(pods, ds)

@@ -83,11 +83,12 @@ func (w NoDaemon) Say(env *Env, node string) string {
 }
 
 // Nodes is what the pods step learned of the cluster's nodes from one
-// list: each node's architecture, for the pod table, and the line that
-// says which nodes get no collector pod and why.
+// list: each node's architecture, for the pod table, and the lines that
+// say which nodes get no collector pod and why, and the flag that runs it
+// on the tainted ones.
 type Nodes struct {
-	Arch map[string]string // node name → kubernetes.io/arch
-	Line string            // "" when every node gets a pod
+	Arch  map[string]string // node name → kubernetes.io/arch
+	Lines []string          // none when every node gets a pod
 }
 
 // nodesPage is how many nodes one page of the nodes' list holds: a
@@ -95,7 +96,7 @@ type Nodes struct {
 // never holds them all (only each node's architecture).
 const nodesPage = 500
 
-// ReadNodes lists the nodes once (a page at a time). The line names the
+// ReadNodes lists the nodes once (a page at a time). The lines name the
 // nodes that get no pod from the DaemonSet (Fargate, an OS other than
 // Linux, the node selector or affinity, a taint the pods do not tolerate,
 // with the --tolerate flag that runs them there too). Nodes that cannot
@@ -148,13 +149,15 @@ func ReadNodes(ctx context.Context, env *Env, ds *appsv1.DaemonSet) Nodes {
 	if len(none) > len(shown) {
 		shown = append(shown, env.T(i18n.MsgAndMore, len(none)-len(shown)))
 	}
-	out.Line = env.T(i18n.MsgNodesWithoutDaemon, len(none), total, strings.Join(shown, ", "))
+	out.Lines = []string{env.T(i18n.MsgNodesWithoutDaemon, len(none), total, strings.Join(shown, ", "))}
 	if len(flags) > 0 {
+		// A line of its own, so that a screen that shows a warning in two
+		// lines keeps the flag.
 		tolerate := "--tolerate-all"
 		if len(flags) <= 3 {
 			tolerate = "--tolerate " + strings.Join(flags, " --tolerate ")
 		}
-		out.Line += env.T(i18n.MsgTolerateTaints, tolerate)
+		out.Lines = append(out.Lines, env.T(i18n.MsgTolerateTaints, tolerate))
 	}
 	return out
 }

@@ -219,18 +219,21 @@ func TestNodeKinds(t *testing.T) {
 	if tab.Ready != 3 || tab.Desired != 3 || arch["arm-node"] != "arm64" || arch["windows-node"] != "" || arch["gpu-node"] != "" {
 		t.Errorf("pod table = %+v", tab)
 	}
-	w := ev.last(flow.Warning)
-	if w == nil {
-		t.Fatal("no line on the nodes without a daemon")
+	w := ev.warnings()
+	if len(w) != 2 {
+		t.Fatalf("warnings %q, want the nodes without a daemon, then the flag", w)
 	}
 	for _, want := range []string{"3 of 6 nodes get no daemon", "windows-node (windows", "fargate-ip-10-0-1-2 (Fargate", "sidecar",
-		"gpu-node (taint nvidia.com/gpu=true:NoSchedule)", "run again with --tolerate nvidia.com/gpu=true:NoSchedule"} {
-		if !strings.Contains(w.Message, want) {
-			t.Errorf("nodes line %q lacks %q", w.Message, want)
+		"gpu-node (taint nvidia.com/gpu=true:NoSchedule)"} {
+		if !strings.Contains(w[0], want) {
+			t.Errorf("nodes line %q lacks %q", w[0], want)
 		}
 	}
-	if strings.Contains(w.Message, "arm-node") {
-		t.Errorf("nodes line names the arm64 node: %q", w.Message)
+	if strings.Contains(w[0], "arm-node") {
+		t.Errorf("nodes line names the arm64 node: %q", w[0])
+	}
+	if w[1] != "to run it on the tainted nodes too, run again with --tolerate nvidia.com/gpu=true:NoSchedule" {
+		t.Errorf("the flag's line: %q", w[1])
 	}
 
 	// The flag the line names puts a daemon on the GPU node too; tolerating
@@ -254,8 +257,8 @@ func TestNodeKinds(t *testing.T) {
 		if tab.Ready != 4 || tab.Desired != 4 || !on["gpu-node"] || on["fargate-ip-10-0-1-2"] || on["windows-node"] {
 			t.Errorf("tolerating %+v: pod table = %+v", tol, tab)
 		}
-		if w := ev.last(flow.Warning); w == nil || !strings.Contains(w.Message, "2 of 6 nodes get no daemon") || strings.Contains(w.Message, "gpu-node") {
-			t.Errorf("tolerating %+v: nodes line %+v", tol, w)
+		if w := ev.warnings(); len(w) != 1 || !strings.Contains(w[0], "2 of 6 nodes get no daemon") || strings.Contains(w[0], "gpu-node") {
+			t.Errorf("tolerating %+v: warnings %q", tol, w)
 		}
 	}
 }
@@ -312,4 +315,17 @@ func TestDoctorWarnsAppsWhereNoCollectorIs(t *testing.T) {
 	if f.Status != flow.CheckWarn || !strings.Contains(f.Summary, "2 app pods") || strings.Contains(strings.Join(f.Evidence, " "), "gpu") {
 		t.Errorf("app-nodes after tolerating the GPU taint: %+v", f)
 	}
+}
+
+// warnings are the messages of the pods step's warnings, in order.
+func (e *events) warnings() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []string
+	for _, ev := range e.all {
+		if ev.Kind == flow.Warning && ev.Step == flow.IDPods {
+			out = append(out, ev.Message)
+		}
+	}
+	return out
 }
