@@ -60,11 +60,14 @@ func (d *dx) appNodes(ctx context.Context) flow.Finding {
 	if len(stranded) == 0 {
 		return ok(d.t(i18n.DxAppNodesOK, len(d.appPods)))
 	}
-	nodes, err := kc.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return d.cannotReadWith("nodes", "kubectl get nodes", d.env.KubeError("list", "nodes", err))
+	// The nodes say why they have no collector pod. Access scoped to the
+	// namespaces (an EKS access policy per namespace) cannot list them:
+	// the app pods are still named, without the why.
+	var nodes []corev1.Node
+	if list, err := kc.CoreV1().Nodes().List(ctx, metav1.ListOptions{}); err == nil {
+		nodes = list.Items
 	}
-	return d.strandedApps(ctx, ds, stranded, nodes.Items)
+	return d.strandedApps(ctx, ds, stranded, nodes)
 }
 
 // strandedApps is the warning about app pods on nodes with no collector

@@ -87,6 +87,10 @@ func watchFailedCreates(env *Env, poke func()) *failedCreates {
 	w.lister = kube.Lister[*corev1.Event](w.inf, corev1.Resource("events"), ns)
 	h := func(any) { poke() }
 	_, _ = w.inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: h, UpdateFunc: func(any, any) { poke() }})
+	// Events the wizard may not read (RBAC) only leave the wait without
+	// its explanation: said nowhere, never on the screen (client-go's own
+	// handler would log on stderr, under the TUI).
+	_ = w.inf.SetWatchErrorHandlerWithContext(func(context.Context, *cache.Reflector, error) {})
 	w.f.Start(w.stop)
 	return w
 }
