@@ -15,6 +15,9 @@ import (
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
+// nodesCommand shows the nodes' kinds.
+const nodesCommand = "kubectl get nodes -L kubernetes.io/os,kubernetes.io/arch,eks.amazonaws.com/compute-type"
+
 // collectorPods selects either collector's pods.
 var collectorPods = fmt.Sprintf("app in (%s,%s)", steps.CollectorOf(steps.CollectorDaemon).App, steps.CollectorOf(steps.CollectorOtel).App)
 
@@ -97,16 +100,24 @@ func (d *dx) strandedApps(ctx context.Context, ds *appsv1.DaemonSet, stranded []
 		}
 		seen[why.Why] = true
 		switch why.Why {
+		case 0:
+			if byName[p.Spec.NodeName] == nil { // the nodes could not be read
+				fixes = append(fixes, d.t(i18n.DxAppNodesUnknownFix, nodesCommand))
+			} else {
+				fixes = append(fixes, d.t(i18n.DxAppNodesMissingFix, d.ns))
+			}
 		case steps.NoDaemonFargate:
 			fixes = append(fixes, d.t(i18n.DxAppNodesFargateFix))
 		case steps.NoDaemonOS:
 			fixes = append(fixes, d.t(i18n.DxAppNodesWindowsFix))
-		case steps.NoDaemonTaint:
-		default:
+		case steps.NoDaemonSelector:
 			fixes = append(fixes, d.t(i18n.DxAppNodesMissingFix, d.ns))
 		}
 	}
 	command := fmt.Sprintf("kubectl get pods -n %s -o wide", d.appNS)
+	if len(nodes) == 0 {
+		command = nodesCommand
+	}
 	if len(taints) > 0 {
 		command = d.wizard(flow.IDDaemonSet+","+flow.IDPods, d.daemonForce(ctx)) + " --tolerate " + strings.Join(taints, " --tolerate ")
 		fixes = append([]string{d.t(i18n.DxAppNodesTaintFix, strings.Join(taints, ", "))}, fixes...)

@@ -25,6 +25,7 @@ const (
 	DxAppNodesWindowsFix  Key = "dx.app_nodes_windows_fix"
 	DxAppNodesTaintFix    Key = "dx.app_nodes_taint_fix"
 	DxAppNodesMissingFix  Key = "dx.app_nodes_missing_fix"
+	DxAppNodesUnknownFix  Key = "dx.app_nodes_unknown_fix"
 )
 
 func init() {
@@ -63,5 +64,7 @@ func init() {
 			"そのノードにはコレクター Pod があるはずですが、まだありません: kubectl get pods -n %s -o wide と pods-created のチェックを確認してください。"},
 		BreakPodSecurity: {"the daemon's namespace enforces Pod Security \"restricted\" and the daemon was redeployed with the lab's pod template: every pod refused",
 			"daemon の Namespace が Pod Security \"restricted\" を強制し、daemon がラボの Pod テンプレートで再デプロイされた: Pod はすべて拒否される"},
+		DxAppNodesUnknownFix: {"the nodes could not be read to say why (access scoped to namespaces cannot list them): see their kinds with %s; Fargate and Windows nodes get no collector pod, and a taint needs --tolerate.",
+			"理由を示すためのノードを読めませんでした (Namespace 単位のアクセスではノードを一覧できません): %s で種類を確認してください。Fargate と Windows のノードにはコレクター Pod が置かれず、taint には --tolerate が必要です。"},
 	})
 }
