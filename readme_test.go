@@ -1,11 +1,17 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/xray-wizard/xray-wizard/steps"
 )
 
 // The README's screens are golden views, as captured: a golden that
@@ -42,5 +48,44 @@ func TestReadmeScreensAreTheGoldens(t *testing.T) {
 	}
 	if shown < 3 {
 		t.Errorf("README's Screens shows %d pictures, want at least the confirmation, the pods and the final screen", shown)
+	}
+}
+
+// The README's Clusters section says what the manifests `xray-wizard
+// manifest` prints do: each collector's user, Linux nodes only, Fargate
+// left out by node affinity.
+func TestReadmeClustersIsTheManifests(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(b), "\n## Clusters")
+	section, _, _ := strings.Cut(after, "\n## ")
+	section = strings.Join(strings.Fields(section), " ")
+	for collector, who := range map[string]string{steps.CollectorDaemon: "the daemon", steps.CollectorOtel: "the Collector"} {
+		objs, err := steps.LoadManifest(collector, "default", "us-west-2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ds appsv1.DaemonSet
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(objs.DaemonSet.Map, &ds); err != nil {
+			t.Fatal(err)
+		}
+		spec := ds.Spec.Template.Spec
+		if spec.SecurityContext == nil || spec.SecurityContext.RunAsUser == nil {
+			t.Fatalf("%s: no user", collector)
+		}
+		if want := fmt.Sprintf("%s %d", who, *spec.SecurityContext.RunAsUser); !strings.Contains(section, want) {
+			t.Errorf("the Clusters section does not say %q", want)
+		}
+		aff := spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0]
+		for _, want := range []string{
+			fmt.Sprintf("nodeSelector kubernetes.io/os: %s", spec.NodeSelector["kubernetes.io/os"]),
+			fmt.Sprintf("%s %s %s", aff.Key, aff.Operator, strings.Join(aff.Values, ",")),
+		} {
+			if !strings.Contains(strings.ReplaceAll(section, "`", ""), want) {
+				t.Errorf("the Clusters section does not say %q", want)
+			}
+		}
 	}
 }

@@ -9,12 +9,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -68,16 +70,25 @@ func TestNewCmdRootFlags(t *testing.T) {
 			"--override-existing-serviceaccounts", "--pods-timeout", "1m", "--traces-timeout", "30s", "--since", "1h",
 			"--filter", `service("Frontend")`, "--cluster", "c1", "--region", "eu-west-1", "--profile", "p",
 			"--kubeconfig", "/k", "--context", "ctx", "--namespace", "ns", "--app-namespace", "app", "--output", "json",
-			"--lang", "ja", "--log-file", "/tmp/x.log", "--sampling-rule", "record-all", "--collector", "otel"}, nil, func(t *testing.T, o *WizardOptions) {
+			"--lang", "ja", "--log-file", "/tmp/x.log", "--sampling-rule", "record-all", "--collector", "otel",
+			"--tolerate", "nvidia.com/gpu=true:NoSchedule", "--tolerate", "dedicated:NoExecute"}, nil, func(t *testing.T, o *WizardOptions) {
 			want := steps.Options{Cluster: "c1", Region: "eu-west-1", Profile: "p", Kubeconfig: "/k", Context: "ctx",
 				Namespace: "ns", AppNamespace: "app", Identity: steps.IdentityPodIdentity, Requests: 7, Since: time.Hour,
 				Filter: `service("Frontend")`, OverrideExistingSA: true, Force: true, PodsTimeout: time.Minute,
-				TracesTimeout: 30 * time.Second, Lang: i18n.Ja, SamplingRule: steps.SamplingRecordAll, Collector: steps.CollectorOtel}
-			if got := o.stepOptions(); got != want {
+				TracesTimeout: 30 * time.Second, Lang: i18n.Ja, SamplingRule: steps.SamplingRecordAll, Collector: steps.CollectorOtel,
+				Tolerations: []corev1.Toleration{
+					{Key: "nvidia.com/gpu", Operator: corev1.TolerationOpEqual, Value: "true", Effect: corev1.TaintEffectNoSchedule},
+					{Key: "dedicated", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute}}}
+			if got := o.stepOptions(); !reflect.DeepEqual(got, want) {
 				t.Errorf("step options\n got %+v\nwant %+v", got, want)
 			}
 			if !o.Sandbox || !o.DryRun || !o.Shared.Yes || !o.Shared.json() || o.Shared.LogFile != "/tmp/x.log" || !o.IdentityGiven {
 				t.Errorf("options: %+v", o)
+			}
+		}},
+		{"--tolerate-all tolerates every taint", []string{"--tolerate-all"}, nil, func(t *testing.T, o *WizardOptions) {
+			if got := o.stepOptions().Tolerations; len(got) != 1 || got[0] != steps.TolerateAll || got[0].Key != "" || got[0].Operator != corev1.TolerationOpExists {
+				t.Errorf("tolerations = %+v", got)
 			}
 		}},
 		{"--accept-context", []string{"--accept-context"}, nil, func(t *testing.T, o *WizardOptions) {

@@ -202,6 +202,8 @@ doctor、cleanup、traces は AWS 上と同じようにふるまいます。rese
 var flagJa = map[string]string{
 	"--collector":                     "トレースを集めるもの: daemon (X-Ray daemon、ラボと同じ) か otel (OpenTelemetry Collector、同じ Service とポート)",
 	"manifest --collector":            "トレースを集めるもの: daemon (X-Ray daemon) か otel (OpenTelemetry Collector)",
+	"manifest --tolerate":             "この taint の toleration を加える。KEY[=VALUE]:EFFECT (繰り返し可)。ウィザードの --tolerate と同じ",
+	"manifest --tolerate-all":         "すべての taint の toleration を加える。ウィザードの --tolerate-all と同じ",
 	"--sampling-rule":                 "record-all: サンプルアプリのすべてのリクエストを記録するワークショップ用の X-Ray サンプリングルールを作る (-y でも)。leave: 提案しない (既定: 端末では提案し、それ以外ではルールを変えない)",
 	"sandbox break --list":            "故障モードを 1 行ずつ表示する",
 	"sandbox break --non-interactive": "スクリプト用に受け付ける。break は確認しない",
@@ -229,6 +231,8 @@ var flagJa = map[string]string{
 	"--dry-run":                           "計画のみ: 各ステップが何を変えるかと、置き換えるコマンド",
 	"--requests":                          "app ステップが送るリクエスト数",
 	"--identity":                          "daemon が IAM ロールを得る方法: irsa (ラボの IAM Roles for Service Accounts) または pod-identity (EKS Pod Identity)",
+	"--tolerate":                          "この taint のあるノードでもコレクターを動かす。kubectl taint と同じ書き方 KEY[=VALUE]:EFFECT (繰り返し可。例: nvidia.com/gpu=true:NoSchedule)",
+	"--tolerate-all":                      "どんな taint のあるノードでもコレクターを動かす (Fargate のノードは DaemonSet を実行しないので対象外のまま)",
 	"--force":                             "他のツールが管理する daemon のオブジェクトのフィールドを引き継ぐ (サーバーサイド apply の競合)",
 	"--accept-context":                    "サーバーがクラスターのエンドポイントでも、その認証局を信頼してもいない kube コンテキストを、別の経路 (トンネル、プロキシ) でクラスターに接続するものとして使う",
 	"--override-existing-serviceaccounts": "他の誰かが作った daemon のサービスアカウントにもアノテーションを付ける",

@@ -6,14 +6,19 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
 // ManifestOptions are the flags of xray-wizard manifest.
 type ManifestOptions struct {
-	Shared    *SharedOptions
-	Collector string
+	Shared      *SharedOptions
+	Collector   string
+	Tolerate    []string
+	TolerateAll bool
+	// Tolerations are Tolerate and TolerateAll read, set by validate.
+	Tolerations []corev1.Toleration
 	// Region is the region written into the config: --region, else
 	// AWS_REGION or AWS_DEFAULT_REGION, set by validate.
 	Region string
@@ -39,6 +44,8 @@ nothing: no AWS and no cluster.`,
 		RunE: runE(f, o, runF, runManifest),
 	}
 	cmd.Flags().StringVar(&o.Collector, "collector", steps.CollectorDaemon, "what collects the traces: daemon (the X-Ray daemon) or otel (the OpenTelemetry Collector)")
+	cmd.Flags().StringArrayVar(&o.Tolerate, "tolerate", nil, "add a toleration of this taint, KEY[=VALUE]:EFFECT (repeatable), as the wizard's --tolerate does")
+	cmd.Flags().BoolVar(&o.TolerateAll, "tolerate-all", false, "add a toleration of every taint, as the wizard's --tolerate-all does")
 	return cmd
 }
 
@@ -49,6 +56,11 @@ func (o *ManifestOptions) validate(f *Factory) error {
 	if err := checkCollector(o.Collector); err != nil {
 		return err
 	}
+	tol, err := checkTolerations(o.Shared.Lang, o.Tolerate, o.TolerateAll)
+	if err != nil {
+		return err
+	}
+	o.Tolerations = tol
 	o.Region = o.Shared.Region
 	for _, name := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
 		if o.Region == "" {
@@ -72,7 +84,7 @@ func checkCollector(c string) error {
 }
 
 func runManifest(_ context.Context, f *Factory, o *ManifestOptions) error {
-	objs, err := steps.LoadManifest(o.Collector, o.Shared.Namespace, o.Region)
+	objs, err := steps.LoadManifest(o.Collector, o.Shared.Namespace, o.Region, o.Tolerations...)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,5 +83,39 @@ func TestManifestPrintsWhatIsApplied(t *testing.T) {
 	var u *usageError
 	if err := checkCollector("xray"); !errors.As(err, &u) {
 		t.Errorf("checkCollector(xray) = %v, want a usage error", err)
+	}
+}
+
+// --tolerate and --tolerate-all print the tolerations the daemonset step
+// adds with the same flags.
+func TestManifestPrintsTolerations(t *testing.T) {
+	for _, args := range [][]string{{"--tolerate", "nvidia.com/gpu=true:NoSchedule"}, {"--tolerate-all"}} {
+		f, ios := testFactory(nil)
+		code := subcommand(t, f, func(sh *SharedOptions) *cobra.Command { return NewCmdManifest(f, sh, nil) },
+			append([]string{"manifest", "--region", "eu-central-1"}, args...)...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d", args, code)
+		}
+		var ds struct {
+			Spec struct {
+				Template struct {
+					Spec struct {
+						Tolerations []map[string]string
+					}
+				}
+			}
+		}
+		docs := strings.Split(ios.Out.(*bytes.Buffer).String(), "---\n")
+		if err := yaml.Unmarshal([]byte(docs[len(docs)-1]), &ds); err != nil {
+			t.Fatal(err)
+		}
+		tol := ds.Spec.Template.Spec.Tolerations
+		want := map[string]string{"key": "nvidia.com/gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"}
+		if args[0] == "--tolerate-all" {
+			want = map[string]string{"operator": "Exists"}
+		}
+		if len(tol) != 1 || fmt.Sprint(tol[0]) != fmt.Sprint(want) {
+			t.Errorf("%v: tolerations %v, want %v", args, tol, want)
+		}
 	}
 }

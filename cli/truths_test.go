@@ -46,13 +46,17 @@ func TestDoctorCommandCarriesTheRunsFlags(t *testing.T) {
 // Usage errors in a Japanese run are in Japanese.
 func TestUsageErrorsInJapaneseFromTheCatalog(t *testing.T) {
 	cases := map[string][]string{
-		`--steps: "nope" というステップはありません`:         {"--steps", "oidc,nope"},
-		"--steps: ステップが選ばれていません":                {"--steps", ","},
-		`--output "xml": text か json を指定してください`: {"--output", "xml"},
-		"--namespace を空にはできません":                 {"--namespace", " "},
-		"--requests 0: 1 から 100000 の間にしてください":   {"--requests", "0"},
-		"--since 0s: 0 より大きく":                   {"--since", "0s"},
-		`--identity "x": irsa か pod-identity`:   {"--identity", "x"},
+		`--steps: "nope" というステップはありません`:                {"--steps", "oidc,nope"},
+		"--steps: ステップが選ばれていません":                       {"--steps", ","},
+		`--output "xml": text か json を指定してください`:        {"--output", "xml"},
+		"--namespace を空にはできません":                        {"--namespace", " "},
+		"--requests 0: 1 から 100000 の間にしてください":          {"--requests", "0"},
+		"--since 0s: 0 より大きく":                          {"--since", "0s"},
+		`--identity "x": irsa か pod-identity`:          {"--identity", "x"},
+		`--tolerate "gpu": taint は kubectl taint と同じく`: {"--tolerate", "gpu"},
+		`effect "NoRun" は NoSchedule`:                  {"--tolerate", "gpu:NoRun"},
+		`"a b" は taint のキーになりません`:                      {"--tolerate", "a b=1:NoSchedule"},
+		`"x/y" は taint の値になりません`:                       {"--tolerate", "gpu=x/y:NoSchedule"},
 	}
 	for want, args := range cases {
 		f, ios := testFactory(map[string]string{"LANG": "ja_JP.UTF-8"})

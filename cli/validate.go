@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -120,4 +121,31 @@ func exists(p string) bool {
 func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
+}
+
+// checkTolerations reads --tolerate values (KEY[=VALUE]:EFFECT, as
+// kubectl taint writes a taint) and --tolerate-all into the tolerations
+// the collector's pods get.
+func checkTolerations(l i18n.Lang, values []string, all bool) ([]corev1.Toleration, error) {
+	if all {
+		return []corev1.Toleration{steps.TolerateAll}, nil
+	}
+	var out []corev1.Toleration
+	for _, v := range values {
+		t, err := steps.ParseToleration(v)
+		var te *steps.TolerationError
+		if errors.As(err, &te) {
+			k := [...]i18n.Key{steps.TolerationForm: i18n.UsageTolerateForm, steps.TolerationEffect: i18n.UsageTolerateEffect,
+				steps.TolerationKey: i18n.UsageTolerateKey, steps.TolerationValue: i18n.UsageTolerateValue}[te.Problem]
+			if te.Problem == steps.TolerationForm {
+				return nil, usageT(l, k, v)
+			}
+			return nil, usageT(l, k, v, te.Part)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -29,6 +30,8 @@ type WizardOptions struct {
 	// person at the terminal is asked.
 	IdentityGiven bool
 	Collector     string // daemon or otel: what the daemonset step deploys
+	Tolerate      []string
+	TolerateAll   bool
 	Force         bool
 	// AcceptContext: the kube context reaches the cluster another way.
 	AcceptContext bool
@@ -37,6 +40,8 @@ type WizardOptions struct {
 	Since         time.Duration
 	Filter        string
 
+	// Tolerations are Tolerate and TolerateAll read, set by validate.
+	Tolerations []corev1.Toleration
 	// Steps are the steps to run, set by validate from StepList, or by
 	// cleanup (which replaces the lab's steps with its own).
 	Steps []steps.Step
@@ -84,6 +89,8 @@ made (no terminal to ask at and no -y), 130 interrupted.`,
 	fl.StringVar(&o.SamplingRule, "sampling-rule", "", "record-all: create the workshop's X-Ray sampling rule that records every request of the sample app, also with -y; leave: never offer it (default: offer it on a terminal, leave the rules alone otherwise)")
 	fl.StringVar(&o.Identity, "identity", "irsa", "how the daemon gets its IAM role: irsa (the lab's IAM Roles for Service Accounts) or pod-identity (EKS Pod Identity)")
 	fl.StringVar(&o.Collector, "collector", steps.CollectorDaemon, "what collects the traces: daemon (the X-Ray daemon, as the lab) or otel (the OpenTelemetry Collector, same Service and ports)")
+	fl.StringArrayVar(&o.Tolerate, "tolerate", nil, "run the collector also on nodes with this taint, written as kubectl taint writes it: KEY[=VALUE]:EFFECT (repeatable; e.g. nvidia.com/gpu=true:NoSchedule)")
+	fl.BoolVar(&o.TolerateAll, "tolerate-all", false, "run the collector on nodes with any taint (Fargate nodes still get none: they run no DaemonSets)")
 	fl.BoolVar(&o.Force, "force", false, "take over fields of the daemon's objects that another tool manages (server-side apply conflicts)")
 	fl.BoolVar(&o.OverrideSA, "override-existing-serviceaccounts", false, "annotate the daemon's service account even if someone else made it")
 	fl.BoolVar(&o.AcceptContext, "accept-context", false, "use a kube context whose server is neither the cluster's endpoint nor trusts its certificate authority, as reaching the cluster another way (a tunnel, a proxy)")
@@ -115,6 +122,11 @@ func (o *WizardOptions) validate(f *Factory) error {
 			return err
 		}
 	}
+	tol, err := checkTolerations(o.Shared.Lang, o.Tolerate, o.TolerateAll)
+	if err != nil {
+		return err
+	}
+	o.Tolerations = tol
 	if o.Requests < 1 || o.Requests > 100000 {
 		return usageT(o.Shared.Lang, i18n.UsageRequests, o.Requests)
 	}
@@ -164,6 +176,7 @@ func (o *WizardOptions) stepOptions() steps.Options {
 		Identity:           o.Identity,
 		Collector:          o.Collector,
 		Force:              o.Force,
+		Tolerations:        o.Tolerations,
 		AcceptContext:      o.AcceptContext,
 		PodsTimeout:        o.PodsTimeout,
 		TracesTimeout:      o.TracesTimeout,

@@ -50,6 +50,7 @@ var checks = []check{
 	{"cluster", i18n.DxTitleCluster, (*dx).cluster},
 	{"rbac", i18n.DxTitleRBAC, (*dx).rbac},
 	{"daemonset", i18n.DxTitleDaemonSet, (*dx).daemonSet},
+	{"pods-created", i18n.DxTitlePodsCreated, (*dx).podsCreated},
 	{"collector", i18n.DxTitleCollector, (*dx).collector},
 	{"region", i18n.DxTitleRegion, (*dx).region},
 	{"oidc", i18n.DxTitleOIDC, (*dx).oidc},
@@ -59,6 +60,7 @@ var checks = []check{
 	{"service", i18n.DxTitleService, (*dx).service},
 	{"app-address", i18n.DxTitleAppAddress, (*dx).appAddress},
 	{"app-restart", i18n.DxTitleAppRestart, (*dx).appRestart},
+	{"app-nodes", i18n.DxTitleAppNodes, (*dx).appNodes},
 	{"traces", i18n.DxTitleTraces, (*dx).traces},
 }
 

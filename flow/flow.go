@@ -270,7 +270,8 @@ func (NoOne) Confirm(context.Context, StepInfo, Plan) (Consent, error) { return 
 type PodRow struct {
 	Name     string    `json:"name"`
 	Node     string    `json:"node"`
-	Phase    string    `json:"phase"` // Pending, Running, CrashLoopBackOff, ...
+	Arch     string    `json:"arch,omitempty"` // the node's kubernetes.io/arch: amd64, arm64
+	Phase    string    `json:"phase"`          // Pending, Running, CrashLoopBackOff, ...
 	Ready    bool      `json:"ready"`
 	Restarts int32     `json:"restarts"`
 	Created  time.Time `json:"created"`

@@ -22,6 +22,7 @@ const (
 	UIColReady        Key = "ui.col_ready"
 	UIColRestarts     Key = "ui.col_restarts"
 	UIColAge          Key = "ui.col_age"
+	UIColArch         Key = "ui.col_arch"
 	UIWaitingPods     Key = "ui.waiting_pods"
 	UIMorePods        Key = "ui.more_pods"
 	UIAppURL          Key = "ui.app_url"
@@ -101,6 +102,7 @@ func init() {
 		UIColReady:        {"READY", "READY"},
 		UIColRestarts:     {"RESTARTS", "RESTARTS"},
 		UIColAge:          {"AGE", "AGE"},
+		UIColArch:         {"ARCH", "ARCH"},
 		UIWaitingPods:     {"Waiting for the DaemonSet's pods…", "DaemonSet の Pod を待っています…"},
 		UIMorePods:        {"… more pods not shown: %d (Ready: %d)", "… ほか %d 個の Pod (うち Ready %d 個)"},
 		UIAppURL:          {"App URL", "アプリの URL"},

@@ -11,6 +11,10 @@ const (
 	UsageSteps          Key = "usage.steps"
 	UsageRequests       Key = "usage.requests"
 	UsageNoSteps        Key = "usage.no_steps"
+	UsageTolerateForm   Key = "usage.tolerate_form"
+	UsageTolerateEffect Key = "usage.tolerate_effect"
+	UsageTolerateKey    Key = "usage.tolerate_key"
+	UsageTolerateValue  Key = "usage.tolerate_value"
 	UsageAcceptSandbox  Key = "usage.accept_sandbox"
 )
 
@@ -31,6 +35,14 @@ func init() {
 		UsageSteps:    {"--steps: unknown step %q (steps: %s)", "--steps: %q というステップはありません (ステップ: %s)"},
 		UsageNoSteps:  {"--steps: no steps selected (steps: %s)", "--steps: ステップが選ばれていません (ステップ: %s)"},
 		UsageRequests: {"--requests %d: must be between 1 and 100000", "--requests %d: 1 から 100000 の間にしてください"},
+		UsageTolerateForm: {"--tolerate %q: write the taint as kubectl taint does, KEY[=VALUE]:EFFECT (e.g. nvidia.com/gpu=true:NoSchedule)",
+			"--tolerate %q: taint は kubectl taint と同じく KEY[=VALUE]:EFFECT の形で書いてください (例: nvidia.com/gpu=true:NoSchedule)"},
+		UsageTolerateEffect: {"--tolerate %q: the effect %q must be NoSchedule, PreferNoSchedule or NoExecute",
+			"--tolerate %q: effect %q は NoSchedule、PreferNoSchedule、NoExecute のいずれかにしてください"},
+		UsageTolerateKey: {"--tolerate %q: %q is not a taint key (an optional DNS prefix and /, then up to 63 letters, digits, '-', '_' or '.')",
+			"--tolerate %q: %q は taint のキーになりません (任意の DNS プレフィックスと / のあとに、英数字・'-'・'_'・'.' を 63 文字まで)"},
+		UsageTolerateValue: {"--tolerate %q: %q is not a taint value (up to 63 letters, digits, '-', '_' or '.')",
+			"--tolerate %q: %q は taint の値になりません (英数字・'-'・'_'・'.' を 63 文字まで)"},
 		UsageAcceptSandbox: {
 			"--accept-context: the practice sandbox has no kube context to accept (leave it out, or leave out --sandbox)",
 			"--accept-context: 練習用サンドボックスには受け入れる kube コンテキストがありません (--accept-context か --sandbox を外してください)"},

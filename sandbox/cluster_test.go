@@ -248,13 +248,17 @@ func TestClusterSeedsTheWorkshopCluster(t *testing.T) {
 		t.Fatalf("nodes: %d %v", len(nodes.Items), err)
 	}
 	nodeName := regexp.MustCompile(`^ip-192-168-\d{1,3}-\d{1,3}\.us-west-2\.compute\.internal$`)
-	zones := map[string]bool{}
+	zones, archs := map[string]bool{}, map[string]int{}
 	for _, n := range nodes.Items {
 		if !nodeName.MatchString(n.Name) {
 			t.Errorf("node name %q", n.Name)
 		}
-		if n.Labels["kubernetes.io/hostname"] != n.Name || n.Labels["node.kubernetes.io/instance-type"] != "m5.large" ||
-			!strings.HasPrefix(n.Labels["topology.kubernetes.io/zone"], "us-west-2") {
+		// One Graviton node among the managed node group's.
+		arch := n.Labels["kubernetes.io/arch"]
+		archs[arch]++
+		instance := map[string]string{"amd64": "m5.large", "arm64": "m6g.large"}[arch]
+		if n.Labels["kubernetes.io/hostname"] != n.Name || n.Labels["node.kubernetes.io/instance-type"] != instance || n.Labels["kubernetes.io/os"] != "linux" ||
+			n.Status.NodeInfo.Architecture != arch || !strings.HasPrefix(n.Labels["topology.kubernetes.io/zone"], "us-west-2") {
 			t.Errorf("node %s labels %v", n.Name, n.Labels)
 		}
 		zones[n.Labels["topology.kubernetes.io/zone"]] = true
@@ -266,8 +270,8 @@ func TestClusterSeedsTheWorkshopCluster(t *testing.T) {
 			t.Errorf("node %s is not Ready", n.Name)
 		}
 	}
-	if len(zones) != 3 {
-		t.Errorf("nodes spread over %d zones, want 3", len(zones))
+	if len(zones) != 3 || archs["amd64"] != 2 || archs["arm64"] != 1 {
+		t.Errorf("nodes spread over %d zones (want 3), architectures %v (want 2 amd64, 1 arm64)", len(zones), archs)
 	}
 	if got := c.Nodes(); len(got) != 3 {
 		t.Errorf("Nodes() = %v", got)

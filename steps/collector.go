@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -67,26 +68,26 @@ func (c CollectorNames) Other() CollectorNames {
 func (e *Env) Collector() CollectorNames { return CollectorOf(e.Opts.Collector) }
 
 // LoadManifest reads a collector's shipped manifest and puts it in
-// namespace ns, with the region written into its config.
-func LoadManifest(collector, ns, region string) (*DaemonObjects, error) {
+// namespace ns, with the region written into its config and the
+// tolerations (--tolerate) added to its pods.
+func LoadManifest(collector, ns, region string, tolerations ...corev1.Toleration) (*DaemonObjects, error) {
 	c := CollectorOf(collector)
 	out, err := loadManifest(c.manifest, ns)
 	if err != nil {
 		return nil, err
 	}
-	if c.Kind == CollectorDaemon {
-		cfg, err := withRegion(out.ConfigMap.String("data", "config.yaml"), region)
-		if err != nil {
-			return nil, err
-		}
-		out.ConfigMap.SetString(cfg, "data", "config.yaml")
-		return out, nil
+	if err := out.withTolerations(tolerations); err != nil {
+		return nil, err
 	}
-	cfg, err := otelWithRegion(out.ConfigMap.String("data", "collector.yaml"), region)
+	key, write := "config.yaml", withRegion
+	if c.Kind == CollectorOtel {
+		key, write = "collector.yaml", otelWithRegion
+	}
+	cfg, err := write(out.ConfigMap.String("data", key), region)
 	if err != nil {
 		return nil, err
 	}
-	out.ConfigMap.SetString(cfg, "data", "collector.yaml")
+	out.ConfigMap.SetString(cfg, "data", key)
 	return out, nil
 }
 

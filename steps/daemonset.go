@@ -43,7 +43,7 @@ func (DaemonSet) Info(env *Env) flow.StepInfo {
 // daemonManifest is the manifest the step applies, as YAML, for a person
 // to read; "" if it cannot be rendered (the step itself then says why).
 func daemonManifest(env *Env) string {
-	objs, err := LoadManifest(env.Opts.Collector, env.Opts.Namespace, env.Region())
+	objs, err := LoadManifest(env.Opts.Collector, env.Opts.Namespace, env.Region(), env.Opts.Tolerations...)
 	if err != nil {
 		return ""
 	}
@@ -86,7 +86,7 @@ func readDaemon(ctx context.Context, env *Env) (*DaemonObjects, []objectDrift, e
 	}
 	ns := env.Opts.Namespace
 	c := env.Collector()
-	want, err := LoadManifest(c.Kind, ns, env.Region())
+	want, err := LoadManifest(c.Kind, ns, env.Region(), env.Opts.Tolerations...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/xray-wizard/xray-wizard/flow"
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -67,6 +68,9 @@ type Options struct {
 	OverrideExistingSA bool
 	// Force takes ownership of fields another field manager set.
 	Force bool
+	// Tolerations are added to the collector's pods (--tolerate,
+	// --tolerate-all), for nodes with taints.
+	Tolerations []corev1.Toleration
 	// AcceptContext uses a kube context whose server is not the cluster's
 	// endpoint and which does not trust its certificate authority, as
 	// reaching it another way (a tunnel, a proxy).

@@ -179,6 +179,13 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 	tk := time.NewTicker(tick)
 	defer tk.Stop()
 	begun := time.Now()
+	// The pods' count, and when it last changed: pods missing with none
+	// made for failedCreateSettle is when the DaemonSet controller is
+	// asked why (its FailedCreate events), and not before.
+	count, countAt := -1, begun
+	var failed *failedCreates
+	defer func() { failed.close() }()
+	var nodes *Nodes
 	for {
 		// On a big cluster the pods change hundreds of times a second:
 		// build and send the table at most every reportEvery.
@@ -191,9 +198,37 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 		shown = time.Now()
 		pods, _ := podLister.List(sel)
 		ds, _ := dsLister.Get(env.Collector().DaemonSet)
+		if ds != nil && nodes == nil {
+			// Once: the nodes' architectures, and the nodes that get no
+			// pod, so the count waited for is not a surprise.
+			n := ReadNodes(ctx, env, ds)
+			nodes = &n
+			for _, line := range n.Lines {
+				warn(env, r, flow.IDPods, line)
+			}
+		}
 		last = PodTableOf(pods, ds)
+		if nodes != nil {
+			for i := range last.Rows {
+				last.Rows[i].Arch = nodes.Arch[last.Rows[i].Node]
+			}
+		}
 		explainStuck(ctx, env, r, last, &told)
 		r.Report(flow.Event{Step: flow.IDPods, Kind: flow.Pods, Time: env.Now(), Pods: &last})
+		if len(pods) != count {
+			count, countAt = len(pods), time.Now()
+		}
+		if ds != nil && len(last.Rows) < last.Desired && time.Since(countAt) >= failedCreateSettle {
+			// Pods missing and none made for a while: if the controller
+			// says it cannot create them, say why now, not at the end of
+			// the wait.
+			if failed == nil {
+				failed = watchFailedCreates(env, poke)
+			}
+			if msg := failed.newest(NotCreatedSince(ds, pods)); msg != "" {
+				return Outcome{}, FailedCreateError(env, msg)
+			}
+		}
 		if ds == nil {
 			// Keep waiting a little, the DaemonSet may be on its way; not
 			// the whole wait for something no one is making.

@@ -126,12 +126,22 @@ func TestAllStepsOnSandboxThenIdempotent(t *testing.T) {
 	if last.Ready != 3 || last.Desired != 3 || len(last.Rows) != 3 {
 		t.Errorf("last pod table = %+v", last)
 	}
-	nodes := map[string]bool{}
+	nodes, archs := map[string]bool{}, map[string]int{}
 	for _, r := range last.Rows {
 		nodes[r.Node] = true
+		archs[r.Arch]++
 	}
 	if len(nodes) != 3 {
 		t.Errorf("pods not one per node: %+v", last.Rows)
+	}
+	// The sandbox's node group has a Graviton node: the table says so.
+	if archs["amd64"] != 2 || archs["arm64"] != 1 {
+		t.Errorf("architectures in the table: %v", archs)
+	}
+	for _, w := range ev.of(flow.Warning) {
+		if w.Step == flow.IDPods && strings.Contains(w.Message, "get no daemon") {
+			t.Errorf("every node of the sandbox gets a daemon, but: %s", w.Message)
+		}
 	}
 	// What the AWS account has now, read back independently.
 	calls := sb.AWS.Calls()

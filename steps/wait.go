@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/xray-wizard/xray-wizard/flow"
@@ -29,4 +30,20 @@ func (env *Env) doctorCommand() string {
 		return env.DoctorCommand
 	}
 	return "xray-wizard doctor"
+}
+
+// wizardCommand is the wizard's command line that runs the steps ids on
+// this run's world: the flags that reach it are the doctor's (one rule for
+// them, DoctorCommand), and the collector is this run's.
+func (env *Env) wizardCommand(ids string) string {
+	cmd := "xray-wizard --steps " + ids
+	if rest, ok := strings.CutPrefix(env.DoctorCommand, "xray-wizard doctor"); ok {
+		cmd += rest
+	} else if ns := env.Opts.Namespace; ns != "default" {
+		cmd += " --namespace " + ns
+	}
+	if env.Collector().Kind == CollectorOtel && !strings.Contains(cmd, "--collector") {
+		cmd += " --collector " + CollectorOtel
+	}
+	return cmd
 }

@@ -306,7 +306,9 @@ var nodes = []string{
 func pods(ready int) *flow.PodTable {
 	t := &flow.PodTable{Desired: 3}
 	for i, n := range nodes {
-		r := flow.PodRow{Name: fmt.Sprintf("xray-daemon-%c2qxw", 'a'+i), Node: n, Phase: "ContainerCreating", Created: clock.Add(-time.Duration(5+i) * time.Second)}
+		// The practice world's third node is a Graviton (arm64) one.
+		arch := map[bool]string{false: "amd64", true: "arm64"}[i == 2]
+		r := flow.PodRow{Name: fmt.Sprintf("xray-daemon-%c2qxw", 'a'+i), Node: n, Arch: arch, Phase: "ContainerCreating", Created: clock.Add(-time.Duration(5+i) * time.Second)}
 		if i < ready {
 			r.Phase, r.Ready = "Running", true
 			t.Ready++

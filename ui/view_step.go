@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -414,6 +415,12 @@ func (m *Model) podLines(s *stepState, w, n int) []string {
 		rows = append([]flow.PodRow(nil), rows...)
 	}
 	cols := []string{t(i18n.UIColPod), t(i18n.UIColNode), t(i18n.UIColStatus), t(i18n.UIColReady), t(i18n.UIColRestarts), t(i18n.UIColAge)}
+	// The nodes' architectures, last, as kubectl's -L columns are; only
+	// when the step knows them.
+	arch := slices.ContainsFunc(rows, func(r flow.PodRow) bool { return r.Arch != "" })
+	if arch {
+		cols = append(cols, t(i18n.UIColArch))
+	}
 	cells := make([][]string, len(rows))
 	for i, r := range rows {
 		ready := "0/1"
@@ -421,6 +428,9 @@ func (m *Model) podLines(s *stepState, w, n int) []string {
 			ready = "1/1"
 		}
 		cells[i] = []string{r.Name, r.Node, r.Phase, ready, fmt.Sprint(r.Restarts), age(m.now.Sub(r.Created), r.Created.IsZero())}
+		if arch {
+			cells[i] = append(cells[i], r.Arch)
+		}
 	}
 	widths := func() []int {
 		ws := make([]int, len(cols))
@@ -434,7 +444,10 @@ func (m *Model) podLines(s *stepState, w, n int) []string {
 	}
 	ws := widths()
 	gap := 2
-	show := []bool{true, true, true, true, true, true}
+	show := make([]bool, len(cols))
+	for c := range show {
+		show[c] = true
+	}
 	total := func() int {
 		sum, k := 0, 0
 		for c, on := range show {
@@ -456,6 +469,9 @@ func (m *Model) podLines(s *stepState, w, n int) []string {
 		}
 		ws = widths()
 	}
+	if total() > w && arch { // the architecture before the node
+		show[len(show)-1] = false
+	}
 	if total() > w {
 		show[1] = false
 	}
@@ -464,6 +480,12 @@ func (m *Model) podLines(s *stepState, w, n int) []string {
 	}
 	for total() > w && ws[0] > 12 {
 		ws[0]--
+	}
+	lastShown := 0
+	for c, on := range show {
+		if on {
+			lastShown = c
+		}
 	}
 	line := func(c []string, style func(col int) lipgloss.Style) string {
 		var b strings.Builder
@@ -477,7 +499,7 @@ func (m *Model) podLines(s *stepState, w, n int) []string {
 			}
 			first = false
 			cell := pad(c[col], ws[col])
-			if col == len(show)-1 {
+			if col == lastShown {
 				cell = fit(c[col], ws[col])
 			}
 			b.WriteString(style(col).Render(cell))

@@ -161,6 +161,14 @@ func TestPodsView(t *testing.T) {
 		e.Message = "2 daemon pods started before the IAM role annotation and run without it"
 	}))
 	contains(t, "pods warning", screen(w), "! Note: 2 daemon pods started before the IAM role")
+	// The nodes that get no daemon, and the flag for the tainted one: the
+	// flag stays in view at 80×24, however long the first line.
+	nodes := feed(phases(i18n.En, 80, 24)["pods"], ev(flow.IDPods, flow.Warning, func(e *flow.Event) {
+		e.Message = "3 of 6 nodes get no daemon: fargate-ip-10-0-1-2 (Fargate runs no DaemonSets: give its pods a sidecar daemon or the Collector), gpu-node (taint nvidia.com/gpu=true:NoSchedule), windows-node (windows: the daemon's image is Linux-only)"
+	}), ev(flow.IDPods, flow.Warning, func(e *flow.Event) {
+		e.Message = "to run it on the tainted nodes too, run again with --tolerate nvidia.com/gpu=true:NoSchedule"
+	}))
+	contains(t, "nodes without a daemon", screen(nodes), "3 of 6 nodes get no daemon", "run again with --tolerate", "nvidia.com/gpu=true:NoSchedule", "ARCH", "arm64")
 	// A wide terminal has room for the nodes' whole names.
 	wide := feed(phases(i18n.En, 80, 24)["pods"], tea.WindowSizeMsg{Width: 200, Height: 40})
 	contains(t, "wide pods", screen(wide), "ip-192-168-10-20.us-west-2.compute.internal")

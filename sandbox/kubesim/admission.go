@@ -44,9 +44,10 @@ func (s *APIServer) admitPod(p *corev1.Pod) error {
 	obj, err := s.cs.Tracker().Get(corev1.SchemeGroupVersion.WithResource("serviceaccounts"), p.Namespace, sa)
 	if err != nil {
 		// As the ServiceAccount admission plugin: no pod without its account.
-		name := p.GenerateName
+		// The API server names the pod (generateName) before admission.
+		name := p.Name
 		if name == "" {
-			name = p.Name
+			name = p.GenerateName
 		}
 		return apierrors.NewForbidden(corev1.Resource("pods"), name,
 			fmt.Errorf("error looking up service account %s/%s: serviceaccount %q not found", p.Namespace, sa, sa))

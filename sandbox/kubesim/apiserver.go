@@ -220,7 +220,11 @@ func (s *APIServer) create(a k8stesting.CreateActionImpl) (bool, runtime.Object,
 		m.SetGeneration(1)
 	}
 	if p, ok := obj.(*corev1.Pod); ok {
+		// The mutating webhook first, then the validating admission.
 		if err := s.admitPod(p); err != nil {
+			return true, nil, err
+		}
+		if err := s.admitPodSecurity(p); err != nil {
 			return true, nil, err
 		}
 	}

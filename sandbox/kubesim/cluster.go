@@ -48,10 +48,15 @@ type Options struct {
 	// Logs is a pod's log, for `kubectl logs`; nil: empty logs.
 	Logs func(namespace, pod string) []string
 	Log  *slog.Logger
+	// ExtraNodes are nodes of other kinds, made after the managed node
+	// group's: labelled and tainted as EKS makes a Fargate, Windows or
+	// dedicated node (see FargateNode, WindowsNode).
+	ExtraNodes []corev1.Node
 	// Restore, when not nil, are the objects of a cluster saved before
 	// (see Objects): they stand in place of the namespaces and their
 	// default ServiceAccounts, which the saved cluster has or deleted.
-	// The nodes are made as always; a saved node or event is ignored.
+	// The nodes are made as always; a saved node is ignored, and an event
+	// past the API server's event TTL.
 	Restore []runtime.Object
 }
 
@@ -103,19 +108,42 @@ func New(o Options) *Cluster {
 		ip := fmt.Sprintf("192.168.%d.%d", 10+(i*37)%240, 20+(i*53)%230)
 		n := Node{Name: fmt.Sprintf("ip-%s.%s.compute.internal", strings.ReplaceAll(ip, ".", "-"), o.Region), IP: ip, Zone: o.Region + zones[i%3]}
 		c.nodes = append(c.nodes, n)
+		// The third node is a Graviton one, as mixed node groups have:
+		// the collectors' images are multi-arch.
+		arch, instance := "amd64", "m5.large"
+		if i == 2 {
+			arch, instance = "arm64", "m6g.large"
+		}
 		objs = append(objs, &corev1.Node{
 			ObjectMeta: metav1.ObjectMeta{Name: n.Name, UID: uuid.NewUUID(), CreationTimestamp: created, Labels: map[string]string{
-				"kubernetes.io/hostname": n.Name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+				"kubernetes.io/hostname": n.Name, "kubernetes.io/os": "linux", "kubernetes.io/arch": arch,
 				"topology.kubernetes.io/region": o.Region, "topology.kubernetes.io/zone": n.Zone,
-				"node.kubernetes.io/instance-type": "m5.large", "eks.amazonaws.com/nodegroup": "nodegroup",
+				"node.kubernetes.io/instance-type": instance, "eks.amazonaws.com/nodegroup": "nodegroup",
+				"eks.amazonaws.com/capacityType": "ON_DEMAND",
 			}},
 			Spec: corev1.NodeSpec{ProviderID: fmt.Sprintf("aws:///%s/i-0%016x", n.Zone, 0xa11ce+i)},
 			Status: corev1.NodeStatus{
 				Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue, Reason: "KubeletReady", Message: "kubelet is posting ready status"}},
 				Addresses:  []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: ip}, {Type: corev1.NodeHostName, Address: n.Name}},
-				NodeInfo:   corev1.NodeSystemInfo{KubeletVersion: "v1.34.4-eks-1234567", OSImage: "Amazon Linux 2023", ContainerRuntimeVersion: "containerd://1.7.27"},
+				NodeInfo: corev1.NodeSystemInfo{KubeletVersion: "v1.34.4-eks-1234567", OSImage: "Amazon Linux 2023", ContainerRuntimeVersion: "containerd://1.7.27",
+					OperatingSystem: "linux", Architecture: arch},
 			},
 		})
+	}
+	for i := range o.ExtraNodes {
+		n := o.ExtraNodes[i].DeepCopy()
+		n.UID, n.CreationTimestamp = uuid.NewUUID(), created
+		if n.Spec.ProviderID == "" { // after the node group's
+			n.Spec.ProviderID = fmt.Sprintf("aws:///%sa/i-0%016x", o.Region, 0xe0000+i)
+		}
+		if len(n.Status.Addresses) == 0 { // a subnet of its own
+			ip := fmt.Sprintf("192.168.%d.10", 250-i)
+			n.Status.Addresses = []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: ip}, {Type: corev1.NodeHostName, Address: n.Name}}
+		}
+		if len(n.Status.Conditions) == 0 {
+			n.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue, Reason: "KubeletReady"}}
+		}
+		objs = append(objs, n)
 	}
 	c.api = NewAPIServer(Admission{Region: o.Region, PodIdentityRole: o.PodIdentityRole}, objs...)
 	cs := c.api.Clientset()

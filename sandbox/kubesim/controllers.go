@@ -201,10 +201,12 @@ func (c *Controllers) syncWorkload(ctx context.Context, kind, ns, name string) e
 		var ds *appsv1.DaemonSet
 		if ds, err = c.inf.DaemonSets(ns).Get(name); err == nil {
 			w = workload{kind: kind, ns: ns, name: name, uid: ds.UID, generation: ds.Generation, template: ds.Spec.Template}
-			for _, n := range c.inf.Nodes() {
-				if labels.SelectorFromSet(ds.Spec.Template.Spec.NodeSelector).Matches(labels.Set(n.Labels)) {
-					w.nodes = append(w.nodes, n.Name)
-				}
+			// The nodes its pods may run on, with the tolerations the
+			// controller gives them.
+			spec := ds.Spec.Template.Spec.DeepCopy()
+			withDaemonTolerations(spec)
+			for _, n := range fitting(spec, c.inf.Nodes()) {
+				w.nodes = append(w.nodes, n.Name)
 			}
 		}
 	case "Deployment":
@@ -346,7 +348,7 @@ func (c *Controllers) syncDeploymentPods(ctx context.Context, w workload, live [
 		for _, p := range live {
 			load[p.Spec.NodeName]++
 		}
-		nodes := c.inf.Nodes()
+		nodes := fitting(&w.template.Spec, c.inf.Nodes())
 		if len(nodes) == 0 {
 			return fmt.Errorf("no nodes for %s", owner)
 		}
@@ -392,6 +394,9 @@ func (c *Controllers) createPod(ctx context.Context, w workload, node string) er
 	}
 	spec := t.Spec
 	spec.NodeName = node
+	if w.kind == "DaemonSet" {
+		withDaemonTolerations(&spec)
+	}
 	if spec.TerminationGracePeriodSeconds == nil {
 		spec.TerminationGracePeriodSeconds = ptr(int64(30))
 	}
@@ -411,13 +416,13 @@ func (c *Controllers) createPod(ctx context.Context, w workload, node string) er
 	}
 	created, err := c.cs.CoreV1().Pods(w.ns).Create(ctx, pod, metav1.CreateOptions{})
 	if err != nil {
-		c.events.record(w.kind, w.ns, w.name, corev1.EventTypeWarning, "FailedCreate", fmt.Sprintf("Error creating: %v", err))
+		c.events.record(w.kind, w.ns, w.name, w.uid, corev1.EventTypeWarning, "FailedCreate", fmt.Sprintf("Error creating: %v", err))
 		return err
 	}
 	c.mu.Lock()
 	c.expected[created.Name] = expectation{owner: w.kind + "/" + w.ns + "/" + w.name, hash: w.hash, node: node, at: time.Now()}
 	c.mu.Unlock()
-	c.events.record(w.kind, w.ns, w.name, corev1.EventTypeNormal, "SuccessfulCreate", "Created pod: "+created.Name)
+	c.events.record(w.kind, w.ns, w.name, w.uid, corev1.EventTypeNormal, "SuccessfulCreate", "Created pod: "+created.Name)
 	return nil
 }
 

@@ -233,7 +233,7 @@ func (k *Kubelet) syncPod(ctx context.Context, ns, name string) error {
 			continue
 		}
 		if _, err := k.inf.ConfigMaps(ns).Get(v.ConfigMap.Name); err != nil {
-			k.events.record("Pod", ns, name, corev1.EventTypeWarning, "FailedMount",
+			k.events.record("Pod", ns, name, p.UID, corev1.EventTypeWarning, "FailedMount",
 				fmt.Sprintf("MountVolume.SetUp failed for volume %q : configmap %q not found", v.Name, v.ConfigMap.Name))
 			return later(2 * k.o.PodStartDelay)
 		}
@@ -305,7 +305,7 @@ func (k *Kubelet) schedule(p *corev1.Pod) error {
 	for _, q := range pods {
 		load[q.Spec.NodeName]++
 	}
-	nodes := k.inf.Nodes()
+	nodes := fitting(&p.Spec, k.inf.Nodes())
 	if len(nodes) == 0 {
 		return fmt.Errorf("no node for pod %s/%s", p.Namespace, p.Name)
 	}

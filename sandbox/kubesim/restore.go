@@ -3,6 +3,7 @@ package kubesim
 import (
 	"slices"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -15,10 +16,16 @@ import (
 // Saving a cluster is an etcd backup: every object the API server holds,
 // as it holds it — managedFields included, so server-side apply knows
 // after a restore who owns which field. The nodes are the machine's (made
-// again by New) and events are a log, not state; neither is saved.
+// again by New), so they are not saved. Events are, as etcd holds them,
+// until the API server's event TTL (an hour) is past: a DaemonSet whose
+// pods were refused still says why after a restart.
 
 // unsaved are the kinds a saved cluster leaves out.
-var unsaved = map[string]bool{"Node": true, "Event": true}
+var unsaved = map[string]bool{"Node": true}
+
+// eventTTL is how long the API server keeps an event (kube-apiserver's
+// --event-ttl default).
+const eventTTL = time.Hour
 
 // Objects are the cluster's objects for Options.Restore, each with its
 // apiVersion and kind set, sorted by kind, namespace and name.
@@ -97,10 +104,26 @@ func restorable(objs []runtime.Object) []runtime.Object {
 			}
 		}
 		key := kind + "/" + m.GetNamespace() + "/" + m.GetName()
+		if e, ok := obj.(*corev1.Event); ok && expired(e) {
+			continue
+		}
 		if !unsaved[kind] && !seen[key] {
 			seen[key] = true
 			out = append(out, obj)
 		}
 	}
 	return out
+}
+
+// expired: an event last seen longer than the event TTL ago, which the API
+// server has deleted.
+func expired(e *corev1.Event) bool {
+	last := e.LastTimestamp.Time
+	if e.Series != nil && e.Series.LastObservedTime.After(last) {
+		last = e.Series.LastObservedTime.Time
+	}
+	if last.IsZero() {
+		last = e.CreationTimestamp.Time
+	}
+	return time.Since(last) > eventTTL
 }

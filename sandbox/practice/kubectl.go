@@ -236,7 +236,11 @@ func settled(ctx context.Context, kc kube.Interface, ns string) (bool, error) {
 		return false, err
 	}
 	for _, ds := range dss.Items {
-		if !workloadUp(pods.Items, "controller-revision-hash", int(ds.Status.DesiredNumberScheduled), &ds.Spec.Template) {
+		if ds.Status.ObservedGeneration < ds.Generation {
+			return false, nil // its controller has not seen this spec yet
+		}
+		if !workloadUp(pods.Items, "controller-revision-hash", int(ds.Status.DesiredNumberScheduled), &ds.Spec.Template) &&
+			!refused(ctx, kc, &ds, pods.Items) {
 			return false, nil
 		}
 	}

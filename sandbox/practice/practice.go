@@ -53,6 +53,7 @@ func Modes() []Mode {
 		{"app-pinned-ip", 8, "app-address", i18n.BreakAppPinnedIP, (*breaker).appPinnedIP},
 		{"daemon-other-region", 9, "region", i18n.BreakDaemonOtherRegion, (*breaker).daemonOtherRegion},
 		{"cloud9-credentials", 10, "credentials", i18n.BreakCloud9Credentials, (*breaker).cloud9Credentials},
+		{"pod-security", 0, "pods-created", i18n.BreakPodSecurity, (*breaker).podSecurity},
 	}
 }
 
@@ -101,6 +102,9 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 		return err
 	}
 	if err := b.healRBAC(ctx); err != nil {
+		return err
+	}
+	if err := b.labelNamespace(ctx, ""); err != nil { // pod-security's
 		return err
 	}
 	if err := b.toPodIdentity(ctx); err != nil {
