@@ -72,7 +72,7 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 			Fix:   env.T(i18n.FixKubeOtherCluster, fmt.Sprintf("aws eks update-kubeconfig --name %s --region %s", c.Name, env.Region())),
 		}
 	}
-	v, err := env.Kube.Discovery().ServerVersion()
+	v, err := env.Kube.Discovery().ServerVersion(ctx)
 	if err != nil {
 		return Outcome{}, env.KubeError("get", "/version", err)
 	}
