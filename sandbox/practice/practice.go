@@ -34,10 +34,7 @@ func Modes() []Mode {
 	return []Mode{
 		{"lab-manifest", 1, "service", i18n.BreakLabManifest, (*breaker).labManifest},
 		{"ecr-command", 2, "daemonset", i18n.BreakECRCommand, (*breaker).ecrCommand},
-		// no-region (a config without Region, pods without AWS_REGION) is
-		// not offered yet: the run of its printed fix can wait for its pods
-		// for ever in the sandbox (a kubesim restart race, to be found);
-		// (*breaker).noRegion keeps how it breaks the world.
+		{"no-region", 3, "region", i18n.BreakNoRegion, (*breaker).noRegion},
 		{"no-configmap", 3, "region", i18n.BreakNoConfigMap, (*breaker).noConfigMap},
 		{"no-oidc", 4, "oidc", i18n.BreakNoOIDC, (*breaker).noOIDC},
 		{"sa-not-annotated", 4, "role", i18n.BreakSANotAnnotated, (*breaker).saNotAnnotated},
