@@ -119,6 +119,17 @@ kubectl と同じように (フィールドマネージャーも含めて) 実�
 		example: `  xray-wizard sandbox kubectl set env -n workshop deployment --all AWS_XRAY_DAEMON_ADDRESS=xray-service.default:2000
   xray-wizard sandbox kubectl rollout restart -n workshop deployment`,
 	},
+	"sandbox deploy-app": {
+		short: "ワークショップのサンプルアプリを練習用の環境にデプロイします (ワークショップの前のラボと同じ)",
+		long: `ワークショップのサンプルアプリ (frontend、prodcatalog、proddetail。それぞれ Deployment
+と Service で、X-Ray SDK は xray-service.default:2000 に送ります) を、ワークショップの
+前のラボが kubectl apply でするのと同じように、保存された練習用の環境にデプロイします:
+名前空間がなければそれを、なくなっている部分をそれぞれ作り、あるものはそのままにします。
+アプリの Pod が動き出すのを待って、環境を保存します。練習用の環境以外は何も変えないので
+確認はしません。練習用の環境にアプリがないとき、doctor はこれを修正として表示します。`,
+		example: `  xray-wizard sandbox deploy-app
+  xray-wizard doctor --sandbox`,
+	},
 	"sandbox reset": {
 		short: "保存された練習用の環境を削除し、次の --sandbox の実行を新しい環境で始めます",
 		long: `練習用サンドボックスは実行の間で環境 — IAM ロールと OIDC プロバイダー、クラスターの
@@ -189,6 +200,8 @@ var flagJa = map[string]string{
 	"sandbox break --app-namespace":   "サンプルアプリの namespace",
 	"sandbox serve --seed-ago":        "入れておくトレースが今からどれだけ前に終わるか (例: 12h: 24h の期間の中ほどにまとまる)",
 	"sandbox serve --seed-span":       "入れておくトレースを広げる時間の長さ (例: 6h)",
+	// sandbox deploy-app
+	"sandbox deploy-app --app-namespace": "サンプルアプリの namespace",
 	// The root's flags, shared by the commands that use them.
 	"--cluster":    "EKS クラスター名 (既定: kube コンテキストのクラスター、またはリージョンにある唯一のもの)",
 	"--region":     "AWS リージョン (既定: AWS_REGION またはプロファイルから)",

@@ -77,7 +77,8 @@ func NewCmdSandbox(f *Factory) *cobra.Command {
 		Short: "The practice sandbox's parts, on their own, and its saved world",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(NewCmdSandboxServe(f, nil), NewCmdSandboxReset(f, nil), NewCmdSandboxBreak(f, nil), NewCmdSandboxKubectl(f, nil))
+	cmd.AddCommand(NewCmdSandboxServe(f, nil), NewCmdSandboxReset(f, nil), NewCmdSandboxBreak(f, nil), NewCmdSandboxKubectl(f, nil),
+		NewCmdSandboxDeployApp(f, nil))
 	return usesShared(cmd, "lang")
 }
 

@@ -199,3 +199,34 @@ func TestClusterWritesKeepTheirPod(t *testing.T) {
 		t.Errorf("the pod after the stale writes: %+v %v", got, err)
 	}
 }
+
+// The load balancer controller provisions the app's Service whenever it
+// is there without a load balancer: at start, and when it is made again
+// (the sample app deleted and deployed anew), after its delay.
+func TestClusterLoadBalancerForAServiceMadeAgain(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, ClusterOptions{LBDelay: 300 * time.Millisecond})
+	cs, ctx := c.Clientset(), context.Background()
+	o := observe(t, cs)
+	has := func() bool {
+		svc, err := o.svcs.Services("workshop").Get("frontend")
+		return err == nil && frontendURL(svc) != ""
+	}
+	o.waitFor(t, "the load balancer", 5*time.Second, has)
+	if err := cs.CoreV1().Services("workshop").Delete(ctx, "frontend", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, svcs := SampleApp("workshop")
+	made := time.Now()
+	if _, err := cs.CoreV1().Services("workshop").Create(ctx, svcs[0], metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	o.waitFor(t, "a load balancer for the Service made again", 5*time.Second, has)
+	if took := time.Since(made); took < 300*time.Millisecond {
+		t.Errorf("provisioned after %s, before the delay", took)
+	}
+	svc, _ := o.svcs.Services("workshop").Get("frontend")
+	if frontendURL(svc) != c.AppURL() {
+		t.Errorf("URL %q, the app at %q", frontendURL(svc), c.AppURL())
+	}
+}

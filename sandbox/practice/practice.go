@@ -47,6 +47,7 @@ func Modes() []Mode {
 		{"udp-only-service", 7, "service", i18n.BreakUDPOnly, (*breaker).udpOnly},
 		{"no-tcp-address", 7, "service", i18n.BreakNoTCPAddress, (*breaker).noTCPAddress},
 		{"app-pinned-ip", 8, "app-address", i18n.BreakAppPinnedIP, (*breaker).appPinnedIP},
+		{"no-app", 0, "app", i18n.BreakNoApp, (*breaker).noApp},
 	}
 }
 
@@ -84,8 +85,12 @@ func Options(namespace, appNamespace string, lang i18n.Lang) steps.Options {
 }
 
 // heal runs the wizard's setup on the world, after giving the app back
-// its daemon address and taking the lab's binding away.
+// its daemon address (and the app itself, if a break took it away) and
+// taking the lab's binding away.
 func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
+	if err := b.healAppDeployed(ctx); err != nil {
+		return err
+	}
 	if err := b.healApp(ctx); err != nil {
 		return err
 	}
