@@ -194,7 +194,7 @@ doctor、cleanup、traces は AWS 上と同じようにふるまいます。rese
 var flagJa = map[string]string{
 	"--collector":                     "トレースを集めるもの: daemon (X-Ray daemon、ラボと同じ) か otel (OpenTelemetry Collector、同じ Service とポート)",
 	"manifest --collector":            "トレースを集めるもの: daemon (X-Ray daemon) か otel (OpenTelemetry Collector)",
-	"--sampling-rule":                 "record-all: サンプルアプリのすべてのリクエストを記録するワークショップ用の X-Ray サンプリングルールを作る (-y でも)。leave: 提案しない (既定: 端末では提案し、それ以外ではルールを変えない)",
+	"--sampling-rule":                 "record-all: サンプルアプリのすべてのリクエストを記録するワークショップ用の X-Ray サンプリングルールを作る (-y でも。その前に来るほかの人のルールは、端末で確認したときだけ後ろへ移す)。leave: 提案しない (既定: 端末では提案し、それ以外ではルールを変えない)",
 	"sandbox break --list":            "故障モードを 1 行ずつ表示する",
 	"sandbox break --non-interactive": "スクリプト用に受け付ける。break は確認しない",
 	"sandbox break --app-namespace":   "サンプルアプリの namespace",
