@@ -58,6 +58,7 @@ var checks = []check{
 	{"app", i18n.DxTitleApp, (*dx).app},
 	{"app-address", i18n.DxTitleAppAddress, (*dx).appAddress},
 	{"app-restart", i18n.DxTitleAppRestart, (*dx).appRestart},
+	{"sampling", i18n.DxTitleSampling, (*dx).sampling},
 	{"traces", i18n.DxTitleTraces, (*dx).traces},
 }
 
