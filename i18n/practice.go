@@ -59,7 +59,7 @@ func init() {
 
 		BreakListHead:  {"Failure modes of the practice world (xray-wizard sandbox break NAME):", "練習用の環境の故障モード (xray-wizard sandbox break NAME):"},
 		BreakListStuck: {"lab %d", "ラボ %d"},
-		BreakListNotes: {"Not here: the lab's stuck points 9 (console region or time range), 10 (Cloud9's managed credentials) and 11 (SDK sampling: it comes with the sandbox's sampling rules); a namespace with no app.", "ここにないもの: ラボのつまずき 9 (コンソールのリージョンや時間範囲)、10 (Cloud9 のマネージド認証情報)、11 (SDK のサンプリング: サンドボックスのサンプリングルールと共に追加予定)、アプリのない名前空間。"},
+		BreakListNotes: {"Not here: the lab's stuck points 9 (console region or time range) and 10 (Cloud9's managed credentials).", "ここにないもの: ラボのつまずき 9 (コンソールのリージョンや時間範囲) と 10 (Cloud9 のマネージド認証情報)。"},
 		BreakUnknown:   {"no failure mode %q (see xray-wizard sandbox break --list)", "故障モード %q はありません (xray-wizard sandbox break --list を参照)"},
 		BreakNeedsName: {"name a failure mode, or --list to see them", "故障モードの名前を指定するか、--list で一覧を見てください"},
 		BreakSettingUp: {"Setting the practice world right first (the wizard's setup, as xray-wizard --sandbox -y)…", "まず練習用の環境を正しい状態にします (ウィザードのセットアップ、xray-wizard --sandbox -y と同じ)…"},

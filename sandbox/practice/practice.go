@@ -47,6 +47,7 @@ func Modes() []Mode {
 		{"udp-only-service", 7, "service", i18n.BreakUDPOnly, (*breaker).udpOnly},
 		{"no-tcp-address", 7, "service", i18n.BreakNoTCPAddress, (*breaker).noTCPAddress},
 		{"app-pinned-ip", 8, "app-address", i18n.BreakAppPinnedIP, (*breaker).appPinnedIP},
+		{"sampling-off", 11, "sampling", i18n.BreakSamplingOff, (*breaker).samplingOff},
 		{"no-app", 0, "app", i18n.BreakNoApp, (*breaker).noApp},
 	}
 }
@@ -86,7 +87,7 @@ func Options(namespace, appNamespace string, lang i18n.Lang) steps.Options {
 
 // heal runs the wizard's setup on the world, after giving the app back
 // its daemon address (and the app itself, if a break took it away) and
-// taking the lab's binding away.
+// taking the lab's binding and the sampling-off rule away.
 func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 	if err := b.healAppDeployed(ctx); err != nil {
 		return err
@@ -95,6 +96,9 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 		return err
 	}
 	if err := b.healRBAC(ctx); err != nil {
+		return err
+	}
+	if err := b.healSampling(ctx); err != nil {
 		return err
 	}
 	rn := &steps.Runner{Env: b.env, Steps: steps.All(), Sandbox: true, Confirm: flow.Always{}}
