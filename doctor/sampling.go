@@ -32,7 +32,10 @@ func (d *dx) sampling(ctx context.Context) flow.Finding {
 	case err != nil:
 		return d.cannotReadWith("xray:GetSamplingRules", "aws xray get-sampling-rules --region "+d.env.Region(), d.env.AWSError("xray:GetSamplingRules", err))
 	}
-	host := steps.AppHost(ctx, d.env)
+	host := "" // any host, when the cluster cannot say the app's
+	if d.kubeErr == nil {
+		host = steps.AppHost(ctx, d.env)
+	}
 	reqs := steps.AppRules(rules, host)
 	var ev []string
 	// Which rule decides which of the app's pages, each rule once.
