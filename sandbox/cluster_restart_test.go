@@ -208,9 +208,10 @@ func TestClusterLoadBalancerForAServiceMadeAgain(t *testing.T) {
 	c := startCluster(t, ClusterOptions{LBDelay: 300 * time.Millisecond})
 	cs, ctx := c.Clientset(), context.Background()
 	o := observe(t, cs)
+	var uid types.UID // the Service looked for ("": any)
 	has := func() bool {
 		svc, err := o.svcs.Services("workshop").Get("frontend")
-		return err == nil && frontendURL(svc) != ""
+		return err == nil && (uid == "" || svc.UID == uid) && frontendURL(svc) != ""
 	}
 	o.waitFor(t, "the load balancer", 5*time.Second, has)
 	if err := cs.CoreV1().Services("workshop").Delete(ctx, "frontend", metav1.DeleteOptions{}); err != nil {
@@ -218,9 +219,12 @@ func TestClusterLoadBalancerForAServiceMadeAgain(t *testing.T) {
 	}
 	_, svcs := SampleApp("workshop")
 	made := time.Now()
-	if _, err := cs.CoreV1().Services("workshop").Create(ctx, svcs[0], metav1.CreateOptions{}); err != nil {
+	created, err := cs.CoreV1().Services("workshop").Create(ctx, svcs[0], metav1.CreateOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
+	// (The cache may still hold the Service deleted: wait for this one.)
+	uid = created.UID
 	o.waitFor(t, "a load balancer for the Service made again", 5*time.Second, has)
 	if took := time.Since(made); took < 300*time.Millisecond {
 		t.Errorf("provisioned after %s, before the delay", took)
