@@ -11,9 +11,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 	"k8s.io/client-go/tools/clientcmd"
@@ -41,12 +43,19 @@ func retryer() aws.Retryer {
 	})
 }
 
+// awsAttemptTimeout is the longest one AWS request may take, answer read.
+const awsAttemptTimeout = time.Minute
+
 // awsConfig loads the SDK's configuration chain: flags, environment
 // (including AWS_ENDPOINT_URL), shared config and credentials files.
 func awsConfig(ctx context.Context, o steps.Options, log *slog.Logger) (aws.Config, error) {
 	lang := o.Lang
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(retryer),
+		// An endpoint that takes a request and never answers does not hold
+		// the run: each attempt ends after awsAttemptTimeout, and the
+		// retryer's attempts are counted.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(awsAttemptTimeout)),
 		// The SDK's own warnings go to the debug log (--log-file), never
 		// onto the terminal the TUI draws on.
 		config.WithLogger(logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
@@ -166,6 +175,9 @@ func kubeTargetFor(o steps.Options) kubeTarget {
 	// is closed by the API server and must watch again.
 	rc.ContentType = "application/vnd.kubernetes.protobuf"
 	rc.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	// An API server that takes a request and never answers does not hold
+	// the run: every request must begin its answer within 30 s.
+	rc.Wrap(kube.WithResponseTimeout(kube.ResponseTimeout))
 	cs, err := kube.NewForConfig(rc)
 	if err != nil {
 		t.err = err

@@ -138,6 +138,17 @@ kubectl と同じように (フィールドマネージャーも含めて) 実�
 		example: `  xray-wizard sandbox cloud9
   xray-wizard sandbox cloud9 --managed-credentials=off`,
 	},
+	"sandbox deploy-app": {
+		short: "ワークショップのサンプルアプリを練習用の環境にデプロイします (ワークショップの前のラボと同じ)",
+		long: `ワークショップのサンプルアプリ (frontend、prodcatalog、proddetail。それぞれ Deployment
+と Service で、X-Ray SDK は xray-service.default:2000 に送ります) を、ワークショップの
+前のラボが kubectl apply でするのと同じように、保存された練習用の環境にデプロイします:
+名前空間がなければそれを、なくなっている部分をそれぞれ作り、あるものはそのままにします。
+アプリの Pod が動き出すのを待って、環境を保存します。練習用の環境以外は何も変えないので
+確認はしません。練習用の環境にアプリがないとき、doctor はこれを修正として表示します。`,
+		example: `  xray-wizard sandbox deploy-app
+  xray-wizard doctor --sandbox`,
+	},
 	"sandbox reset": {
 		short: "保存された練習用の環境を削除し、次の --sandbox の実行を新しい環境で始めます",
 		long: `練習用サンドボックスは実行の間で環境 — IAM ロールと OIDC プロバイダー、クラスターの
@@ -204,7 +215,7 @@ var flagJa = map[string]string{
 	"manifest --collector":            "トレースを集めるもの: daemon (X-Ray daemon) か otel (OpenTelemetry Collector)",
 	"manifest --tolerate":             "この taint の toleration を加える。KEY[=VALUE]:EFFECT (繰り返し可)。ウィザードの --tolerate と同じ",
 	"manifest --tolerate-all":         "すべての taint の toleration を加える。ウィザードの --tolerate-all と同じ",
-	"--sampling-rule":                 "record-all: サンプルアプリのすべてのリクエストを記録するワークショップ用の X-Ray サンプリングルールを作る (-y でも)。leave: 提案しない (既定: 端末では提案し、それ以外ではルールを変えない)",
+	"--sampling-rule":                 "record-all: サンプルアプリのすべてのリクエストを記録するワークショップ用の X-Ray サンプリングルールを作る (-y でも。その前に来るほかの人のルールは、端末で確認したときだけ後ろへ移す)。leave: 提案しない (既定: 端末では提案し、それ以外ではルールを変えない)",
 	"sandbox break --list":            "故障モードを 1 行ずつ表示する",
 	"sandbox break --non-interactive": "スクリプト用に受け付ける。break は確認しない",
 	"sandbox break --app-namespace":   "サンプルアプリの namespace",
@@ -212,6 +223,8 @@ var flagJa = map[string]string{
 	"sandbox serve --seed-span":       "入れておくトレースを広げる時間の長さ (例: 6h)",
 
 	"sandbox cloud9 --managed-credentials": "on か off: 練習用の環境で Cloud9 の AWS マネージド一時認証情報をオン・オフする",
+	// sandbox deploy-app
+	"sandbox deploy-app --app-namespace": "サンプルアプリの namespace",
 	// The root's flags, shared by the commands that use them.
 	"--cluster":    "EKS クラスター名 (既定: kube コンテキストのクラスター、またはリージョンにある唯一のもの)",
 	"--region":     "AWS リージョン (既定: AWS_REGION またはプロファイルから)",

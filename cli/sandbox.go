@@ -78,7 +78,7 @@ func NewCmdSandbox(f *Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(NewCmdSandboxServe(f, nil), NewCmdSandboxReset(f, nil), NewCmdSandboxBreak(f, nil), NewCmdSandboxKubectl(f, nil),
-		NewCmdSandboxCloud9(f, nil))
+		NewCmdSandboxCloud9(f, nil), NewCmdSandboxDeployApp(f, nil))
 	return usesShared(cmd, "lang")
 }
 

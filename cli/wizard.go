@@ -86,7 +86,7 @@ made (no terminal to ask at and no -y), 130 interrupted.`,
 	fl.StringVar(&o.StepList, "steps", "", "run only these steps, from: "+strings.Join(flow.AllIDs, ","))
 	fl.BoolVar(&o.DryRun, "dry-run", false, "plan only: what each step would change, and the command it replaces")
 	fl.IntVar(&o.Requests, "requests", 20, "requests the app step sends")
-	fl.StringVar(&o.SamplingRule, "sampling-rule", "", "record-all: create the workshop's X-Ray sampling rule that records every request of the sample app, also with -y; leave: never offer it (default: offer it on a terminal, leave the rules alone otherwise)")
+	fl.StringVar(&o.SamplingRule, "sampling-rule", "", "record-all: create the workshop's X-Ray sampling rule that records every request of the sample app, also with -y (a rule of someone else's that comes before it is moved after it only when you confirm at a terminal); leave: never offer it (default: offer it on a terminal, leave the rules alone otherwise)")
 	fl.StringVar(&o.Identity, "identity", "irsa", "how the daemon gets its IAM role: irsa (the lab's IAM Roles for Service Accounts) or pod-identity (EKS Pod Identity)")
 	fl.StringVar(&o.Collector, "collector", steps.CollectorDaemon, "what collects the traces: daemon (the X-Ray daemon, as the lab) or otel (the OpenTelemetry Collector, same Service and ports)")
 	fl.StringArrayVar(&o.Tolerate, "tolerate", nil, "run the collector also on nodes with this taint, written as kubectl taint writes it: KEY[=VALUE]:EFFECT (repeatable; e.g. nvidia.com/gpu=true:NoSchedule)")

@@ -58,9 +58,11 @@ var checks = []check{
 	{"pods-role", i18n.DxTitlePodsRole, (*dx).podsRole},
 	{"daemon-log", i18n.DxTitleDaemonLog, (*dx).daemonLog},
 	{"service", i18n.DxTitleService, (*dx).service},
+	{"app", i18n.DxTitleApp, (*dx).app},
 	{"app-address", i18n.DxTitleAppAddress, (*dx).appAddress},
 	{"app-restart", i18n.DxTitleAppRestart, (*dx).appRestart},
 	{"app-nodes", i18n.DxTitleAppNodes, (*dx).appNodes},
+	{"sampling", i18n.DxTitleSampling, (*dx).sampling},
 	{"traces", i18n.DxTitleTraces, (*dx).traces},
 }
 
@@ -583,7 +585,8 @@ func (d *dx) appAddress(context.Context) flow.Finding {
 		return d.cannotRead(what, d.ns, err)
 	}
 	if len(d.deps) == 0 {
-		return bad(flow.CheckWarn, d.t(i18n.DxNoApp, d.appNS), d.t(i18n.FixNoApp, d.appNS), fmt.Sprintf("kubectl get deployments -n %s", d.appNS))
+		// The app check says where the app is, or how to deploy it.
+		return flow.Finding{Status: flow.CheckSkip, Summary: d.t(i18n.DxAppNotLooked, d.appNS)}
 	}
 	want := fmt.Sprintf("%s.%s:2000", steps.ServiceName, d.ns)
 	var wrong []string

@@ -34,11 +34,17 @@ type events struct{}
 func (*events) Report(flow.Event) {}
 
 // setUp runs the whole wizard on a fresh sandbox: a working setup, with
-// traces in X-Ray.
+// the workshop sampling rule and traces in X-Ray.
 func setUp(t *testing.T) (*sandbox.Sandbox, *steps.Env) {
 	t.Helper()
+	return setUpWith(t, steps.Options{SamplingRule: steps.SamplingRecordAll})
+}
+
+// setUpWith is setUp with the wizard's options.
+func setUpWith(t *testing.T, opts steps.Options) (*sandbox.Sandbox, *steps.Env) {
+	t.Helper()
 	sb := startSandbox(t)
-	env := newEnv(sb, steps.Options{})
+	env := newEnv(sb, opts)
 	env.PodLog = func(_ context.Context, ns, pod string) string { return strings.Join(sb.Cluster.PodLog(ns, pod), "\n") }
 	sum := (&steps.Runner{Env: env, Steps: steps.All()}).Run(context.Background(), &events{})
 	if sum.Failed() {

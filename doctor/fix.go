@@ -52,18 +52,36 @@ func CommandLine(env *steps.Env, sandbox bool, sub string, extra ...string) stri
 
 // command is another xray-wizard command (doctor, traces) on the same world.
 func (d *dx) command(sub string, extra ...string) string {
+	appNS := ""
+	if sub == "doctor" {
+		appNS = d.env.Opts.AppNamespace
+	}
+	return d.commandIn(appNS, sub, extra...)
+}
+
+// commandIn is command with the app looked for in namespace appNS ("":
+// no --app-namespace).
+func (d *dx) commandIn(appNS, sub string, extra ...string) string {
 	args := []string{"xray-wizard", sub}
 	if d.sandbox {
 		args = append(args, "--sandbox")
 	}
 	args = append(args, extra...)
-	args = append(args, d.worldFlags(sub == "doctor")...)
+	args = append(args, d.worldFlagsIn(appNS)...)
 	return strings.Join(args, " ")
 }
 
 // worldFlags are the flags, other than their defaults, that reach the
 // world the doctor looked at; app adds --app-namespace.
 func (d *dx) worldFlags(app bool) []string {
+	if app {
+		return d.worldFlagsIn(d.env.Opts.AppNamespace)
+	}
+	return d.worldFlagsIn("")
+}
+
+// worldFlagsIn is worldFlags with the app in namespace appNS ("": none).
+func (d *dx) worldFlagsIn(appNS string) []string {
 	o := d.env.Opts
 	var out []string
 	add := func(flag, v, def string) {
@@ -80,8 +98,8 @@ func (d *dx) worldFlags(app bool) []string {
 		add("--context", o.Context, "")
 	}
 	add("--namespace", o.Namespace, "default")
-	if app {
-		add("--app-namespace", o.AppNamespace, "workshop")
+	if appNS != "" {
+		add("--app-namespace", appNS, "workshop")
 	}
 	add("--identity", o.Identity, steps.IdentityIRSA)
 	return out

@@ -43,13 +43,13 @@ func (d *dx) read(ctx context.Context) {
 		d.kubeErr = err
 		return
 	}
-	v, err := env.Kube.Discovery().ServerVersion()
+	v, err := env.Kube.Discovery().ServerVersion(ctx)
 	if err != nil {
 		d.kubeErr = env.KubeError("get", "/version", err)
 		return
 	}
 	d.version = v.GitVersion
-	if groups, err := env.Kube.Discovery().ServerGroups(); err == nil {
+	if groups, err := env.Kube.Discovery().ServerGroups(ctx); err == nil {
 		for _, g := range groups.Groups {
 			if g.Name == "rbac.authorization.k8s.io" {
 				d.v1beta1RBAC = slices.ContainsFunc(g.Versions, func(v metav1.GroupVersionForDiscovery) bool { return v.Version == "v1beta1" })

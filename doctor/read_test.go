@@ -46,7 +46,7 @@ func TestDoctorCannotReadIsNotMissing(t *testing.T) {
 			&appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: steps.DaemonSetName}}),
 			[]string{"daemonset", "pods-role", "daemon-log"}, "pods -l app=xray-daemon", env.T(i18n.DxNoPods, "default")},
 		{"a deadline listing the apps", fail("list", "deployments", fmt.Errorf("list: %w", context.DeadlineExceeded)),
-			[]string{"app-address", "app-restart"}, "deployments", env.T(i18n.DxNoApp, "workshop")},
+			[]string{"app", "app-address", "app-restart"}, "deployments", env.T(i18n.DxNoApp, "workshop")},
 		{"403 on the Service", fail("get", "services", apierrors.NewForbidden(schema.GroupResource{Resource: "services"}, "xray-service", errors.New("no"))),
 			[]string{"service"}, "service/xray-service", env.T(i18n.DxNoService, "default", steps.ServiceName)},
 		{"403 on the ServiceAccount", fail("get", "serviceaccounts", apierrors.NewForbidden(schema.GroupResource{Resource: "serviceaccounts"}, "xray-daemon", errors.New("no"))),

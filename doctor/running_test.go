@@ -26,7 +26,7 @@ import (
 // setUpWith runs the whole wizard with opts on a fresh sandbox, and
 // returns the doctor's environment on it: the doctor has no --collector,
 // it finds which collector runs; --identity is the doctor's flag too.
-func setUpWith(t *testing.T, opts steps.Options) (*sandbox.Sandbox, *steps.Env) {
+func setUpRunning(t *testing.T, opts steps.Options) (*sandbox.Sandbox, *steps.Env) {
 	t.Helper()
 	sb := startSandbox(t)
 	env := newEnv(sb, opts)
@@ -140,7 +140,7 @@ func TestDoctorHealthyEachCollector(t *testing.T) {
 		{steps.CollectorOtel, steps.IdentityPodIdentity, "Collector DaemonSet and pods"},
 	} {
 		t.Run(c.collector+"/"+c.identity, func(t *testing.T) {
-			_, env := setUpWith(t, steps.Options{Collector: c.collector, Identity: c.identity})
+			_, env := setUpRunning(t, steps.Options{Collector: c.collector, Identity: c.identity})
 			d := doctor.Diagnose(context.Background(), doctor.Input{Env: env}, nil)
 			for _, f := range d.Findings {
 				if f.Status != flow.CheckOK {
@@ -194,7 +194,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 	ctx := context.Background()
 	otel := steps.Options{Collector: steps.CollectorOtel}
 	t.Run("no region for the exporter", func(t *testing.T) {
-		sb, env := setUpWith(t, otel)
+		sb, env := setUpRunning(t, otel)
 		editCollectorConfig(t, sb, func(cfg map[string]any) { delete(sub(cfg, "exporters", "awsxray"), "region") })
 		unannotate(t, sb) // no IRSA, so no AWS_REGION in the pods either
 		restart(t, sb, "otel-collector", "1")
@@ -204,7 +204,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		fixedBy(t, sb, env, "region")
 	})
 	t.Run("pods started before the role annotation", func(t *testing.T) {
-		sb, env := setUpWith(t, otel)
+		sb, env := setUpRunning(t, otel)
 		arn := unannotate(t, sb)
 		restart(t, sb, "otel-collector", "2")
 		readyPods(t, sb, "app=otel-collector", 3, func(p corev1.Pod) bool { return !strings.Contains(p.Spec.String(), "AWS_ROLE_ARN") })
@@ -220,7 +220,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		}
 	})
 	t.Run("trust with another service account", func(t *testing.T) {
-		sb, env := setUpWith(t, otel)
+		sb, env := setUpRunning(t, otel)
 		sa, _ := sb.Clientset().CoreV1().ServiceAccounts("default").Get(ctx, "xray-daemon", metav1.GetOptions{})
 		arn := sa.Annotations["eks.amazonaws.com/role-arn"]
 		role := arn[strings.LastIndex(arn, "/")+1:]
@@ -244,7 +244,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		fixedBy(t, sb, env, "role")
 	})
 	t.Run("UDP-only Service", func(t *testing.T) {
-		sb, env := setUpWith(t, otel)
+		sb, env := setUpRunning(t, otel)
 		svcs := sb.Clientset().CoreV1().Services("default")
 		svc, _ := svcs.Get(ctx, "xray-service", metav1.GetOptions{})
 		var udp []corev1.ServicePort
@@ -261,7 +261,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		fixedBy(t, sb, env, "service")
 	})
 	t.Run("sampling proxy on the receiver's default", func(t *testing.T) {
-		sb, env := setUpWith(t, otel)
+		sb, env := setUpRunning(t, otel)
 		editCollectorConfig(t, sb, func(cfg map[string]any) { delete(sub(cfg, "receivers", "awsxray", "proxy_server"), "endpoint") })
 		d := diagnose(t, env, "service", flow.CheckFail, "sampling proxy listens on localhost:2000", "proxy_server.endpoint", "--collector otel")
 		if f := findings(d)["collector"]; f.Status != flow.CheckFail || !strings.Contains(f.Summary, "proxy_server.endpoint") {
@@ -270,7 +270,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		fixedBy(t, sb, env, "service")
 	})
 	t.Run("Service sends to the daemon's pods", func(t *testing.T) {
-		sb, env := setUpWith(t, otel)
+		sb, env := setUpRunning(t, otel)
 		if _, err := sb.Clientset().CoreV1().Services("default").Patch(ctx, "xray-service", types.MergePatchType,
 			[]byte(`{"spec":{"selector":{"app":"xray-daemon"}}}`), metav1.PatchOptions{}); err != nil {
 			t.Fatal(err)
@@ -279,7 +279,7 @@ func TestDoctorNamesCollectorFailures(t *testing.T) {
 		fixedBy(t, sb, env, "service")
 	})
 	t.Run("traces looked for in another region", func(t *testing.T) {
-		sb, _ := setUpWith(t, otel)
+		sb, _ := setUpRunning(t, otel)
 		other := doctorEnv(sb, steps.IdentityIRSA)
 		cfg := sb.AWSConfig()
 		cfg.Region = "eu-west-1"
@@ -323,7 +323,7 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 	}
 	roleName := func(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 	t.Run("no association", func(t *testing.T) {
-		sb, env := setUpWith(t, pi)
+		sb, env := setUpRunning(t, pi)
 		id, _ := association(t, env)
 		if _, err := env.EKS.DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{ClusterName: aws.String(cluster(t, env)), AssociationId: aws.String(id)}); err != nil {
 			t.Fatal(err)
@@ -336,7 +336,7 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 	})
 	t.Run("trust without sts:TagSession, the Collector without credentials", func(t *testing.T) {
 		opts := steps.Options{Identity: steps.IdentityPodIdentity, Collector: steps.CollectorOtel}
-		sb, env := setUpWith(t, opts)
+		sb, env := setUpRunning(t, opts)
 		_, arn := association(t, env)
 		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 		if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(roleName(arn)), PolicyDocument: aws.String(doc)}); err != nil {
@@ -355,7 +355,7 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 		fixedBy(t, sb, env, "role")
 	})
 	t.Run("no policy that allows PutTraceSegments", func(t *testing.T) {
-		sb, env := setUpWith(t, pi)
+		sb, env := setUpRunning(t, pi)
 		_, arn := association(t, env)
 		pols, err := env.IAM.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName(arn))})
 		if err != nil {
@@ -370,7 +370,7 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 		fixedBy(t, sb, env, "role")
 	})
 	t.Run("no eks-pod-identity-agent add-on", func(t *testing.T) {
-		sb, env := setUpWith(t, pi)
+		sb, env := setUpRunning(t, pi)
 		if _, err := env.EKS.DeleteAddon(ctx, &eks.DeleteAddonInput{ClusterName: aws.String(cluster(t, env)), AddonName: aws.String("eks-pod-identity-agent")}); err != nil {
 			t.Fatal(err)
 		}
@@ -378,7 +378,7 @@ func TestDoctorNamesPodIdentityFailures(t *testing.T) {
 		fixedBy(t, sb, env, "role")
 	})
 	t.Run("pods started before the association", func(t *testing.T) {
-		sb, env := setUpWith(t, pi)
+		sb, env := setUpRunning(t, pi)
 		id, arn := association(t, env)
 		if _, err := env.EKS.DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{ClusterName: aws.String(cluster(t, env)), AssociationId: aws.String(id)}); err != nil {
 			t.Fatal(err)

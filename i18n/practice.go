@@ -59,7 +59,7 @@ func init() {
 
 		BreakListHead:  {"Failure modes of the practice world (xray-wizard sandbox break NAME):", "練習用の環境の故障モード (xray-wizard sandbox break NAME):"},
 		BreakListStuck: {"lab %d", "ラボ %d"},
-		BreakListNotes: {"Not here: lab point 9's console time range (every break's setup sends fresh traces and X-Ray keeps them, so no world holds only older ones; the doctor's traces check names traces older than its window) and 11 (SDK sampling: it comes with the sandbox's sampling rules); a namespace with no app.", "ここにないもの: ラボのつまずき 9 のうちコンソールの時間範囲 (どの break もセットアップで新しいトレースを送り X-Ray がそれを保持するので、古いトレースだけの環境は作れません。期間より古いトレースは doctor の traces の確認が指摘します)、11 (SDK のサンプリング: サンドボックスのサンプリングルールと共に追加予定)、アプリのない名前空間。"},
+		BreakListNotes: {"Not here: lab point 9's console time range (every break's setup sends fresh traces and X-Ray keeps them, so no world holds only older ones; the doctor's traces check names traces older than its window).", "ここにないもの: ラボのつまずき 9 のうちコンソールの時間範囲 (どの break もセットアップで新しいトレースを送り X-Ray がそれを保持するので、古いトレースだけの環境は作れません。期間より古いトレースは doctor の traces の確認が指摘します)。"},
 		BreakUnknown:   {"no failure mode %q (see xray-wizard sandbox break --list)", "故障モード %q はありません (xray-wizard sandbox break --list を参照)"},
 		BreakNeedsName: {"name a failure mode, or --list to see them", "故障モードの名前を指定するか、--list で一覧を見てください"},
 		BreakSettingUp: {"Setting the practice world right first (the wizard's setup, as xray-wizard --sandbox -y)…", "まず練習用の環境を正しい状態にします (ウィザードのセットアップ、xray-wizard --sandbox -y と同じ)…"},

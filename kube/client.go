@@ -130,8 +130,10 @@ func (c realRbac) ClusterRoles() Client[*rbacv1.ClusterRole, *rbacv1.ClusterRole
 
 type realDiscovery struct{ rc rest.Interface }
 
-func (d realDiscovery) getJSON(path string, into any) error {
-	b, err := d.rc.Get().AbsPath(path).SetHeader("Accept", "application/json").Do(context.TODO()).Raw()
+func (d realDiscovery) getJSON(ctx context.Context, path string, into any) error {
+	ctx, cancel := context.WithTimeout(ctx, DiscoveryTimeout)
+	defer cancel()
+	b, err := d.rc.Get().AbsPath(path).SetHeader("Accept", "application/json").Do(ctx).Raw()
 	if err != nil {
 		return err
 	}
@@ -141,9 +143,9 @@ func (d realDiscovery) getJSON(path string, into any) error {
 	return nil
 }
 
-func (d realDiscovery) ServerVersion() (*version.Info, error) {
+func (d realDiscovery) ServerVersion(ctx context.Context) (*version.Info, error) {
 	var v version.Info
-	if err := d.getJSON("/version", &v); err != nil {
+	if err := d.getJSON(ctx, "/version", &v); err != nil {
 		return nil, err
 	}
 	return &v, nil
@@ -151,13 +153,13 @@ func (d realDiscovery) ServerVersion() (*version.Info, error) {
 
 // ServerGroups lists the groups as kubectl api-versions sees them: the
 // legacy core group from /api first, then /apis.
-func (d realDiscovery) ServerGroups() (*metav1.APIGroupList, error) {
+func (d realDiscovery) ServerGroups(ctx context.Context) (*metav1.APIGroupList, error) {
 	var legacy metav1.APIVersions
-	if err := d.getJSON("/api", &legacy); err != nil {
+	if err := d.getJSON(ctx, "/api", &legacy); err != nil {
 		return nil, err
 	}
 	var groups metav1.APIGroupList
-	if err := d.getJSON("/apis", &groups); err != nil {
+	if err := d.getJSON(ctx, "/apis", &groups); err != nil {
 		return nil, err
 	}
 	if len(legacy.Versions) > 0 {

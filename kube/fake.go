@@ -208,7 +208,7 @@ type fakeDiscovery struct{ f *Fake }
 
 // ServerVersion records a "get" of "version", as client-go's fake discovery
 // does, so reactors can fail it.
-func (d fakeDiscovery) ServerVersion() (*version.Info, error) {
+func (d fakeDiscovery) ServerVersion(context.Context) (*version.Info, error) {
 	action := k8stesting.ActionImpl{Verb: "get", Resource: schema.GroupVersionResource{Resource: "version"}}
 	if _, err := d.f.Invokes(action, nil); err != nil {
 		return nil, err
@@ -220,7 +220,7 @@ func (d fakeDiscovery) ServerVersion() (*version.Info, error) {
 	return &version.Info{Major: "1", Minor: "34", GitVersion: "v1.34.4"}, nil
 }
 
-func (d fakeDiscovery) ServerGroups() (*metav1.APIGroupList, error) {
+func (d fakeDiscovery) ServerGroups(context.Context) (*metav1.APIGroupList, error) {
 	action := k8stesting.ActionImpl{Verb: "get", Resource: schema.GroupVersionResource{Resource: "group"}}
 	if _, err := d.f.Invokes(action, nil); err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -97,13 +98,18 @@ type RbacV1 interface {
 	ClusterRoles() Client[*rbacv1.ClusterRole, *rbacv1.ClusterRoleList]
 }
 
-// Discovery is what the wizard asks of the API server about itself.
+// Discovery is what the wizard asks of the API server about itself. Each
+// call ends with ctx, and after DiscoveryTimeout at most: an API server
+// that takes the connection and never answers does not hold a run.
 type Discovery interface {
 	// ServerVersion is GET /version.
-	ServerVersion() (*version.Info, error)
+	ServerVersion(ctx context.Context) (*version.Info, error)
 	// ServerGroups are the API groups and versions served (GET /api, /apis).
-	ServerGroups() (*metav1.APIGroupList, error)
+	ServerGroups(ctx context.Context) (*metav1.APIGroupList, error)
 }
+
+// DiscoveryTimeout is the longest a discovery call waits for its answer.
+const DiscoveryTimeout = 30 * time.Second
 
 // Object is an object to server-side apply: a manifest's fields, no more.
 // Unlike a typed object it carries no zero values, so applying it claims

@@ -63,7 +63,7 @@ func startApp(_ context.Context, c *Cluster) (*sampleApp, error) {
 	}
 	a := &sampleApp{c: c, port: l.Addr().(*net.TCPAddr).Port, rng: mrand.New(mrand.NewPCG(c.o.Seed, 11)),
 		products: []product{{1, "Tea"}, {2, "Coffee"}, {3, "Cake"}}, tally: map[int]int{},
-		socks: map[string]*net.UDPConn{}, dns: map[string]string{}, sampler: newAppSampler(c.o.SamplingRules, c.o.Seed)}
+		socks: map[string]*net.UDPConn{}, dns: map[string]string{}, sampler: newAppSampler(c.o.SamplingRules, c.o.SamplingReport, c.o.Seed)}
 	a.srv = &http.Server{Handler: http.HandlerFunc(a.handle), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = a.srv.Serve(l) }()
 	return a, nil

@@ -39,11 +39,7 @@ func appObjects(o ClusterOptions, nodes []kubesim.Node) []runtime.Object {
 	since := metav1.NewTime(time.Now().Add(-2 * time.Hour))
 	for i, a := range appServices {
 		lbls := map[string]string{"app": a.deploy}
-		env := []corev1.EnvVar{{Name: "AWS_XRAY_DAEMON_ADDRESS", Value: "xray-service.default:2000"}}
-		tmpl := corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: lbls}, Spec: corev1.PodSpec{Containers: []corev1.Container{{
-			Name: a.deploy, Image: fmt.Sprintf("public.ecr.aws/u2g6w7p2/eks-workshop-demo/%s:1.0", a.deploy), Env: env,
-			Ports: []corev1.ContainerPort{{ContainerPort: a.target, Protocol: corev1.ProtocolTCP}},
-		}}}}
+		tmpl := appTemplate(i)
 		uid := uuid.NewUUID()
 		hash := kubesim.TemplateHash(tmpl)
 		out = append(out, &appsv1.Deployment{

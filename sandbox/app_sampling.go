@@ -22,7 +22,10 @@ import (
 // 5 % of the rest.
 type appSampler struct {
 	rules func() []SamplingRuleState
-	now   func() time.Time
+	// report tells X-Ray what was decided under one of its rules, as the
+	// SDK reports its statistics with GetSamplingTargets; nil: no one.
+	report func(rule string, at time.Time, sampled bool)
+	now    func() time.Time
 
 	mu   sync.Mutex
 	rng  *mrand.Rand // the fixed rate's draws: seeded, so a run repeats
@@ -52,8 +55,8 @@ type sampleRequest struct {
 var localFallback = SamplingRuleState{Name: "(local fallback)", ResourceARN: "*", Priority: 10000, FixedRate: 0.05,
 	Reservoir: 1, ServiceName: "*", ServiceType: "*", Host: "*", HTTPMethod: "*", URLPath: "*"}
 
-func newAppSampler(rules func() []SamplingRuleState, seed uint64) *appSampler {
-	return &appSampler{rules: rules, now: time.Now, rng: mrand.New(mrand.NewPCG(seed, 17)),
+func newAppSampler(rules func() []SamplingRuleState, report func(string, time.Time, bool), seed uint64) *appSampler {
+	return &appSampler{rules: rules, report: report, now: time.Now, rng: mrand.New(mrand.NewPCG(seed, 17)),
 		used: map[string]reservoirUse{}, tally: map[string]*SamplingTally{}}
 }
 
@@ -63,13 +66,23 @@ func (s *appSampler) sample(req sampleRequest) bool {
 	if s.rules != nil {
 		rules = s.rules()
 	}
-	rule := localFallback
+	rule, central := localFallback, false
 	for _, r := range rules {
 		if r.matches(req) {
-			rule = r
+			rule, central = r, true
 			break
 		}
 	}
+	ok, at := s.decide(rule)
+	if central && s.report != nil {
+		// Only a rule from X-Ray has statistics to report.
+		s.report(rule.Name, at, ok)
+	}
+	return ok
+}
+
+// decide samples one request under rule, and tallies it.
+func (s *appSampler) decide(rule SamplingRuleState) (bool, time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tally[rule.Name]
@@ -78,7 +91,8 @@ func (s *appSampler) sample(req sampleRequest) bool {
 		s.tally[rule.Name] = t
 	}
 	t.Requests++
-	sec := s.now().Unix()
+	now := s.now()
+	sec := now.Unix()
 	u := s.used[rule.Name]
 	if u.second != sec {
 		u = reservoirUse{second: sec}
@@ -94,7 +108,7 @@ func (s *appSampler) sample(req sampleRequest) bool {
 	if ok {
 		t.Sampled++
 	}
-	return ok
+	return ok, now
 }
 
 // matches tells whether a rule applies to a request, as the SDK matches

@@ -46,7 +46,7 @@ func fixedRateHits(seed uint64, n int, rate float64) int {
 func TestSamplerDefaultRule(t *testing.T) {
 	aws := NewAWS(AWSOptions{})
 	rules := func() []SamplingRuleState { return aws.SamplingRules("us-west-2") }
-	s := newAppSampler(rules, 5)
+	s := newAppSampler(rules, nil, 5)
 	now := time.Unix(1_800_000_000, 0)
 	s.now = func() time.Time { return now }
 	req := sampleRequest{service: "Frontend", serviceType: "AWS::EKS::Container", host: "lb", method: "GET", path: "/"}
@@ -79,7 +79,7 @@ func TestSamplerRuleMatching(t *testing.T) {
 		{Name: "none", Priority: 4, ResourceARN: "*", ServiceName: "Frontend", ServiceType: "*", Host: "*", HTTPMethod: "*", URLPath: "/products/?", FixedRate: 0},
 		{Name: "Default", Priority: 10000, ResourceARN: "*", ServiceName: "*", ServiceType: "*", Host: "*", HTTPMethod: "*", URLPath: "*", FixedRate: 0.05, Reservoir: 1},
 	}
-	s := newAppSampler(func() []SamplingRuleState { return rules }, 1)
+	s := newAppSampler(func() []SamplingRuleState { return rules }, nil, 1)
 	for _, c := range []struct {
 		method, path string
 		rule         string

@@ -50,6 +50,7 @@ func newLab(t *testing.T, o ClusterOptions) *lab {
 	o.Issuer = a.Issuer("eksworkshop-eksctl")
 	o.AWSEndpoint = endpoint
 	o.SamplingRules = func() []SamplingRuleState { return a.SamplingRules("us-west-2") }
+	o.SamplingReport = func(rule string, at time.Time, sampled bool) { a.ReportSampling("us-west-2", rule, at, sampled) }
 	l := &lab{t: t, aws: a, issuer: o.Issuer, start: time.Now().Add(-time.Minute),
 		cfg: aws.Config{Region: "us-west-2", BaseEndpoint: aws.String(endpoint),
 			Credentials: credentials.NewStaticCredentialsProvider(SandboxAccessKeyID, SandboxSecretAccessKey, "")}}

@@ -22,6 +22,8 @@ var xrayActions = map[string]string{
 	"/GetSamplingRules": "GetSamplingRules",
 	"/SamplingTargets":  "GetSamplingTargets",
 	"/TelemetryRecords": "PutTelemetryRecords",
+	// What the SDKs reported sampling (aws_xray_sampling_stats.go).
+	"/SamplingStatisticSummaries": "GetSamplingStatisticSummaries",
 
 	"/UpdateTraceSegmentDestination": "UpdateTraceSegmentDestination",
 	"/GetTraceSegmentDestination":    "GetTraceSegmentDestination",
@@ -83,6 +85,8 @@ func (a *AWS) serveXRay(w http.ResponseWriter, r *http.Request, body []byte, sco
 		out, e = a.samplingRules(scope.region, body)
 	case "GetSamplingTargets":
 		out, e = a.samplingTargets(scope.region, body)
+	case "GetSamplingStatisticSummaries":
+		out, e = a.samplingStatisticSummaries(scope.region, body)
 	case "CreateSamplingRule":
 		out, e = a.createSamplingRule(scope.region, body)
 	case "UpdateSamplingRule":

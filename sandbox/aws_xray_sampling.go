@@ -59,6 +59,9 @@ type samplingSet struct {
 	// changed is the last time a rule was created, changed or deleted
 	// (GetSamplingTargets' LastRuleModification).
 	changed time.Time
+	// stats are what the SDKs reported sampling, by rule and 10-second
+	// window (aws_xray_sampling_stats.go).
+	stats map[statKey]*statCounts
 }
 
 func (a *AWS) ruleARN(region, name string) string {
@@ -371,6 +374,11 @@ func (a *AWS) samplingTargets(region string, body []byte) (any, *apiError) {
 			r.clients = map[string]time.Time{}
 		}
 		r.clients[*d.ClientID] = now
+		c := statCounts{requests: int64(*d.RequestCount), sampled: int64(*d.SampledCount)}
+		if d.BorrowCount != nil {
+			c.borrowed = int64(*d.BorrowCount)
+		}
+		set.report(r.Name, time.Unix(int64(*d.Timestamp), 0), c, now)
 		asked = append(asked, r)
 		askedBy = append(askedBy, *d.ClientID)
 	}

@@ -38,7 +38,11 @@ type ClusterOptions struct {
 	// region, which the sample app's SDK samples by; nil samples by the
 	// SDK's local fallback (1 a second and 5 % of the rest).
 	SamplingRules func() []SamplingRuleState
-	Log           *slog.Logger
+	// SamplingReport takes what the sample app's SDK decided under one of
+	// those rules, as the SDK reports it to X-Ray (GetSamplingTargets'
+	// statistics); nil: not reported.
+	SamplingReport func(rule string, at time.Time, sampled bool)
+	Log            *slog.Logger
 	// Restore, when not nil, are the objects of a cluster saved before:
 	// they stand in place of the sample app's objects and the namespaces.
 	Restore []runtime.Object

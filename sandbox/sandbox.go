@@ -114,6 +114,9 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 			return a.PodIdentityRole(o.Cluster, ns, sa)
 		},
 		SamplingRules: func() []SamplingRuleState { return a.SamplingRules(o.Region) },
+		SamplingReport: func(rule string, at time.Time, sampled bool) {
+			a.ReportSampling(o.Region, rule, at, sampled)
+		},
 	})
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	if err := c.Start(cctx); err != nil {

@@ -127,6 +127,9 @@ type XRayState struct {
 	// SamplingRules are the region's sampling rules, the Default rule
 	// included, when any was created or changed.
 	SamplingRules []SamplingRuleState `json:"samplingRules,omitempty"`
+	// SamplingStats are what the SDKs reported sampling in the last hour,
+	// by rule and 10-second window.
+	SamplingStats []SamplingStatState `json:"samplingStats,omitempty"`
 }
 
 func tagsState(t []xmlTag) []TagState {
@@ -187,15 +190,15 @@ func (a *AWS) State() AWSState {
 			ARN: ss.arn, Secret: ss.secret, Token: ss.token, Expires: ss.expires})
 	}
 	for region, st := range a.xray {
-		docs, rules := st.documents(), st.sampling.state()
+		docs, rules, stats := st.documents(), st.sampling.state(), st.sampling.statsState()
 		se := st.search
-		if len(docs) == 0 && len(rules) == 0 && se == (xraySearch{}) {
+		if len(docs) == 0 && len(rules) == 0 && len(stats) == 0 && se == (xraySearch{}) {
 			continue
 		}
 		if s.XRay == nil {
 			s.XRay = map[string]XRayState{}
 		}
-		s.XRay[region] = XRayState{Documents: docs, SamplingRules: rules, Destination: se.destination, SwitchedAt: se.switchedAt,
+		s.XRay[region] = XRayState{Documents: docs, SamplingRules: rules, SamplingStats: stats, Destination: se.destination, SwitchedAt: se.switchedAt,
 			IndexPercent: se.percent, IndexModifiedAt: se.modifiedAt}
 	}
 	return s
@@ -271,6 +274,7 @@ func (a *AWS) Restore(s AWSState) error {
 		store := a.xrayIn(region)
 		store.search = xraySearch{destination: xs.Destination, switchedAt: xs.SwitchedAt, percent: xs.IndexPercent, modifiedAt: xs.IndexModifiedAt}
 		a.restoreSampling(region, xs.SamplingRules)
+		a.restoreStats(region, xs.SamplingStats)
 		for _, doc := range xs.Documents {
 			// A document X-Ray would now refuse (past retention) is gone.
 			_ = a.storeDoc(store, doc)

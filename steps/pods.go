@@ -284,7 +284,11 @@ func (Pods) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter) (O
 			if isDeadline(ctx) {
 				// Before blaming the pods, ask once whether the API server
 				// is still there: the watch retries quietly when it is not.
-				if _, err := env.Kube.Discovery().ServerVersion(); err != nil {
+				// (The wait's own time is up: this asks with a time of its own.)
+				vctx, vcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				_, err := env.Kube.Discovery().ServerVersion(vctx)
+				vcancel()
+				if err != nil {
 					return Outcome{}, env.KubeError("watch", "pods", err)
 				}
 				return Outcome{}, podsTimeout(env, last, ds == nil)
@@ -333,6 +337,10 @@ func explainStuck(ctx context.Context, env *Env, r flow.Reporter, t flow.PodTabl
 			kind = "image"
 		case row.Phase == "Pending" && !row.Created.IsZero() && env.Now().Sub(row.Created) > time.Minute:
 			kind = "pending"
+		case row.Phase == "ContainerCreating" && !row.Created.IsZero() && env.Now().Sub(row.Created) > time.Minute:
+			// Its node has not started it: a volume it waits for (a
+			// ConfigMap that is not there), or the node itself.
+			kind = "creating"
 		default:
 			continue
 		}
@@ -353,6 +361,8 @@ func explainStuck(ctx context.Context, env *Env, r flow.Reporter, t flow.PodTabl
 			warn(env, r, flow.IDPods, env.T(i18n.MsgPodImage, row.Name, row.Phase, row.Reason))
 		case "pending":
 			warn(env, r, flow.IDPods, env.T(i18n.MsgPodPending, row.Name, row.Reason))
+		case "creating":
+			warn(env, r, flow.IDPods, env.T(i18n.MsgPodCreating, row.Name, env.Opts.Namespace, row.Name))
 		}
 	}
 }
@@ -442,6 +452,14 @@ func podsTimeout(env *Env, t flow.PodTable, noDS bool) error {
 	}
 	if notReady > len(bad) {
 		bad = append(bad, env.T(i18n.MsgAndMore, notReady-len(bad)))
+	}
+	if t.Desired > 0 && t.Ready >= t.Desired {
+		// Enough Ready pods, but not one new one per node: a rollout that
+		// did not finish (the old pods stay until the new ones are Ready).
+		return &flow.Error{
+			Cause: env.T(i18n.ErrPodsRolloutStuck, env.Opts.Lang.Duration(env.Opts.PodsTimeout), len(t.Rows), t.Desired, strings.Join(bad, "; ")),
+			Fix:   fix,
+		}
 	}
 	return &flow.Error{
 		Cause: env.T(i18n.ErrPodsNotReady, t.Ready, t.Desired, env.Opts.Lang.Duration(env.Opts.PodsTimeout), strings.Join(bad, "; ")),

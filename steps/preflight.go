@@ -87,7 +87,7 @@ func (Preflight) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporte
 	if err := checkContext(env, r, c, ctxName); err != nil {
 		return Outcome{}, err
 	}
-	v, err := env.Kube.Discovery().ServerVersion()
+	v, err := env.Kube.Discovery().ServerVersion(ctx)
 	if err != nil {
 		return Outcome{}, env.KubeError("get", "/version", err)
 	}

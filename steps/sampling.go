@@ -74,6 +74,9 @@ type samplingState struct {
 	// the wizard tagged it.
 	ours  *xraytypes.SamplingRule
 	owned bool
+	// shadow are the rules of someone else's that come before the
+	// workshop rule for the sample app's requests (see shadowing).
+	shadow []xraytypes.SamplingRule
 }
 
 // readRules reads every sampling rule of the region.
@@ -109,7 +112,7 @@ func readSampling(ctx context.Context, env *Env) (samplingState, error) {
 	if err != nil {
 		return samplingState{}, err
 	}
-	st := samplingState{rules: rules}
+	st := samplingState{rules: rules, shadow: shadowing(rules, appHost(ctx, env))}
 	for i := range rules {
 		if aws.ToString(rules[i].RuleName) == WorkshopRuleName {
 			st.ours = &rules[i]
@@ -145,8 +148,13 @@ func ruleOwned(ctx context.Context, env *Env, arn string) (bool, error) {
 	return false, nil
 }
 
-// inPlace reports whether the wizard's rule is there as the wizard makes it.
-func (st samplingState) inPlace() bool {
+// inPlace reports whether the wizard's rule is there as the wizard makes
+// it, and decides the sample app's requests.
+func (st samplingState) inPlace() bool { return st.ruleInPlace() && len(st.shadow) == 0 }
+
+// ruleInPlace reports whether the wizard's rule is there as the wizard
+// makes it.
+func (st samplingState) ruleInPlace() bool {
 	w, r := workshopRule(), st.ours
 	return r != nil && st.owned && r.FixedRate == w.FixedRate && aws.ToString(r.ServiceName) == WorkshopRuleService &&
 		aws.ToInt32(r.Priority) == WorkshopRulePriority && aws.ToString(r.Host) == "*" && aws.ToString(r.HTTPMethod) == "*" &&
@@ -219,12 +227,17 @@ func (s Sampling) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 		p.Changes = append(p.Changes, flow.Change{Action: flow.ActNone, Kind: "X-Ray sampling rule", Name: r.Name,
 			Detail: env.T(i18n.MsgSamplingRuleLine, r.Priority, r.ReservoirSize, ratePercent(r.FixedRate), r.ServiceName, r.Host, r.URLPath)})
 	}
+	offer := true // the workshop rule is offered: so is moving what hides it
 	switch {
 	case st.inPlace():
+		offer = false
 	case st.ours != nil && !st.owned:
 		notes = append(notes, env.T(i18n.MsgSamplingNotOurs, WorkshopRuleName))
+		offer = false
 	case env.Opts.SamplingRule == SamplingLeave:
 		notes = append(notes, env.T(i18n.MsgSamplingLeft))
+		offer = false
+	case st.ruleInPlace():
 	case st.ours != nil:
 		p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "X-Ray sampling rule", Name: WorkshopRuleName,
 			Detail: env.T(i18n.MsgSamplingWorkshopRule, WorkshopRuleService)})
@@ -236,8 +249,23 @@ func (s Sampling) Plan(ctx context.Context, env *Env) (flow.Plan, error) {
 			Detail: env.T(i18n.MsgSamplingWorkshopRule, WorkshopRuleService)})
 		p.Commands = append(p.Commands, s.Info(env).Commands[1])
 	}
+	if offer {
+		for _, r := range st.shadow {
+			name := aws.ToString(r.RuleName)
+			p.Changes = append(p.Changes, flow.Change{Action: flow.ActUpdate, Kind: "X-Ray sampling rule", Name: name,
+				Detail: env.T(i18n.MsgSamplingMoveRule, aws.ToInt32(r.Priority), WorkshopRulePriority+1, WorkshopRuleName)})
+			p.Commands = append(p.Commands, moveCommand(env, name))
+			notes = append(notes, env.T(i18n.MsgSamplingShadowAsk, name))
+		}
+	}
 	p.Note = strings.Join(notes, " ")
 	return p, nil
+}
+
+// moveCommand is the AWS CLI's way to move a rule after the workshop rule.
+func moveCommand(env *Env, rule string) string {
+	return fmt.Sprintf(`aws xray update-sampling-rule --region %s --sampling-rule-update '{"RuleName":%q,"Priority":%d}'`,
+		env.Region(), rule, WorkshopRulePriority+1)
 }
 
 // Apply makes the workshop rule when asked to: at a person's word, or
@@ -259,8 +287,16 @@ func (Sampling) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter
 	if (st.ours != nil && !st.owned) || env.Opts.SamplingRule == SamplingLeave || !in.Consent.Yes() || !wanted {
 		return Done(st.explain(ctx, env)), nil
 	}
+	if len(st.shadow) > 0 && !in.Approved() {
+		// A rule someone else made changes only at a person's word (as
+		// a role's trust does): -y makes nothing, not half the fix.
+		name := aws.ToString(st.shadow[0].RuleName)
+		return Outcome{}, &flow.Error{Cause: env.T(i18n.ErrSamplingShadowed, name), Fix: env.T(i18n.FixSamplingShadowed, moveCommand(env, name))}
+	}
 	w := workshopRule()
-	if st.ours == nil {
+	switch {
+	case st.ruleInPlace():
+	case st.ours == nil:
 		ci, err := env.Cluster(ctx)
 		if err != nil {
 			return Outcome{}, err
@@ -273,13 +309,21 @@ func (Sampling) Apply(ctx context.Context, env *Env, in Handoff, r flow.Reporter
 		if err != nil {
 			return Outcome{}, env.AWSError("xray:CreateSamplingRule", err)
 		}
-	} else {
+	default:
 		progress(env, r, flow.IDSampling, env.T(i18n.MsgSamplingUpdating, WorkshopRuleName))
 		_, err := env.XRay.UpdateSamplingRule(ctx, &xray.UpdateSamplingRuleInput{SamplingRuleUpdate: &xraytypes.SamplingRuleUpdate{
 			RuleName: w.RuleName, Priority: w.Priority, FixedRate: aws.Float64(w.FixedRate), ReservoirSize: aws.Int32(w.ReservoirSize),
 			ServiceName: w.ServiceName, ServiceType: w.ServiceType, Host: w.Host, HTTPMethod: w.HTTPMethod, URLPath: w.URLPath,
 			ResourceARN: w.ResourceARN, Attributes: map[string]string{}}})
 		if err != nil {
+			return Outcome{}, env.AWSError("xray:UpdateSamplingRule", err)
+		}
+	}
+	for _, sr := range st.shadow {
+		name := aws.ToString(sr.RuleName)
+		progress(env, r, flow.IDSampling, env.T(i18n.MsgSamplingMoving, name, WorkshopRuleName, WorkshopRulePriority+1))
+		if _, err := env.XRay.UpdateSamplingRule(ctx, &xray.UpdateSamplingRuleInput{SamplingRuleUpdate: &xraytypes.SamplingRuleUpdate{
+			RuleName: sr.RuleName, Priority: aws.Int32(WorkshopRulePriority + 1)}}); err != nil {
 			return Outcome{}, env.AWSError("xray:UpdateSamplingRule", err)
 		}
 	}

@@ -1,6 +1,7 @@
 package kubesim
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -256,6 +257,11 @@ func (s *APIServer) update(a k8stesting.UpdateActionImpl) (bool, runtime.Object,
 		return true, nil, err
 	}
 	om, _ := meta.Accessor(old)
+	if uid := m.GetUID(); uid != "" && uid != om.GetUID() {
+		// Written from an object that is gone, another now having its
+		// name: the apiserver takes the uid as a precondition.
+		return true, nil, uidConflict(gvr.GroupResource(), m.GetName(), uid, om.GetUID())
+	}
 	m.SetUID(om.GetUID())
 	m.SetCreationTimestamp(om.GetCreationTimestamp())
 	m.SetGeneration(om.GetGeneration())
@@ -414,6 +420,9 @@ func (s *APIServer) deletePod(a k8stesting.DeleteActionImpl) (bool, runtime.Obje
 		return true, nil, err
 	}
 	p := obj.(*corev1.Pod)
+	if pre := a.DeleteOptions.Preconditions; pre != nil && pre.UID != nil && *pre.UID != p.UID {
+		return true, nil, uidConflict(a.GetResource().GroupResource(), p.Name, *pre.UID, p.UID)
+	}
 	grace := int64(30)
 	if p.Spec.TerminationGracePeriodSeconds != nil {
 		grace = *p.Spec.TerminationGracePeriodSeconds
@@ -448,6 +457,13 @@ func (s *APIServer) bind(a k8stesting.CreateActionImpl) (bool, runtime.Object, e
 		return true, nil, err
 	}
 	p := obj.(*corev1.Pod).DeepCopy()
+	binding := schema.GroupResource{Resource: "pods/binding"}
+	if b.UID != "" && b.UID != p.UID {
+		return true, nil, uidConflict(binding, p.Name, b.UID, p.UID)
+	}
+	if p.Spec.NodeName != "" {
+		return true, nil, apierrors.NewConflict(binding, p.Name, fmt.Errorf("pod %s is already assigned to node %q", p.Name, p.Spec.NodeName))
+	}
 	p.Spec.NodeName = b.Target.Name
 	p.Status.Phase = corev1.PodPending
 	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}
@@ -489,4 +505,10 @@ func (s *APIServer) watch(action k8stesting.Action) (bool, watch.Interface, erro
 		}
 	}
 	return true, newReplayWatch(src, gone, snapshot, sel), nil
+}
+
+// uidConflict is the apiserver's answer to a write whose uid precondition
+// names another object than the one of that name.
+func uidConflict(gr schema.GroupResource, name string, want, got types.UID) error {
+	return apierrors.NewConflict(gr, name, fmt.Errorf("Precondition failed: UID in precondition: %v, UID in object meta: %v", want, got))
 }

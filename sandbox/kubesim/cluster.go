@@ -97,6 +97,7 @@ func New(o Options) *Cluster {
 	if o.Restore != nil {
 		namespaces = nil
 		objs = restorable(o.Restore)
+		o.Seed ^= restoredSeed(objs)
 	}
 	for _, ns := range namespaces {
 		objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, UID: uuid.NewUUID(), CreationTimestamp: created,

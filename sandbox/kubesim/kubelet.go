@@ -14,6 +14,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/util/workqueue"
 
@@ -61,6 +62,7 @@ type Kubelet struct {
 
 // podRun is what a node's kubelet knows of a pod it runs.
 type podRun struct {
+	uid        types.UID // the pod's: a new pod of the same name is another run
 	restarts   int
 	started    bool // its containers run
 	terminated bool // stopped for deletion
@@ -150,13 +152,7 @@ func (k *Kubelet) syncPod(ctx context.Context, ns, name string) error {
 	defer k.mu.Unlock()
 	p, err := k.inf.Pods(ns).Get(name)
 	if apierrors.IsNotFound(err) {
-		if run := k.runs[key]; run != nil {
-			delete(k.ips, run.ip)
-			delete(k.runs, key)
-		}
-		if k.rt != nil {
-			k.rt.Remove(ns, name)
-		}
+		k.forget(ns, name)
 		return nil
 	}
 	if err != nil {
@@ -166,8 +162,15 @@ func (k *Kubelet) syncPod(ctx context.Context, ns, name string) error {
 		return k.schedule(p)
 	}
 	run := k.runs[key]
+	if run != nil && run.uid != p.UID {
+		// The pod it ran was deleted and another made under its name
+		// before the kubelet looked (the queue holds a key once): that
+		// one is gone, this one starts from the beginning.
+		k.forget(ns, name)
+		run = nil
+	}
 	if run == nil {
-		run = &podRun{}
+		run = &podRun{uid: p.UID}
 		if !p.Spec.HostNetwork {
 			run.ip = p.Status.PodIP
 		}
@@ -189,15 +192,24 @@ func (k *Kubelet) syncPod(ctx context.Context, ns, name string) error {
 			return later(k.jitter(k.o.PodStartDelay / 3))
 		}
 		if now.Before(run.notBefore) {
+			k.queue.AddAfter(key, run.notBefore.Sub(now)) // as below
 			return nil
 		}
-		err := k.cs.CoreV1().Pods(ns).Delete(ctx, name, metav1.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
+		// This pod, not another made since under its name.
+		err := k.cs.CoreV1().Pods(ns).Delete(ctx, name, metav1.DeleteOptions{GracePeriodSeconds: ptr(int64(0)), Preconditions: metav1.NewUIDPreconditions(string(p.UID))})
 		if apierrors.IsNotFound(err) {
 			return nil
 		}
 		return err
 	}
-	if now.Before(run.notBefore) || run.started {
+	if now.Before(run.notBefore) {
+		// Woken early (by a change of the pod, or by a wake-up asked for
+		// earlier: the queue keeps only the soonest of a key's delays, so
+		// the one later asked for may be gone): ask again for its time.
+		k.queue.AddAfter(key, run.notBefore.Sub(now))
+		return nil
+	}
+	if run.started {
 		return nil
 	}
 	// Running since before the kubelet began (the sample app's pods, or
@@ -292,6 +304,19 @@ func (k *Kubelet) syncPod(ctx context.Context, ns, name string) error {
 	backoff := min(10*time.Second<<min(run.restarts, 5), 5*time.Minute) * k.o.PodStartDelay / (1500 * time.Millisecond)
 	run.restarts++
 	return later(backoff)
+}
+
+// forget (k.mu held) drops what the kubelet knew of a pod that is gone:
+// its address, and its containers.
+func (k *Kubelet) forget(ns, name string) {
+	key := ns + "/" + name
+	if run := k.runs[key]; run != nil {
+		delete(k.ips, run.ip)
+		delete(k.runs, key)
+	}
+	if k.rt != nil {
+		k.rt.Remove(ns, name)
+	}
 }
 
 // schedule is the scheduler: a pod without a node goes to the node with

@@ -1,6 +1,7 @@
 package kubesim
 
 import (
+	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
@@ -126,4 +127,19 @@ func expired(e *corev1.Event) bool {
 		last = e.CreationTimestamp.Time
 	}
 	return time.Since(last) > eventTTL
+}
+
+// restoredSeed is a seed of what a cluster restores: the objects' UIDs,
+// which every creation draws anew. Mixed into the cluster's seed, it keeps
+// a restored cluster from drawing the pod names the run that saved it
+// drew — names of pods it deleted moments before, which a real API server
+// (five random characters of 27) all but never hands out again.
+func restoredSeed(objs []runtime.Object) uint64 {
+	h := fnv.New64a()
+	for _, obj := range objs {
+		if m, err := meta.Accessor(obj); err == nil {
+			_, _ = h.Write([]byte(m.GetUID()))
+		}
+	}
+	return h.Sum64()
 }

@@ -34,10 +34,7 @@ func Modes() []Mode {
 	return []Mode{
 		{"lab-manifest", 1, "service", i18n.BreakLabManifest, (*breaker).labManifest},
 		{"ecr-command", 2, "daemonset", i18n.BreakECRCommand, (*breaker).ecrCommand},
-		// no-region (a config without Region, pods without AWS_REGION) is
-		// not offered yet: the run of its printed fix can wait for its pods
-		// for ever in the sandbox (a kubesim restart race, to be found);
-		// (*breaker).noRegion keeps how it breaks the world.
+		{"no-region", 3, "region", i18n.BreakNoRegion, (*breaker).noRegion},
 		{"no-configmap", 3, "region", i18n.BreakNoConfigMap, (*breaker).noConfigMap},
 		{"no-oidc", 4, "oidc", i18n.BreakNoOIDC, (*breaker).noOIDC},
 		{"sa-not-annotated", 4, "role", i18n.BreakSANotAnnotated, (*breaker).saNotAnnotated},
@@ -54,6 +51,8 @@ func Modes() []Mode {
 		{"daemon-other-region", 9, "region", i18n.BreakDaemonOtherRegion, (*breaker).daemonOtherRegion},
 		{"cloud9-credentials", 10, "credentials", i18n.BreakCloud9Credentials, (*breaker).cloud9Credentials},
 		{"pod-security", 0, "pods-created", i18n.BreakPodSecurity, (*breaker).podSecurity},
+		{"sampling-off", 11, "sampling", i18n.BreakSamplingOff, (*breaker).samplingOff},
+		{"no-app", 0, "app", i18n.BreakNoApp, (*breaker).noApp},
 	}
 }
 
@@ -92,10 +91,14 @@ func Options(namespace, appNamespace string, lang i18n.Lang) steps.Options {
 }
 
 // heal runs the wizard's setup on the world, after turning Cloud9's
-// managed temporary credentials off, giving the app back its daemon
-// address and taking the lab's binding away.
+// managed temporary credentials off, giving the app back (if a break took
+// it away) and its daemon address, and taking the lab's binding and the
+// sampling-off rule away.
 func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 	if err := b.healCloud9(ctx); err != nil {
+		return err
+	}
+	if err := b.healAppDeployed(ctx); err != nil {
 		return err
 	}
 	if err := b.healApp(ctx); err != nil {
@@ -105,6 +108,9 @@ func (b *breaker) heal(ctx context.Context, r flow.Reporter) error {
 		return err
 	}
 	if err := b.labelNamespace(ctx, ""); err != nil { // pod-security's
+		return err
+	}
+	if err := b.healSampling(ctx); err != nil {
 		return err
 	}
 	if err := b.toPodIdentity(ctx); err != nil {
