@@ -23,9 +23,9 @@ import (
 	"github.com/xray-wizard/xray-wizard/steps"
 )
 
-// setUpWith runs the whole wizard with opts on a fresh sandbox, and
-// returns the doctor's environment on it: the doctor has no --collector,
-// it finds which collector runs; --identity is the doctor's flag too.
+// setUpRunning runs the whole wizard with opts on a fresh sandbox, and returns the doctor's environment on it:
+// the doctor has no --collector, it finds which collector runs;
+// --identity is the doctor's flag too.
 func setUpRunning(t *testing.T, opts steps.Options) (*sandbox.Sandbox, *steps.Env) {
 	t.Helper()
 	sb := startSandbox(t)
@@ -140,7 +140,9 @@ func TestDoctorHealthyEachCollector(t *testing.T) {
 		{steps.CollectorOtel, steps.IdentityPodIdentity, "Collector DaemonSet and pods"},
 	} {
 		t.Run(c.collector+"/"+c.identity, func(t *testing.T) {
-			_, env := setUpRunning(t, steps.Options{Collector: c.collector, Identity: c.identity})
+			// With the workshop sampling rule: on the Default rule the
+			// sampling check explains sampling (a warning).
+			_, env := setUpRunning(t, steps.Options{Collector: c.collector, Identity: c.identity, SamplingRule: steps.SamplingRecordAll})
 			d := doctor.Diagnose(context.Background(), doctor.Input{Env: env}, nil)
 			for _, f := range d.Findings {
 				if f.Status != flow.CheckOK {
