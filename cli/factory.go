@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/xray-wizard/xray-wizard/i18n"
 	"github.com/xray-wizard/xray-wizard/iostreams"
 )
@@ -48,6 +50,28 @@ func langInArgs(args []string) i18n.Lang {
 				return l
 			}
 		}
+	}
+	return ""
+}
+
+// langOf is the language of a command given --lang flag ("" when not
+// given): that one, else the terminal's; a flag that names no language is
+// a usage error.
+func (f *Factory) langOf(flag string) (i18n.Lang, error) {
+	if flag == "" {
+		return f.lang(), nil
+	}
+	l, err := i18n.Parse(flag)
+	if err != nil {
+		return f.lang(), usagef("--lang %q: must be ja or en", flag)
+	}
+	return l, nil
+}
+
+// langFlag is the root's --lang as cmd was given it, or "".
+func langFlag(cmd *cobra.Command) string {
+	if fl := cmd.Flags().Lookup("lang"); fl != nil && fl.Changed {
+		return fl.Value.String()
 	}
 	return ""
 }

@@ -140,13 +140,9 @@ type ResetOptions struct {
 }
 
 func (o *ResetOptions) validate(f *Factory) error {
-	o.Lang = f.lang()
-	if o.LangFlag != "" {
-		l, err := i18n.Parse(o.LangFlag)
-		if err != nil {
-			return usagef("--lang %q: must be ja or en", o.LangFlag)
-		}
-		o.Lang = l
+	var err error
+	if o.Lang, err = f.langOf(o.LangFlag); err != nil {
+		return err
 	}
 	dir, err := sandboxStateDir(f.IOStreams.Getenv)
 	if err != nil {
@@ -178,9 +174,7 @@ At a terminal it asks first; without one it needs -y.`,
 	}
 	run := runE(f, o, runF, runReset)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if fl := cmd.Flags().Lookup("lang"); fl != nil && fl.Changed {
-			o.LangFlag = fl.Value.String()
-		}
+		o.LangFlag = langFlag(cmd)
 		return run(cmd, args)
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "non-interactive", "y", false, "do not ask: delete it")

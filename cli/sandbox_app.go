@@ -23,13 +23,9 @@ type DeployAppOptions struct {
 }
 
 func (o *DeployAppOptions) validate(f *Factory) error {
-	o.Lang = f.lang()
-	if o.LangFlag != "" {
-		l, err := i18n.Parse(o.LangFlag)
-		if err != nil {
-			return usagef("--lang %q: must be ja or en", o.LangFlag)
-		}
-		o.Lang = l
+	var err error
+	if o.Lang, err = f.langOf(o.LangFlag); err != nil {
+		return err
 	}
 	return checkNamespace(o.Lang, "--app-namespace", o.AppNamespace)
 }
@@ -54,9 +50,7 @@ The doctor prints it as the fix when the practice world has no app.`,
 	}
 	run := runE(f, o, runF, runDeployApp)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if fl := cmd.Flags().Lookup("lang"); fl != nil && fl.Changed {
-			o.LangFlag = fl.Value.String()
-		}
+		o.LangFlag = langFlag(cmd)
 		return run(cmd, args)
 	}
 	cmd.Flags().StringVar(&o.AppNamespace, "app-namespace", "workshop", "namespace of the sample app")

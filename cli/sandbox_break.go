@@ -29,13 +29,9 @@ type BreakOptions struct {
 }
 
 func (o *BreakOptions) validate(f *Factory) error {
-	o.Lang = f.lang()
-	if o.LangFlag != "" {
-		l, err := i18n.Parse(o.LangFlag)
-		if err != nil {
-			return usagef("--lang %q: must be ja or en", o.LangFlag)
-		}
-		o.Lang = l
+	var err error
+	if o.Lang, err = f.langOf(o.LangFlag); err != nil {
+		return err
 	}
 	if o.List {
 		return nil
@@ -84,9 +80,7 @@ It uses IRSA (the lab's way), or EKS Pod Identity for the modes that practise it
 		if len(args) == 1 {
 			o.Name = args[0]
 		}
-		if fl := cmd.Flags().Lookup("lang"); fl != nil && fl.Changed {
-			o.LangFlag = fl.Value.String()
-		}
+		o.LangFlag = langFlag(cmd)
 		o.Namespace = "default"
 		if fl := cmd.Flags().Lookup("namespace"); fl != nil {
 			o.Namespace = fl.Value.String()

@@ -46,13 +46,9 @@ type Cloud9Options struct {
 }
 
 func (o *Cloud9Options) validate(f *Factory) error {
-	o.Lang = f.lang()
-	if o.LangFlag != "" {
-		l, err := i18n.Parse(o.LangFlag)
-		if err != nil {
-			return usagef("--lang %q: must be ja or en", o.LangFlag)
-		}
-		o.Lang = l
+	var err error
+	if o.Lang, err = f.langOf(o.LangFlag); err != nil {
+		return err
 	}
 	switch o.Managed {
 	case "", "on", "off":
@@ -84,9 +80,7 @@ says whom the terminal's AWS calls run as, and saves the world.`,
 	}
 	run := runE(f, o, runF, runCloud9)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if fl := cmd.Flags().Lookup("lang"); fl != nil && fl.Changed {
-			o.LangFlag = fl.Value.String()
-		}
+		o.LangFlag = langFlag(cmd)
 		return run(cmd, args)
 	}
 	cmd.Flags().StringVar(&o.Managed, "managed-credentials", "", "on or off: turn Cloud9's AWS managed temporary credentials on or off in the practice world")
