@@ -32,10 +32,12 @@ func TestDoctorWhicheverCollectorRuns(t *testing.T) {
 	doctorOK(t, state, "Collector DaemonSet and pods", "trust, policy and the agent as EKS Pod Identity needs", "--identity", "pod-identity")
 }
 
-// runWizard runs the whole wizard on the practice world with -y.
+// runWizard runs the whole wizard on the practice world with -y and the
+// workshop sampling rule (on the Default rule the doctor's sampling check
+// explains sampling, a warning).
 func runWizard(t *testing.T, env []string, args ...string) {
 	t.Helper()
-	if r := run(t, 5*time.Minute, env, append([]string{"--sandbox", "-y"}, args...)...); r.code != 0 {
+	if r := run(t, 5*time.Minute, env, append([]string{"--sandbox", "-y", "--sampling-rule", "record-all"}, args...)...); r.code != 0 {
 		t.Fatalf("xray-wizard --sandbox -y %v: exit %d\n%s", args, r.code, r.stderr)
 	}
 }
