@@ -50,8 +50,8 @@ func Modes() []Mode {
 		{"app-pinned-ip", 8, "app-address", i18n.BreakAppPinnedIP, (*breaker).appPinnedIP},
 		{"daemon-other-region", 9, "region", i18n.BreakDaemonOtherRegion, (*breaker).daemonOtherRegion},
 		{"cloud9-credentials", 10, "credentials", i18n.BreakCloud9Credentials, (*breaker).cloud9Credentials},
-		{"pod-security", 0, "pods-created", i18n.BreakPodSecurity, (*breaker).podSecurity},
 		{"sampling-off", 11, "sampling", i18n.BreakSamplingOff, (*breaker).samplingOff},
+		{"pod-security", 0, "pods-created", i18n.BreakPodSecurity, (*breaker).podSecurity},
 		{"no-app", 0, "app", i18n.BreakNoApp, (*breaker).noApp},
 	}
 }
