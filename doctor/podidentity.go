@@ -152,8 +152,8 @@ func (d *dx) podIdentityPods(ctx context.Context) flow.Finding {
 	}
 	ds := "daemonset/" + d.names().DaemonSet
 	if stale := d.collectorPodsWithout(podIdentityEnv); len(stale) > 0 {
-		// The wizard's pods step restarts pods that lack IRSA's role, not
-		// these: the fix is kubectl's (the sandbox's in the sandbox).
+		// kubectl's restart (the sandbox's in the sandbox); the wizard's
+		// pods step, run with --identity pod-identity, offers it too.
 		return bad(flow.CheckFail, d.t(i18n.DxPIPodsWithout, ds, len(stale)), d.t(d.pick(i18n.DxRestartDaemonFix, i18n.DxOtelRestartFix)),
 			d.kubectl(fmt.Sprintf("rollout restart -n %s %s", d.ns, ds)), stale...)
 	}

@@ -21,52 +21,53 @@ const (
 	None         Key = "word.none"
 	YourIdentity Key = "word.your_identity"
 
-	MsgIdentity           Key = "msg.identity"
-	MsgRegion             Key = "msg.region"
-	MsgCluster            Key = "msg.cluster"
-	MsgKubeContext        Key = "msg.kube_context"
-	MsgPreflightDone      Key = "msg.preflight_done"
-	MsgOIDCMissing        Key = "msg.oidc_missing"
-	MsgOIDCNoAudience     Key = "msg.oidc_no_audience"
-	MsgOIDCAlready        Key = "msg.oidc_already"
-	MsgOIDCCreated        Key = "msg.oidc_created"
-	MsgOIDCAudienceAdded  Key = "msg.oidc_audience_added"
-	MsgThumbprint         Key = "msg.thumbprint"
-	MsgNoThumbprint       Key = "msg.no_thumbprint"
-	MsgIRSAAlready        Key = "msg.irsa_already"
-	MsgIRSADone           Key = "msg.irsa_done"
-	MsgIRSANeedsOIDC      Key = "msg.irsa_needs_oidc"
-	MsgSAForeign          Key = "msg.sa_foreign"
-	MsgCreatingRole       Key = "msg.creating_role"
-	MsgFixingTrust        Key = "msg.fixing_trust"
-	MsgAttaching          Key = "msg.attaching"
-	MsgAnnotatingSA       Key = "msg.annotating_sa"
-	MsgDaemonAlready      Key = "msg.daemon_already"
-	MsgDaemonApplied      Key = "msg.daemon_applied"
-	MsgNoClusterAdmin     Key = "msg.no_cluster_admin"
-	MsgSAMissingMade      Key = "msg.sa_missing_made"
-	MsgApplying           Key = "msg.applying"
-	MsgPodsReady          Key = "msg.pods_ready"
-	MsgPodsWithoutRole    Key = "msg.pods_without_role"
-	MsgAppPlan            Key = "msg.app_plan"
-	MsgWaitingLB          Key = "msg.waiting_lb"
-	MsgDaemonAddress      Key = "msg.daemon_address"
-	MsgTrafficDone        Key = "msg.traffic_done"
-	MsgWaitingTraces      Key = "msg.waiting_traces"
-	MsgTracesCounted      Key = "msg.traces_counted"
-	MsgNotRunAfterFailure Key = "msg.not_run_after_failure"
-	MsgPlanned            Key = "msg.planned"
-	MsgDeclined           Key = "msg.declined"
-	MsgInterrupted        Key = "msg.interrupted"
-	MsgStoppedByYou       Key = "msg.stopped_by_you"
-	MsgThrottled          Key = "msg.throttled"
-	MsgTransactionSearch  Key = "msg.transaction_search"
-	MsgIndexedNone        Key = "msg.indexed_none"
-	MsgIndexedShare       Key = "msg.indexed_share"
-	DxIndexedNone         Key = "dx.indexed_none"
-	MsgNotRun             Key = "msg.not_run"
-	MsgNeedsYes           Key = "msg.needs_yes"
-	MsgTimedOut           Key = "msg.timed_out"
+	MsgIdentity               Key = "msg.identity"
+	MsgRegion                 Key = "msg.region"
+	MsgCluster                Key = "msg.cluster"
+	MsgKubeContext            Key = "msg.kube_context"
+	MsgPreflightDone          Key = "msg.preflight_done"
+	MsgOIDCMissing            Key = "msg.oidc_missing"
+	MsgOIDCNoAudience         Key = "msg.oidc_no_audience"
+	MsgOIDCAlready            Key = "msg.oidc_already"
+	MsgOIDCCreated            Key = "msg.oidc_created"
+	MsgOIDCAudienceAdded      Key = "msg.oidc_audience_added"
+	MsgThumbprint             Key = "msg.thumbprint"
+	MsgNoThumbprint           Key = "msg.no_thumbprint"
+	MsgIRSAAlready            Key = "msg.irsa_already"
+	MsgIRSADone               Key = "msg.irsa_done"
+	MsgIRSANeedsOIDC          Key = "msg.irsa_needs_oidc"
+	MsgSAForeign              Key = "msg.sa_foreign"
+	MsgCreatingRole           Key = "msg.creating_role"
+	MsgFixingTrust            Key = "msg.fixing_trust"
+	MsgAttaching              Key = "msg.attaching"
+	MsgAnnotatingSA           Key = "msg.annotating_sa"
+	MsgDaemonAlready          Key = "msg.daemon_already"
+	MsgDaemonApplied          Key = "msg.daemon_applied"
+	MsgNoClusterAdmin         Key = "msg.no_cluster_admin"
+	MsgSAMissingMade          Key = "msg.sa_missing_made"
+	MsgApplying               Key = "msg.applying"
+	MsgPodsReady              Key = "msg.pods_ready"
+	MsgPodsWithoutRole        Key = "msg.pods_without_role"
+	MsgPodsWithoutAssociation Key = "msg.pods_without_association"
+	MsgAppPlan                Key = "msg.app_plan"
+	MsgWaitingLB              Key = "msg.waiting_lb"
+	MsgDaemonAddress          Key = "msg.daemon_address"
+	MsgTrafficDone            Key = "msg.traffic_done"
+	MsgWaitingTraces          Key = "msg.waiting_traces"
+	MsgTracesCounted          Key = "msg.traces_counted"
+	MsgNotRunAfterFailure     Key = "msg.not_run_after_failure"
+	MsgPlanned                Key = "msg.planned"
+	MsgDeclined               Key = "msg.declined"
+	MsgInterrupted            Key = "msg.interrupted"
+	MsgStoppedByYou           Key = "msg.stopped_by_you"
+	MsgThrottled              Key = "msg.throttled"
+	MsgTransactionSearch      Key = "msg.transaction_search"
+	MsgIndexedNone            Key = "msg.indexed_none"
+	MsgIndexedShare           Key = "msg.indexed_share"
+	DxIndexedNone             Key = "dx.indexed_none"
+	MsgNotRun                 Key = "msg.not_run"
+	MsgNeedsYes               Key = "msg.needs_yes"
+	MsgTimedOut               Key = "msg.timed_out"
 
 	ErrAWSCall                Key = "err.aws_call"
 	ErrAccessDenied           Key = "err.access_denied"
@@ -187,52 +188,53 @@ func init() {
 		None:         {"none", "なし"},
 		YourIdentity: {"your identity", "現在の認証情報"},
 
-		MsgIdentity:           {"AWS identity: %s (account %s)", "AWS の認証情報: %s (アカウント %s)"},
-		MsgRegion:             {"Region: %s", "リージョン: %s"},
-		MsgCluster:            {"EKS cluster: %s (Kubernetes %s, %s)", "EKS クラスター: %s (Kubernetes %s, %s)"},
-		MsgKubeContext:        {"kube context: %s (server %s)", "kubectl のコンテキスト: %s (サーバー %s)"},
-		MsgPreflightDone:      {"cluster %s in %s, account %s", "クラスター %s (%s)、アカウント %s"},
-		MsgOIDCMissing:        {"cluster %s has no IAM OIDC provider yet", "クラスター %s の IAM OIDC プロバイダーはまだありません"},
-		MsgOIDCNoAudience:     {"provider %s exists but does not accept client ID %s", "プロバイダー %s はありますが、クライアント ID %s を受け付けていません"},
-		MsgOIDCAlready:        {"IAM OIDC provider for cluster %s is already associated", "クラスター %s の IAM OIDC プロバイダーはすでに関連付けられています"},
-		MsgOIDCCreated:        {"created IAM Open ID Connect provider for cluster %s in %s", "クラスター %s (%s) の IAM OIDC プロバイダーを作成しました"},
-		MsgOIDCAudienceAdded:  {"added client ID %s to the provider", "プロバイダーにクライアント ID %s を追加しました"},
-		MsgThumbprint:         {"fetching the TLS thumbprint of %s", "%s の TLS サムプリントを取得しています"},
-		MsgNoThumbprint:       {"could not fetch the issuer's thumbprint (%v); creating the provider without one, as IAM allows for EKS issuers", "発行者のサムプリントを取得できませんでした (%v)。EKS の発行者では不要なため、サムプリントなしでプロバイダーを作成します"},
-		MsgIRSAAlready:        {"service account %s/%s already uses role %s", "ServiceAccount %s/%s はすでにロール %s を使っています"},
-		MsgIRSADone:           {"service account %s/%s now uses role %s", "ServiceAccount %s/%s にロール %s を設定しました"},
-		MsgIRSANeedsOIDC:      {"This step needs the cluster's IAM OIDC provider (the oidc step).", "このステップにはクラスターの IAM OIDC プロバイダー (oidc ステップ) が必要です。"},
-		MsgSAForeign:          {"Service account %s/%s was made by someone else: it is changed only with --override-existing-serviceaccounts.", "ServiceAccount %s/%s は別の方法で作成されています。--override-existing-serviceaccounts を指定した場合のみ変更します。"},
-		MsgCreatingRole:       {"creating IAM role %s", "IAM ロール %s を作成しています"},
-		MsgFixingTrust:        {"correcting the trust policy of %s: %s", "%s の信頼ポリシーを修正しています: %s"},
-		MsgAttaching:          {"attaching %s", "%s をアタッチしています"},
-		MsgAnnotatingSA:       {"annotating service account %s/%s", "ServiceAccount %s/%s にアノテーションを付けています"},
-		MsgDaemonAlready:      {"the X-Ray daemon in %s is already as the manifest says", "%s の X-Ray daemon はすでにマニフェストどおりです"},
-		MsgDaemonApplied:      {"applied the X-Ray daemon's ConfigMap, Service and DaemonSet in %s", "%s に X-Ray daemon の ConfigMap、Service、DaemonSet を適用しました"},
-		MsgNoClusterAdmin:     {"Unlike the lab's manifest, no ClusterRoleBinding to cluster-admin: the daemon never calls the Kubernetes API.", "ラボのマニフェストと異なり、cluster-admin への ClusterRoleBinding は作成しません。daemon は Kubernetes API を呼び出さないためです。"},
-		MsgSAMissingMade:      {"service account %s/%s did not exist: made it without an IAM role (run the iamsa step to give it one)", "ServiceAccount %s/%s がなかったため、IAM ロールなしで作成しました (iamsa ステップでロールを設定してください)"},
-		MsgApplying:           {"applying %s %s", "%s %s を適用しています"},
-		MsgPodsReady:          {"%d/%d daemon pods Ready", "daemon Pod %d/%d 個が Ready"},
-		MsgPodsWithoutRole:    {"%d daemon pods started before the IAM role annotation and run without it: restart them with kubectl rollout restart -n %s daemonset/%s", "daemon Pod %d 個はロールのアノテーションより前に起動したため、ロールなしで動いています。kubectl rollout restart -n %s daemonset/%s で再起動してください"},
-		MsgAppPlan:            {"Sends %d requests to the app; changes nothing in the cluster or the account.", "アプリに %d 件のリクエストを送ります。クラスターやアカウントは変更しません。"},
-		MsgWaitingLB:          {"waiting for the load balancer of %s/%s", "%s/%s のロードバランサーを待っています"},
-		MsgDaemonAddress:      {"deployment %s/%s sends traces to %s, not to the daemon's Service %s", "Deployment %s/%s はトレースを %s に送っており、daemon の Service %s ではありません"},
-		MsgTrafficDone:        {"sent %d requests to %s (%d without answer)", "%d 件のリクエストを %s に送りました (応答なし %d 件)"},
-		MsgWaitingTraces:      {"asking X-Ray for the traces (they appear some seconds after the requests)", "X-Ray にトレースを問い合わせています (リクエストから数秒後に表示されます)"},
-		MsgTracesCounted:      {"%d traces: %d ok, %d 4xx, %d 5xx, %d 429", "トレース %d 件: 正常 %d、4xx %d、5xx %d、429 %d"},
-		MsgNotRunAfterFailure: {"not run: an earlier step failed", "前のステップが失敗したため実行していません"},
-		MsgPlanned:            {"planned (dry run)", "計画のみ (ドライラン)"},
-		MsgDeclined:           {"skipped at your request", "指示によりスキップしました"},
-		MsgInterrupted:        {"interrupted", "中断されました"},
-		MsgTransactionSearch:  {"CloudWatch Transaction Search is on: the spans go to CloudWatch Logs and X-Ray indexes only %s %% of the traces, so the count is that share of them. To index every trace: %s", "CloudWatch Transaction Search が有効です: スパンは CloudWatch Logs に送られ、X-Ray がインデックスするのはトレースの %s %% だけなので、件数はその割合の分です。すべてのトレースをインデックスするには: %s"},
-		MsgIndexedShare:       {"(the indexed %g %% of about %d: Transaction Search)", "(インデックスされた %g %%、全体で約 %d 件: Transaction Search)"},
-		DxIndexedNone:         {"no trace is indexed in the window: X-Ray indexes %s %% of the traces (Transaction Search); the spans are in CloudWatch Logs (aws/spans)", "この期間にインデックスされたトレースはありません: X-Ray がインデックスするのはトレースの %s %% です (Transaction Search)。スパンは CloudWatch Logs (aws/spans) にあります"},
-		MsgIndexedNone:        {"no trace was indexed: X-Ray indexes %s %% of the traces (Transaction Search), so %d requests may leave none; they are in CloudWatch Logs (aws/spans)", "インデックスされたトレースはありません: X-Ray がインデックスするのはトレースの %s %% (Transaction Search) なので、%d 件のリクエストでは 0 件のこともあります。スパンは CloudWatch Logs (aws/spans) にあります"},
-		MsgThrottled:          {"X-Ray is throttling the reads (429): the count slows down and asks again; no page is lost", "X-Ray が読み取りを制限しています (429): 間隔を空けて再試行します。取りこぼしはありません"},
-		MsgStoppedByYou:       {"stopped by you", "停止しました"},
-		MsgNotRun:             {"not run", "実行していません"},
-		MsgNeedsYes:           {"planned, not changed: no terminal to ask at (add -y to apply)", "計画のみで変更していません: 確認できる端末がありません (適用するには -y を付けてください)"},
-		MsgTimedOut:           {"timed out", "タイムアウトしました"},
+		MsgIdentity:               {"AWS identity: %s (account %s)", "AWS の認証情報: %s (アカウント %s)"},
+		MsgRegion:                 {"Region: %s", "リージョン: %s"},
+		MsgCluster:                {"EKS cluster: %s (Kubernetes %s, %s)", "EKS クラスター: %s (Kubernetes %s, %s)"},
+		MsgKubeContext:            {"kube context: %s (server %s)", "kubectl のコンテキスト: %s (サーバー %s)"},
+		MsgPreflightDone:          {"cluster %s in %s, account %s", "クラスター %s (%s)、アカウント %s"},
+		MsgOIDCMissing:            {"cluster %s has no IAM OIDC provider yet", "クラスター %s の IAM OIDC プロバイダーはまだありません"},
+		MsgOIDCNoAudience:         {"provider %s exists but does not accept client ID %s", "プロバイダー %s はありますが、クライアント ID %s を受け付けていません"},
+		MsgOIDCAlready:            {"IAM OIDC provider for cluster %s is already associated", "クラスター %s の IAM OIDC プロバイダーはすでに関連付けられています"},
+		MsgOIDCCreated:            {"created IAM Open ID Connect provider for cluster %s in %s", "クラスター %s (%s) の IAM OIDC プロバイダーを作成しました"},
+		MsgOIDCAudienceAdded:      {"added client ID %s to the provider", "プロバイダーにクライアント ID %s を追加しました"},
+		MsgThumbprint:             {"fetching the TLS thumbprint of %s", "%s の TLS サムプリントを取得しています"},
+		MsgNoThumbprint:           {"could not fetch the issuer's thumbprint (%v); creating the provider without one, as IAM allows for EKS issuers", "発行者のサムプリントを取得できませんでした (%v)。EKS の発行者では不要なため、サムプリントなしでプロバイダーを作成します"},
+		MsgIRSAAlready:            {"service account %s/%s already uses role %s", "ServiceAccount %s/%s はすでにロール %s を使っています"},
+		MsgIRSADone:               {"service account %s/%s now uses role %s", "ServiceAccount %s/%s にロール %s を設定しました"},
+		MsgIRSANeedsOIDC:          {"This step needs the cluster's IAM OIDC provider (the oidc step).", "このステップにはクラスターの IAM OIDC プロバイダー (oidc ステップ) が必要です。"},
+		MsgSAForeign:              {"Service account %s/%s was made by someone else: it is changed only with --override-existing-serviceaccounts.", "ServiceAccount %s/%s は別の方法で作成されています。--override-existing-serviceaccounts を指定した場合のみ変更します。"},
+		MsgCreatingRole:           {"creating IAM role %s", "IAM ロール %s を作成しています"},
+		MsgFixingTrust:            {"correcting the trust policy of %s: %s", "%s の信頼ポリシーを修正しています: %s"},
+		MsgAttaching:              {"attaching %s", "%s をアタッチしています"},
+		MsgAnnotatingSA:           {"annotating service account %s/%s", "ServiceAccount %s/%s にアノテーションを付けています"},
+		MsgDaemonAlready:          {"the X-Ray daemon in %s is already as the manifest says", "%s の X-Ray daemon はすでにマニフェストどおりです"},
+		MsgDaemonApplied:          {"applied the X-Ray daemon's ConfigMap, Service and DaemonSet in %s", "%s に X-Ray daemon の ConfigMap、Service、DaemonSet を適用しました"},
+		MsgNoClusterAdmin:         {"Unlike the lab's manifest, no ClusterRoleBinding to cluster-admin: the daemon never calls the Kubernetes API.", "ラボのマニフェストと異なり、cluster-admin への ClusterRoleBinding は作成しません。daemon は Kubernetes API を呼び出さないためです。"},
+		MsgSAMissingMade:          {"service account %s/%s did not exist: made it without an IAM role (run the iamsa step to give it one)", "ServiceAccount %s/%s がなかったため、IAM ロールなしで作成しました (iamsa ステップでロールを設定してください)"},
+		MsgApplying:               {"applying %s %s", "%s %s を適用しています"},
+		MsgPodsReady:              {"%d/%d daemon pods Ready", "daemon Pod %d/%d 個が Ready"},
+		MsgPodsWithoutRole:        {"%d daemon pods started before the IAM role annotation and run without it: restart them with kubectl rollout restart -n %s daemonset/%s", "daemon Pod %d 個はロールのアノテーションより前に起動したため、ロールなしで動いています。kubectl rollout restart -n %s daemonset/%s で再起動してください"},
+		MsgPodsWithoutAssociation: {"%d daemon pods started before the EKS Pod Identity association and run without the role: restart them with kubectl rollout restart -n %s daemonset/%s", "daemon Pod %d 個は EKS Pod Identity の関連付けより前に起動したため、ロールなしで動いています。kubectl rollout restart -n %s daemonset/%s で再起動してください"},
+		MsgAppPlan:                {"Sends %d requests to the app; changes nothing in the cluster or the account.", "アプリに %d 件のリクエストを送ります。クラスターやアカウントは変更しません。"},
+		MsgWaitingLB:              {"waiting for the load balancer of %s/%s", "%s/%s のロードバランサーを待っています"},
+		MsgDaemonAddress:          {"deployment %s/%s sends traces to %s, not to the daemon's Service %s", "Deployment %s/%s はトレースを %s に送っており、daemon の Service %s ではありません"},
+		MsgTrafficDone:            {"sent %d requests to %s (%d without answer)", "%d 件のリクエストを %s に送りました (応答なし %d 件)"},
+		MsgWaitingTraces:          {"asking X-Ray for the traces (they appear some seconds after the requests)", "X-Ray にトレースを問い合わせています (リクエストから数秒後に表示されます)"},
+		MsgTracesCounted:          {"%d traces: %d ok, %d 4xx, %d 5xx, %d 429", "トレース %d 件: 正常 %d、4xx %d、5xx %d、429 %d"},
+		MsgNotRunAfterFailure:     {"not run: an earlier step failed", "前のステップが失敗したため実行していません"},
+		MsgPlanned:                {"planned (dry run)", "計画のみ (ドライラン)"},
+		MsgDeclined:               {"skipped at your request", "指示によりスキップしました"},
+		MsgInterrupted:            {"interrupted", "中断されました"},
+		MsgTransactionSearch:      {"CloudWatch Transaction Search is on: the spans go to CloudWatch Logs and X-Ray indexes only %s %% of the traces, so the count is that share of them. To index every trace: %s", "CloudWatch Transaction Search が有効です: スパンは CloudWatch Logs に送られ、X-Ray がインデックスするのはトレースの %s %% だけなので、件数はその割合の分です。すべてのトレースをインデックスするには: %s"},
+		MsgIndexedShare:           {"(the indexed %g %% of about %d: Transaction Search)", "(インデックスされた %g %%、全体で約 %d 件: Transaction Search)"},
+		DxIndexedNone:             {"no trace is indexed in the window: X-Ray indexes %s %% of the traces (Transaction Search); the spans are in CloudWatch Logs (aws/spans)", "この期間にインデックスされたトレースはありません: X-Ray がインデックスするのはトレースの %s %% です (Transaction Search)。スパンは CloudWatch Logs (aws/spans) にあります"},
+		MsgIndexedNone:            {"no trace was indexed: X-Ray indexes %s %% of the traces (Transaction Search), so %d requests may leave none; they are in CloudWatch Logs (aws/spans)", "インデックスされたトレースはありません: X-Ray がインデックスするのはトレースの %s %% (Transaction Search) なので、%d 件のリクエストでは 0 件のこともあります。スパンは CloudWatch Logs (aws/spans) にあります"},
+		MsgThrottled:              {"X-Ray is throttling the reads (429): the count slows down and asks again; no page is lost", "X-Ray が読み取りを制限しています (429): 間隔を空けて再試行します。取りこぼしはありません"},
+		MsgStoppedByYou:           {"stopped by you", "停止しました"},
+		MsgNotRun:                 {"not run", "実行していません"},
+		MsgNeedsYes:               {"planned, not changed: no terminal to ask at (add -y to apply)", "計画のみで変更していません: 確認できる端末がありません (適用するには -y を付けてください)"},
+		MsgTimedOut:               {"timed out", "タイムアウトしました"},
 
 		ErrAWSCall:      {"%s failed: %s: %s", "%s に失敗しました: %s: %s"},
 		ErrAccessDenied: {"AWS denied %s to %s", "AWS が %s を拒否しました (%s)"},

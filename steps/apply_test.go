@@ -146,3 +146,48 @@ func TestCrashLoopIsExplained(t *testing.T) {
 		}
 	}
 }
+
+// With EKS Pod Identity, daemon pods that started before the association
+// have no agent address and run without the role: the pods step offers
+// the same restart, saying why, and the restarted pods have it.
+func TestRestartOfPodsBeforeTheAssociation(t *testing.T) {
+	sb := startSandbox(t)
+	pi := steps.Options{Identity: steps.IdentityPodIdentity}
+	if sum := runSteps(t, newEnv(sb, pi), "preflight,daemonset,pods", nil); sum.Failed() {
+		t.Fatalf("%+v", sum.Steps)
+	}
+	if sum := runSteps(t, newEnv(sb, pi), "iamsa", nil); sum.Failed() {
+		t.Fatalf("%+v", sum.Steps)
+	}
+	env := newEnv(sb, pi)
+	ss, _ := steps.Select("pods")
+	var asked []flow.Plan
+	sum := (&steps.Runner{Env: env, Steps: ss, Confirm: recordYes{&asked}}).Run(context.Background(), &events{})
+	wantStatuses(t, "after the association", sum, flow.Changed)
+	if len(asked) != 1 || asked[0].Changes[0].Action != flow.ActRestart || !strings.Contains(asked[0].Changes[0].Detail, "EKS Pod Identity association") {
+		t.Fatalf("asked %+v", asked)
+	}
+	pods, err := sb.Clientset().CoreV1().Pods("default").List(context.Background(), metav1.ListOptions{LabelSelector: "app=xray-daemon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pods.Items {
+		if p.DeletionTimestamp != nil {
+			continue
+		}
+		has := false
+		for _, e := range p.Spec.Containers[0].Env {
+			has = has || e.Name == "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+		}
+		if !has {
+			t.Errorf("pod %s after the restart has no agent address", p.Name)
+		}
+	}
+	// Run again: nothing to restart.
+	asked = nil
+	sum = (&steps.Runner{Env: newEnv(sb, pi), Steps: ss, Confirm: recordYes{&asked}}).Run(context.Background(), &events{})
+	wantStatuses(t, "again", sum, flow.Done)
+	if len(asked) != 0 {
+		t.Errorf("asked again: %+v", asked)
+	}
+}

@@ -470,6 +470,9 @@ func podsTimeout(env *Env, t flow.PodTable, noDS bool) error {
 // podsWithoutRole finds the daemon pods that started before their service
 // account got its IAM role annotation: they run without the role.
 func podsWithoutRole(ctx context.Context, env *Env, pods []*corev1.Pod) []string {
+	if env.Opts.Identity == IdentityPodIdentity {
+		return podsWithoutAssociation(ctx, env, pods)
+	}
 	sa, err := env.Kube.CoreV1().ServiceAccounts(env.Opts.Namespace).Get(ctx, ServiceAccountName, metav1.GetOptions{})
 	if err != nil || sa.Annotations[RoleARNAnnotation] == "" {
 		return nil

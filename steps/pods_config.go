@@ -61,6 +61,9 @@ func podsBeforeConfig(ctx context.Context, env *Env, pods []*corev1.Pod) []strin
 // config they have not read.
 func restartReason(env *Env, withoutRole, beforeConfig []string) (detail, doing string) {
 	ns, ds := env.Opts.Namespace, env.Collector().DaemonSet
+	if len(withoutRole) > 0 && env.Opts.Identity == IdentityPodIdentity {
+		return env.T(i18n.MsgPodsWithoutAssociation, len(withoutRole), ns, ds), env.T(i18n.MsgRestarting, ns, ds)
+	}
 	if len(withoutRole) > 0 {
 		return env.T(i18n.MsgPodsWithoutRole, len(withoutRole), ns, ds), env.T(i18n.MsgRestarting, ns, ds)
 	}
