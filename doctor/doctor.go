@@ -238,7 +238,7 @@ func (d *dx) rbac(ctx context.Context) flow.Finding {
 			}
 		}
 	}
-	return ok(d.t(i18n.DxRBACOK), ev...)
+	return ok(d.t(d.pick(i18n.DxRBACOK, i18n.DxOtelRBACOK)), ev...)
 }
 
 // daemonSet: deployed, and its image has the command it runs (the lab's
@@ -673,7 +673,7 @@ func (d *dx) appRestart(context.Context) flow.Finding {
 		return bad(flow.CheckFail, d.t(i18n.DxAppRestart, len(stale)), d.t(i18n.DxAppRestartFix),
 			d.kubectl(fmt.Sprintf("rollout restart -n %s deployment", d.appNS)), ev...)
 	}
-	return ok(d.t(i18n.DxAppRestartOK))
+	return ok(d.t(d.pick(i18n.DxAppRestartOK, i18n.DxOtelAppRestartOK)))
 }
 
 // traces: any in the window? If none while the daemon reports uploads,

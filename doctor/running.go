@@ -107,11 +107,13 @@ func (d *dx) serviceAccount() string {
 // otelTitles are the titles of the checks that read the collector's
 // objects, when it is the OpenTelemetry Collector.
 var otelTitles = map[string]i18n.Key{
-	"daemonset":  i18n.DxTitleOtelDaemonSet,
-	"region":     i18n.DxTitleOtelRegion,
-	"pods-role":  i18n.DxTitleOtelPodsRole,
-	"daemon-log": i18n.DxTitleOtelLog,
-	"service":    i18n.DxTitleOtelService,
+	"daemonset":    i18n.DxTitleOtelDaemonSet,
+	"region":       i18n.DxTitleOtelRegion,
+	"pods-role":    i18n.DxTitleOtelPodsRole,
+	"daemon-log":   i18n.DxTitleOtelLog,
+	"service":      i18n.DxTitleOtelService,
+	"rbac":         i18n.DxTitleOtelRBAC,
+	"pods-created": i18n.DxTitleOtelCreated,
 }
 
 // title is a check's title for the collector the checks look at.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -160,9 +161,21 @@ func TestDoctorHealthyEachCollector(t *testing.T) {
 			if c.collector == steps.CollectorOtel && !strings.Contains(f["daemon-log"].Summary, "no failed export") {
 				t.Errorf("daemon-log: %+v", f["daemon-log"])
 			}
+			// The Collector's world is not spoken of as the daemon's.
+			if c.collector == steps.CollectorOtel {
+				for _, id := range []string{"rbac", "pods-created", "app-restart"} {
+					if daemonWord.MatchString(f[id].Title + " " + f[id].Summary) {
+						t.Errorf("%s on the Collector's world: %q — %q", id, f[id].Title, f[id].Summary)
+					}
+				}
+			}
 		})
 	}
 }
+
+// daemonWord is "daemon" as a word (not "daemonset", not a name such as
+// xray-daemon's tail).
+var daemonWord = regexp.MustCompile(`(?i)(^|[\s'])daemon\b`)
 
 // With no collector at all, the daemonset check says so once; the checks
 // that read a collector's objects only say they need one.

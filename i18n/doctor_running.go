@@ -8,6 +8,10 @@ const (
 	DxTitleOtelPodsRole  Key = "dx.otel.pods-role"
 	DxTitleOtelLog       Key = "dx.otel.log"
 	DxTitleOtelService   Key = "dx.otel.service"
+	DxTitleOtelRBAC      Key = "dx.otel.rbac"
+	DxTitleOtelCreated   Key = "dx.otel.pods-created"
+	DxOtelRBACOK         Key = "dx.otel.rbac_ok"
+	DxOtelAppRestartOK   Key = "dx.otel.app_restart_ok"
 
 	DxNoCollector        Key = "dx.no_collector"
 	DxNoCollectorFix     Key = "dx.no_collector_fix"
@@ -54,6 +58,10 @@ func init() {
 		DxTitleOtelPodsRole:  {"Collector pods have the role", "Collector の Pod にロールが渡っているか"},
 		DxTitleOtelLog:       {"Collector's exports (its log)", "Collector のエクスポート (ログ)"},
 		DxTitleOtelService:   {"Collector Service: UDP and TCP 2000", "Collector の Service: UDP と TCP 2000"},
+		DxTitleOtelRBAC:      {"Collector's RBAC (the lab's ClusterRoleBinding)", "Collector の RBAC (ラボの ClusterRoleBinding)"},
+		DxTitleOtelCreated:   {"Collector pods can be created", "Collector の Pod を作成できるか"},
+		DxOtelRBACOK:         {"the Collector with the wizard's configuration needs no Kubernetes permissions, and has none too many", "ウィザードの設定の Collector に Kubernetes の権限は不要で、余分な権限もありません"},
+		DxOtelAppRestartOK:   {"app pods send to where the Collector is", "アプリ Pod は Collector のいる宛先に送っています"},
 
 		DxNoCollector: {"no collector is deployed in %s: neither daemonset %s nor %s",
 			"%s にコレクターがデプロイされていません: DaemonSet %s も %s もありません"},
