@@ -27,6 +27,40 @@ import (
 )
 
 // testFactory is a factory on buffers: no terminal, an environment of env.
+// checkSandboxSub runs the root command with args, its sandbox subcommand
+// name made by newCmd with a runF that keeps the options instead of
+// running: the exit code must be code, and the options satisfy want (nil:
+// the command must not have run).
+func checkSandboxSub[O any](t *testing.T, f *Factory, ios *iostreams.IOStreams, name string,
+	newCmd func(*Factory, func(context.Context, *O) error) *cobra.Command, args []string, code int, want func(*O) bool) {
+	t.Helper()
+	var got *O
+	root := NewCmdRoot(f, nil)
+	for _, sub := range root.Commands() {
+		if sub.Name() == "sandbox" {
+			for _, r := range sub.Commands() {
+				if r.Name() == name {
+					sub.RemoveCommand(r)
+				}
+			}
+			sub.AddCommand(newCmd(f, func(_ context.Context, o *O) error { got = o; return nil }))
+		}
+	}
+	root.SetArgs(args)
+	if c := execute(context.Background(), f, root); c != code {
+		t.Fatalf("exit %d, want %d; stderr %s", c, code, ios.ErrOut.(interface{ String() string }).String())
+	}
+	if want == nil {
+		if got != nil {
+			t.Error("ran")
+		}
+		return
+	}
+	if got == nil || !want(got) {
+		t.Errorf("options %+v", got)
+	}
+}
+
 func testFactory(env map[string]string) (*Factory, *iostreams.IOStreams) {
 	ios, _, _, _ := iostreams.Test(env)
 	return NewFactory(ios), ios
@@ -503,31 +537,7 @@ func TestNewCmdSandboxResetFlags(t *testing.T) {
 			f, ios := testFactory(c.env)
 			ios.SetStdinTTY(c.tty)
 			ios.SetStdoutTTY(c.tty)
-			var got *ResetOptions
-			root := NewCmdRoot(f, nil)
-			for _, sub := range root.Commands() {
-				if sub.Name() == "sandbox" {
-					for _, r := range sub.Commands() {
-						if r.Name() == "reset" {
-							sub.RemoveCommand(r)
-						}
-					}
-					sub.AddCommand(NewCmdSandboxReset(f, func(_ context.Context, o *ResetOptions) error { got = o; return nil }))
-				}
-			}
-			root.SetArgs(c.args)
-			if code := execute(context.Background(), f, root); code != c.code {
-				t.Fatalf("exit %d, want %d; stderr %s", code, c.code, ios.ErrOut.(interface{ String() string }).String())
-			}
-			if c.want == nil {
-				if got != nil {
-					t.Error("ran")
-				}
-				return
-			}
-			if got == nil || !c.want(got) {
-				t.Errorf("options %+v", got)
-			}
+			checkSandboxSub(t, f, ios, "reset", NewCmdSandboxReset, c.args, c.code, c.want)
 		})
 	}
 }
@@ -635,31 +645,7 @@ func TestNewCmdSandboxBreakFlags(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f, ios := testFactory(nil)
-			var got *BreakOptions
-			root := NewCmdRoot(f, nil)
-			for _, sub := range root.Commands() {
-				if sub.Name() == "sandbox" {
-					for _, r := range sub.Commands() {
-						if r.Name() == "break" {
-							sub.RemoveCommand(r)
-						}
-					}
-					sub.AddCommand(NewCmdSandboxBreak(f, func(_ context.Context, o *BreakOptions) error { got = o; return nil }))
-				}
-			}
-			root.SetArgs(c.args)
-			if code := execute(context.Background(), f, root); code != c.code {
-				t.Fatalf("exit %d, want %d; stderr %s", code, c.code, ios.ErrOut.(interface{ String() string }).String())
-			}
-			if c.want == nil {
-				if got != nil {
-					t.Error("ran")
-				}
-				return
-			}
-			if got == nil || !c.want(got) {
-				t.Errorf("options %+v", got)
-			}
+			checkSandboxSub(t, f, ios, "break", NewCmdSandboxBreak, c.args, c.code, c.want)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"testing"
 
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -25,31 +24,7 @@ func TestNewCmdSandboxDeployAppFlags(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f, ios := testFactory(nil)
-			var got *DeployAppOptions
-			root := NewCmdRoot(f, nil)
-			for _, sub := range root.Commands() {
-				if sub.Name() == "sandbox" {
-					for _, r := range sub.Commands() {
-						if r.Name() == "deploy-app" {
-							sub.RemoveCommand(r)
-						}
-					}
-					sub.AddCommand(NewCmdSandboxDeployApp(f, func(_ context.Context, o *DeployAppOptions) error { got = o; return nil }))
-				}
-			}
-			root.SetArgs(c.args)
-			if code := execute(context.Background(), f, root); code != c.code {
-				t.Fatalf("exit %d, want %d; stderr %s", code, c.code, ios.ErrOut.(interface{ String() string }).String())
-			}
-			if c.want == nil {
-				if got != nil {
-					t.Error("ran")
-				}
-				return
-			}
-			if got == nil || !c.want(got) {
-				t.Errorf("options %+v", got)
-			}
+			checkSandboxSub(t, f, ios, "deploy-app", NewCmdSandboxDeployApp, c.args, c.code, c.want)
 		})
 	}
 }

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/xray-wizard/xray-wizard/i18n"
@@ -25,34 +23,7 @@ func TestNewCmdSandboxCloud9Flags(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f, ios := testFactory(nil)
-			var got *Cloud9Options
-			root := NewCmdRoot(f, nil)
-			for _, sub := range root.Commands() {
-				if sub.Name() == "sandbox" {
-					for _, r := range sub.Commands() {
-						if r.Name() == "cloud9" {
-							sub.RemoveCommand(r)
-						}
-					}
-					sub.AddCommand(NewCmdSandboxCloud9(f, func(_ context.Context, o *Cloud9Options) error { got = o; return nil }))
-				}
-			}
-			root.SetArgs(c.args)
-			if code := execute(context.Background(), f, root); code != c.code {
-				t.Fatalf("exit %d, want %d; stderr %s", code, c.code, ios.ErrOut.(interface{ String() string }).String())
-			}
-			if c.want == nil {
-				if got != nil {
-					t.Error("ran")
-				}
-				if c.name == "neither on nor off" && !strings.Contains(ios.ErrOut.(interface{ String() string }).String(), "must be on or off") {
-					t.Errorf("stderr: %s", ios.ErrOut.(interface{ String() string }).String())
-				}
-				return
-			}
-			if got == nil || !c.want(got) {
-				t.Errorf("options %+v", got)
-			}
+			checkSandboxSub(t, f, ios, "cloud9", NewCmdSandboxCloud9, c.args, c.code, c.want)
 		})
 	}
 }
