@@ -29,7 +29,6 @@ import (
 const (
 	podIdentityAgent     = "eks-pod-identity-agent"
 	podIdentityPrincipal = "pods.eks.amazonaws.com"
-	podIdentityEnv       = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 )
 
 // piAssociation is the service account's association, once read.
@@ -151,7 +150,7 @@ func (d *dx) podIdentityPods(ctx context.Context) flow.Finding {
 		return flow.Finding{Status: flow.CheckSkip, Summary: d.t(i18n.DxSkipped), Evidence: []string{d.t(i18n.DxPINoAssoc, a.ns, a.sa)}}
 	}
 	ds := "daemonset/" + d.names().DaemonSet
-	if stale := d.collectorPodsWithout(podIdentityEnv); len(stale) > 0 {
+	if stale := d.collectorPodsWithout(steps.PodIdentityEnv); len(stale) > 0 {
 		// kubectl's restart (the sandbox's in the sandbox); the wizard's
 		// pods step, run with --identity pod-identity, offers it too.
 		return bad(flow.CheckFail, d.t(i18n.DxPIPodsWithout, ds, len(stale)), d.t(d.pick(i18n.DxRestartDaemonFix, i18n.DxOtelRestartFix)),

@@ -477,13 +477,19 @@ func podsWithoutRole(ctx context.Context, env *Env, pods []*corev1.Pod) []string
 	if err != nil || sa.Annotations[RoleARNAnnotation] == "" {
 		return nil
 	}
-	var stale []string
+	return podsWithoutEnv(pods, "AWS_ROLE_ARN")
+}
+
+// podsWithoutEnv are the names of the pods, not being deleted, whose
+// containers do not set the variable name.
+func podsWithoutEnv(pods []*corev1.Pod, name string) []string {
+	var out []string
 	for _, p := range pods {
-		if p.DeletionTimestamp == nil && !podHasEnv(p, "AWS_ROLE_ARN") {
-			stale = append(stale, p.Name)
+		if p.DeletionTimestamp == nil && !podHasEnv(p, name) {
+			out = append(out, p.Name)
 		}
 	}
-	return stale
+	return out
 }
 
 // restartDaemon asks, then restarts the DaemonSet's pods as

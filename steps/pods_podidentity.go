@@ -8,10 +8,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// podIdentityEnv is the variable EKS Pod Identity's webhook gives a pod
+// PodIdentityEnv is the variable EKS Pod Identity's webhook gives a pod
 // whose service account has an association when the pod is created: the
 // agent's address, where the SDKs get the role's credentials.
-const podIdentityEnv = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+const PodIdentityEnv = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 
 // podsWithoutAssociation finds, with EKS Pod Identity, the collector's
 // pods that started before their service account's association: they have
@@ -31,11 +31,5 @@ func podsWithoutAssociation(ctx context.Context, env *Env, pods []*corev1.Pod) [
 	if err != nil || len(list.Associations) == 0 {
 		return nil
 	}
-	var stale []string
-	for _, p := range pods {
-		if p.DeletionTimestamp == nil && !podHasEnv(p, podIdentityEnv) {
-			stale = append(stale, p.Name)
-		}
-	}
-	return stale
+	return podsWithoutEnv(pods, PodIdentityEnv)
 }

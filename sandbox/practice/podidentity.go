@@ -57,7 +57,7 @@ func (b *breaker) podIdentityPods(ctx context.Context) error {
 		return err
 	}
 	for _, p := range pods.Items {
-		if _, set := containerEnv(p.Spec.Containers, "AWS_CONTAINER_CREDENTIALS_FULL_URI"); !set {
+		if _, set := containerEnv(p.Spec.Containers, steps.PodIdentityEnv); !set {
 			return b.restartDaemon(ctx)
 		}
 	}
